@@ -1,0 +1,97 @@
+internal import CLLVM
+import MIR
+
+/// Supplies the values of a parameter (row-major f32) when codegen embeds it.
+public typealias ParameterDataProvider = (Parameter) throws(CodegenError) -> [Float]
+
+public struct CodegenOptions: Sendable {
+    public var target = TargetOptions()
+    /// The model `mcc_model_create(NULL, ...)` instantiates; defaults to the last function.
+    public var defaultModel: String?
+    public var compilerVersion = "0.1.0"
+    public init() {}
+}
+
+/// Lowers a verified MIR module to one LLVM module: kernels, entry points, descriptors and
+/// the parameter blob. Then optimizes it (O3) and writes IR, assembly or an object file.
+public final class LLVMCodegen {
+    private let gen: IRGen
+    public let cpu: String
+    public let features: String
+
+    public init(module: Module, options: CodegenOptions, parameterData: ParameterDataProvider) throws(CodegenError) {
+        let tm = try TargetMachine(options.target)
+        gen = IRGen(moduleName: module.name, target: tm, preferWide: options.target.hasAVX512)
+        cpu = tm.cpu
+        features = tm.features
+        guard !module.functions.isEmpty else { throw .unsupported("the module has no models to compile") }
+
+        // Parameters: one 64-byte aligned blob, each tensor at a 64-byte aligned offset.
+        var offsets: [String: Int] = [:]
+        var bytes: [UInt8] = []
+        for p in module.parameters {
+            guard p.type.dtype == .f32, let shape = p.type.staticShape else {
+                throw .unsupported("parameter '\(p.name)' of type \(p.type): only static f32 parameters are supported")
+            }
+            let values = try parameterData(p)
+            let count = shape.reduce(1, *)
+            guard values.count == count else {
+                throw .parameterData("parameter '\(p.name)' needs \(count) values, got \(values.count)")
+            }
+            while bytes.count % 64 != 0 { bytes.append(0) }
+            offsets[p.name] = bytes.count
+            values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        }
+        if !bytes.isEmpty { _ = gen.blob(bytes, name: "mcc_param_data") }
+
+        let sgemm = gen.declareExternal("cblas_sgemm", returns: gen.void, params: [
+            gen.i32, gen.i32, gen.i32, gen.i32, gen.i32, gen.i32, gen.f32, gen.f32Ptr, gen.i32,
+            gen.f32Ptr, gen.i32, gen.f32, gen.f32Ptr, gen.i32])
+        var descriptors: [LLVMValueRef] = []
+        for f in module.functions {
+            descriptors.append(try ModelEmitter(gen: gen, function: f, parameterOffsets: offsets, sgemm: sgemm).emit())
+        }
+        gen.exportedGlobal("mcc_desc_models", gen.constArray(gen.modelDescType, descriptors))
+        gen.exportedGlobal("mcc_desc_model_count", gen.int32(module.functions.count))
+        let defaultIndex = options.defaultModel.flatMap { name in module.functions.firstIndex { $0.name == name } }
+            ?? module.functions.count - 1
+        gen.exportedGlobal("mcc_desc_default_model", gen.int32(defaultIndex))
+        gen.exportedGlobal("mcc_desc_compiler_version", gen.cString(options.compilerVersion))
+        try verify()
+    }
+
+    func verify() throws(CodegenError) {
+        var message: UnsafeMutablePointer<CChar>?
+        if LLVMVerifyModule(gen.module, LLVMReturnStatusAction, &message) != 0 {
+            throw .llvmVerifierFailed(takeLLVMString(message))
+        }
+        if let message { LLVMDisposeMessage(message) }
+    }
+
+    /// Runs LLVM's O3 pipeline (loop and SLP vectorization on) for the target machine.
+    public func optimize() throws(CodegenError) {
+        let options = LLVMCreatePassBuilderOptions()
+        defer { LLVMDisposePassBuilderOptions(options) }
+        LLVMPassBuilderOptionsSetLoopVectorization(options, 1)
+        LLVMPassBuilderOptionsSetSLPVectorization(options, 1)
+        LLVMPassBuilderOptionsSetLoopUnrolling(options, 1)
+        if let error = LLVMRunPasses(gen.module, "default<O3>", gen.target.ref, options) {
+            throw .emitFailed(takeLLVMString(LLVMGetErrorMessage(error)))
+        }
+        try verify()
+    }
+
+    /// The module as LLVM textual IR.
+    public func llvmIR() -> String { takeLLVMString(LLVMPrintModuleToString(gen.module)) }
+
+    public enum FileKind { case assembly, object }
+
+    public func emit(_ kind: FileKind, to path: String) throws(CodegenError) {
+        var error: UnsafeMutablePointer<CChar>?
+        var cPath = Array(path.utf8CString)
+        let failed = cPath.withUnsafeMutableBufferPointer {
+            LLVMTargetMachineEmitToFile(gen.target.ref, gen.module, $0.baseAddress, kind == .object ? LLVMObjectFile : LLVMAssemblyFile, &error)
+        }
+        if failed != 0 { throw .emitFailed("\(path): \(takeLLVMString(error))") }
+    }
+}

@@ -1,0 +1,47 @@
+internal import CLLVM
+
+/// Vectorizable float math. Calls to libm's expf would keep the loop vectorizer from
+/// working, so exp and tanh are inlined as range reduction plus a Cephes-style polynomial
+/// (max relative error ~2 ulp in float).
+extension IRGen {
+    func polynomial(_ x: LLVMValueRef, _ coefficients: [Double]) -> LLVMValueRef {
+        var acc = float(coefficients[0])
+        for c in coefficients.dropFirst() { acc = fadd(fmul(acc, x), float(c)) }
+        return acc
+    }
+
+    func exp(_ x0: LLVMValueRef) -> LLVMValueRef {
+        // exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln 2 (ln 2 split in two for precision).
+        let x = fmin(fmax(x0, float(-87.33654)), float(88.72283))
+        let n = intrinsic("llvm.floor", [fadd(fmul(x, float(1.44269504088896341)), float(0.5))])
+        var r = fsub(x, fmul(n, float(0.693359375)))
+        r = fsub(r, fmul(n, float(-2.12194440e-4)))
+        let p = polynomial(r, [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
+                               1.6666665459e-1, 5.0000001201e-1])
+        let er = fadd(fadd(fmul(p, fmul(r, r)), r), float(1))
+        // 2^n by building the float's exponent bits; n is within [-126, 128] after clamping.
+        let ni = LLVMBuildFPToSI(builder, n, i32, "")!
+        let clampedN = select(icmp(LLVMIntSLT, ni, int32(-126)), int32(-126), ni)
+        let bits = LLVMBuildShl(builder, LLVMBuildAdd(builder, clampedN, int32(127), "")!, int32(23), "")!
+        let pow2 = bitcast(bits, f32)
+        // x below the clamp underflows to 0 like expf; NaN propagates through fmax/fmin.
+        let result = fmul(er, pow2)
+        return select(fcmp(LLVMRealOLT, x0, float(-87.33654)), float(0), result)
+    }
+
+    func sigmoid(_ x: LLVMValueRef) -> LLVMValueRef {
+        fdiv(float(1), fadd(float(1), exp(fneg(x))))
+    }
+
+    func tanh(_ x: LLVMValueRef) -> LLVMValueRef {
+        // Small |x|: odd polynomial (no cancellation). Large |x|: (1 - e^-2|x|) / (1 + e^-2|x|).
+        let ax = intrinsic("llvm.fabs", [x])
+        let z = fmul(x, x)
+        let small = fadd(x, fmul(fmul(x, z), polynomial(z, [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2,
+                                                          1.33314422036e-1, -3.33332819422e-1])))
+        let t = exp(fmul(ax, float(-2)))
+        let largeAbs = fdiv(fsub(float(1), t), fadd(float(1), t))
+        let large = intrinsic("llvm.copysign", [largeAbs, x])
+        return select(fcmp(LLVMRealOLT, ax, float(0.625)), small, large)
+    }
+}

@@ -1,0 +1,37 @@
+/* Tables that mcc's code generator emits into every library (see Descriptors.swift);
+ * the runtime below reads them. Layouts must match Descriptors.swift field by field. */
+#ifndef MCC_RUNTIME_INTERNAL_H
+#define MCC_RUNTIME_INTERNAL_H
+#include <stdint.h>
+
+typedef struct mcc_desc_tensor {
+  const char *name;
+  const int64_t *dims;            /* -1 for symbolic dims */
+  const char *const *dim_names;   /* symbol or expression text; NULL for static dims */
+  const int32_t *dim_symbols;     /* index into the model's symbols for a pure symbol, else -1 */
+  int32_t dtype_code, dtype_bits, ndim, reserved;
+} mcc_desc_tensor;
+
+typedef int64_t (*mcc_workspace_size_fn)(const int64_t *syms);
+typedef int32_t (*mcc_dims_fn)(const int64_t *syms, int64_t *dims);
+typedef void (*mcc_forward_fn)(const int64_t *syms, void *const *inputs, void *const *outputs,
+                               const void *params, void *workspace);
+
+typedef struct mcc_desc_model {
+  const char *name;
+  const mcc_desc_tensor *inputs, *outputs, *params;
+  const char *const *symbols;
+  const uint64_t *param_offsets;
+  const void *param_data;
+  mcc_workspace_size_fn workspace_size;
+  mcc_dims_fn dims;
+  mcc_forward_fn forward;
+  int32_t n_inputs, n_outputs, n_params, n_symbols;
+} mcc_desc_model;
+
+extern const mcc_desc_model mcc_desc_models[];
+extern const int32_t mcc_desc_model_count;
+extern const int32_t mcc_desc_default_model;
+extern const char *const mcc_desc_compiler_version;
+
+#endif

@@ -1,0 +1,53 @@
+/// A compile-time constant attached to an op (`{strides = [1, 1], axis = -1}`).
+public enum Attribute: Hashable, Sendable, CustomStringConvertible {
+    case int(Int)
+    case float(Double)
+    case string(String)
+    case ints([Int])
+
+    public var intValue: Int? { if case .int(let v) = self { return v }; return nil }
+    public var intsValue: [Int]? { if case .ints(let v) = self { return v }; return nil }
+    public var stringValue: String? { if case .string(let v) = self { return v }; return nil }
+    public var floatValue: Double? {
+        switch self {
+        case .float(let v): return v
+        case .int(let v): return Double(v)
+        default: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .int(let v): return String(v)
+        case .float(let v): return formatFloat(v)
+        case .string(let s): return quoteString(s)
+        case .ints(let vs): return "[" + vs.map(String.init).joined(separator: ", ") + "]"
+        }
+    }
+}
+
+/// Attributes keyed by name; printed in key order so text is deterministic.
+public typealias Attributes = [String: Attribute]
+
+/// A float spelled so that parsing it back yields the same Double, always with a `.` or exponent.
+public func formatFloat(_ v: Double) -> String {
+    if v.isNaN { return "nan" }
+    if v.isInfinite { return v > 0 ? "inf" : "-inf" }
+    let s = "\(v)"
+    return s.contains(".") || s.contains("e") ? s : s + ".0"
+}
+
+/// A double-quoted string with `\"`, `\\`, `\n` and `\t` escaped.
+public func quoteString(_ s: String) -> String {
+    var out = "\""
+    for c in s.unicodeScalars {
+        switch c {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        default: out.unicodeScalars.append(c)
+        }
+    }
+    return out + "\""
+}

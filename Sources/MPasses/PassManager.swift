@@ -1,0 +1,59 @@
+import MIR
+
+/// A transformation of one module. Each pass states its contract in its doc comment and
+/// must leave the module verifiable.
+public protocol ModulePass {
+    /// Kebab-case name shared by the CLI (`--print-ir-after=NAME`) and the golden tests.
+    static var name: String { get }
+    static var summary: String { get }
+    init()
+    func run(on module: Module) throws(PassError)
+}
+
+public struct PassError: Error, Sendable, CustomStringConvertible {
+    public var pass: String
+    public var message: String
+    public init(pass: String, message: String) { self.pass = pass; self.message = message }
+    public var description: String { "pass '\(pass)': \(message)" }
+}
+
+/// Every pass, by name. The default pipeline is a flat list, like Go's `passes`.
+public enum PassRegistry {
+    public static let all: [any ModulePass.Type] = [CommonSubexpressionElimination.self, DeadCodeElimination.self]
+    public static let defaultPipeline: [String] = [CommonSubexpressionElimination.name, DeadCodeElimination.name]
+
+    public static func pass(named name: String) -> (any ModulePass.Type)? { all.first { $0.name == name } }
+}
+
+/// Runs passes in order, verifying after each one when asked (tests always ask): a
+/// verifier failure after a pass is a compiler bug and is reported with the pass's name.
+public struct PassManager {
+    public var passes: [any ModulePass.Type]
+    public var verifyEach = true
+    /// Called with (pass name, module) after each pass, for `--print-ir-after`.
+    public var afterPass: ((String, Module) -> Void)?
+
+    public init(pipeline names: [String]) throws(PassError) {
+        var passes: [any ModulePass.Type] = []
+        for n in names {
+            guard let p = PassRegistry.pass(named: n) else {
+                let known = PassRegistry.all.map { $0.name }.joined(separator: ", ")
+                throw PassError(pass: n, message: "no such pass (known: \(known))")
+            }
+            passes.append(p)
+        }
+        self.passes = passes
+    }
+
+    public func run(on module: Module) throws(PassError) {
+        for p in passes {
+            try p.init().run(on: module)
+            if verifyEach {
+                do { try module.verify() } catch {
+                    throw PassError(pass: p.name, message: "internal error: the module fails verification after this pass:\n\(error)\n\(module.printed())")
+                }
+            }
+            afterPass?(p.name, module)
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import MCodegenLLVM
+import MInterop
+import MIR
+import MPasses
+
+enum EmitKind: String, ExpressibleByArgument, CaseIterable {
+    case mir, mirOpt = "mir-opt", llvm, asm, obj, so
+}
+
+/// `mcc FILE -o OUT`: the whole pipeline, stopping at the stage `--emit` names.
+struct Compile: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Compile an M (or MIR) file (the default command).")
+
+    @Argument(help: "Input file: an M source (.m) or MIR text (.mir).") var input: String
+    @Option(name: .shortAndLong, help: "Output path ('-' for stdout). Default: lib<name>.so for --emit=so, stdout for text stages, <name>.o/.s otherwise.")
+    var output: String?
+    @Option(help: "Stage to emit: \(EmitKind.allCases.map(\.rawValue).joined(separator: ", ")).") var emit: EmitKind = .so
+    @Option(help: "Model that mcc_model_create(NULL, ...) instantiates (default: the last one declared).") var model: String?
+    @Option(help: "Target CPU for codegen (default: the host's, e.g. 'znver4'; 'x86-64' for portable code).") var targetCpu: String?
+    @Option(help: "Target features, e.g. '+avx2,-avx512f' (default: the host's when --target-cpu is not given).") var targetFeatures: String?
+    @Option(help: "Comma-separated MIR passes to run instead of the default pipeline (\(PassRegistry.defaultPipeline.joined(separator: ","))).")
+    var passes: String?
+    @Option(help: "Print the MIR to stderr after the named pass.") var printIrAfter: String?
+    @Option(help: "Also write the model parameters to this safetensors file.") var saveWeights: String?
+    @Flag(help: "Print the time each stage takes.") var timeStages = false
+
+    func validate() throws {
+        if let out = output, out != "-" {
+            let dir = URL(fileURLWithPath: out).deletingLastPathComponent().path
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+                throw ValidationError("cannot write '\(out)': directory '\(dir)' does not exist")
+            }
+            guard FileManager.default.isWritableFile(atPath: dir) else {
+                throw ValidationError("cannot write '\(out)': directory '\(dir)' is not writable")
+            }
+        }
+        if let m = model, m.isEmpty { throw ValidationError("--model needs a model name") }
+    }
+
+    func run() throws {
+        var clock = StageClock(enabled: timeStages)
+        let module = try loadModule(path: input)
+        clock.lap("front end")
+        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        if let m = model, module.function(named: m) == nil {
+            printError("--model: no model named '\(m)' (models: \(module.functions.map(\.name).joined(separator: ", ")))")
+            throw ExitCode(1)
+        }
+        if emit == .mir { return try write(module.printed(), default: "-") }
+
+        let pipeline = passes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            ?? PassRegistry.defaultPipeline
+        do {
+            var manager = try PassManager(pipeline: pipeline)
+            if let after = printIrAfter {
+                manager.afterPass = { name, m in
+                    if name == after { FileHandle.standardError.write(Data("// after \(name)\n\(m.printed())".utf8)) }
+                }
+            }
+            try manager.run(on: module)
+        } catch { printError("\(error)"); throw ExitCode(1) }
+        clock.lap("passes")
+        if emit == .mirOpt { return try write(module.printed(), default: "-") }
+
+        let store = ParameterStore()
+        if let path = saveWeights {
+            do {
+                let tensors = try module.parameters.map { p in (name: p.name, shape: p.type.staticShape ?? [], values: try store.values(for: p)) }
+                try SafetensorsFile.write(tensors, to: path)
+            } catch { printError("\(error)"); throw ExitCode(1) }
+        }
+        var options = CodegenOptions()
+        options.target = TargetOptions(cpu: targetCpu, features: targetFeatures)
+        options.defaultModel = model
+        options.compilerVersion = MCC.version
+        do {
+            let codegen = try LLVMCodegen(module: module, options: options, parameterData: store.values(for:))
+            clock.lap("lowering to LLVM")
+            try codegen.optimize()
+            clock.lap("LLVM O3")
+            switch emit {
+            case .mir, .mirOpt: break
+            case .llvm: try write(codegen.llvmIR(), default: "-")
+            case .asm: try codegen.emit(.assembly, to: outputPath(default: stem + ".s"))
+            case .obj: try codegen.emit(.object, to: outputPath(default: stem + ".o"))
+            case .so:
+                let out = outputPath(default: "lib\(stem).so")
+                let work = try makeTemporaryDirectory()
+                defer { try? FileManager.default.removeItem(atPath: work) }
+                try codegen.emit(.object, to: work + "/model.o")
+                clock.lap("machine code")
+                let linker = try SharedLibraryLinker.locate(executable: CommandLine.arguments[0])
+                try linker.link(object: work + "/model.o", output: out, workDirectory: work)
+                clock.lap("link")
+            }
+        } catch let error as CodegenError {
+            printError("\(error)"); throw ExitCode(1)
+        }
+    }
+
+    func outputPath(default name: String) -> String {
+        guard let output, output != "-" else { return name }
+        return output
+    }
+
+    func write(_ text: String, default name: String) throws {
+        let path = output ?? name
+        if path == "-" { FileHandle.standardOutput.write(Data(text.utf8)); return }
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+            printError("cannot write '\(path)'"); throw ExitCode(1)
+        }
+    }
+}
+
+func makeTemporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "mcc-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+        printError("cannot create a temporary directory: \(error)"); throw ExitCode(1)
+    }
+    return path
+}
+
+/// Prints per-stage wall time with `--time-stages`.
+struct StageClock {
+    let enabled: Bool
+    var last = Date()
+    mutating func lap(_ stage: String) {
+        guard enabled else { return }
+        let now = Date()
+        FileHandle.standardError.write(Data(String(format: "mcc: %-18@ %7.1f ms\n", stage as NSString, now.timeIntervalSince(last) * 1000).utf8))
+        last = now
+    }
+}

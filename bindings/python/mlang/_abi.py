@@ -1,0 +1,174 @@
+"""ctypes declarations of the mcc C ABI (include/mcc.h) and of DLPack 0.6 (dlpack/dlpack.h).
+
+This module only describes the ABI; `mlang` (the package) builds the Python API on it.
+Tests use it to call the C functions directly.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from ctypes import POINTER, Structure, c_char_p, c_int, c_int32, c_int64, c_uint8, c_uint16, c_uint32, c_uint64, c_void_p
+from enum import IntEnum
+from typing import Any, Mapping
+
+import numpy as np
+
+#: The ABI major this binding implements; a library with another major is refused.
+ABI_VERSION_MAJOR = 1
+ABI_VERSION_MINOR = 0
+
+
+class Status(IntEnum):
+    """`mcc_status`."""
+
+    OK = 0
+    INVALID_ARGUMENT = 1
+    SHAPE_MISMATCH = 2
+    DTYPE_MISMATCH = 3
+    UNSUPPORTED = 4
+    OUT_OF_MEMORY = 5
+    NOT_FOUND = 6
+    INTERNAL = 7
+
+
+class DLDeviceType(IntEnum):
+    """`DLDeviceType` (the values DLPack 0.6 defines)."""
+
+    kDLCPU = 1
+    kDLCUDA = 2
+    kDLCUDAHost = 3
+    kDLOpenCL = 4
+    kDLVulkan = 7
+    kDLMetal = 8
+    kDLVPI = 9
+    kDLROCM = 10
+    kDLROCMHost = 11
+    kDLExtDev = 12
+    kDLCUDAManaged = 13
+
+
+class DLDataTypeCode(IntEnum):
+    """`DLDataTypeCode`."""
+
+    kDLInt = 0
+    kDLUInt = 1
+    kDLFloat = 2
+    kDLOpaqueHandle = 3
+    kDLBfloat = 4
+    kDLComplex = 5
+
+
+class DLDevice(Structure):
+    _fields_ = [("device_type", c_int), ("device_id", c_int)]
+
+
+class DLDataType(Structure):
+    _fields_ = [("code", c_uint8), ("bits", c_uint8), ("lanes", c_uint16)]
+
+
+class DLTensor(Structure):
+    _fields_ = [
+        ("data", c_void_p),
+        ("device", DLDevice),
+        ("ndim", c_int),
+        ("dtype", DLDataType),
+        ("shape", POINTER(c_int64)),
+        ("strides", POINTER(c_int64)),
+        ("byte_offset", c_uint64),
+    ]
+
+
+class TensorInfo(Structure):
+    """`mcc_tensor_info`."""
+
+    _fields_ = [
+        ("name", c_char_p),
+        ("dtype", DLDataType),
+        ("ndim", c_int32),
+        ("dims", POINTER(c_int64)),
+        ("dim_names", POINTER(c_char_p)),
+    ]
+
+
+_Handle = c_void_p  # mcc_model *
+
+# name -> (restype, argtypes)
+_PROTOTYPES: dict[str, tuple[object, list[object]]] = {
+    "mcc_abi_version": (c_uint32, []),
+    "mcc_compiler_version": (c_char_p, []),
+    "mcc_last_error": (c_char_p, []),
+    "mcc_status_string": (c_char_p, [c_int]),
+    "mcc_model_count": (c_int32, []),
+    "mcc_model_name": (c_char_p, [c_int32]),
+    "mcc_model_create": (c_int, [c_char_p, POINTER(_Handle)]),
+    "mcc_model_destroy": (None, [_Handle]),
+    "mcc_model_instance_name": (c_char_p, [_Handle]),
+    "mcc_model_num_inputs": (c_int32, [_Handle]),
+    "mcc_model_num_outputs": (c_int32, [_Handle]),
+    "mcc_model_num_params": (c_int32, [_Handle]),
+    "mcc_model_input_info": (c_int, [_Handle, c_int32, POINTER(TensorInfo)]),
+    "mcc_model_output_info": (c_int, [_Handle, c_int32, POINTER(TensorInfo)]),
+    "mcc_model_param_info": (c_int, [_Handle, c_int32, POINTER(TensorInfo)]),
+    "mcc_model_find_input": (c_int32, [_Handle, c_char_p]),
+    "mcc_model_find_output": (c_int32, [_Handle, c_char_p]),
+    "mcc_model_find_param": (c_int32, [_Handle, c_char_p]),
+    "mcc_model_param": (c_int, [_Handle, c_int32, POINTER(DLTensor)]),
+    "mcc_model_run": (c_int, [_Handle, POINTER(DLTensor), c_int32]),
+    "mcc_model_output": (c_int, [_Handle, c_int32, POINTER(DLTensor)]),
+    "mcc_model_set_num_threads": (c_int, [_Handle, c_int32]),
+}
+
+
+def declare(lib: ctypes.CDLL) -> ctypes.CDLL:
+    """Sets `restype`/`argtypes` of every mcc_* function on `lib`; returns `lib`.
+
+    Raises AttributeError when the library lacks one of them (it is not an mcc library).
+    """
+    for name, (restype, argtypes) in _PROTOTYPES.items():
+        fn = getattr(lib, name)
+        fn.restype = restype
+        fn.argtypes = argtypes
+    return lib
+
+
+_FLOATS = {16: np.float16, 32: np.float32, 64: np.float64}
+_INTS = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
+_UINTS = {8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
+_COMPLEX = {64: np.complex64, 128: np.complex128}
+_BY_CODE: Mapping[int, Mapping[int, Any]] = {
+    DLDataTypeCode.kDLFloat: _FLOATS,
+    DLDataTypeCode.kDLInt: _INTS,
+    DLDataTypeCode.kDLUInt: _UINTS,
+    DLDataTypeCode.kDLComplex: _COMPLEX,
+}
+_KIND_TO_CODE = {"f": DLDataTypeCode.kDLFloat, "i": DLDataTypeCode.kDLInt, "u": DLDataTypeCode.kDLUInt,
+                 "c": DLDataTypeCode.kDLComplex}
+
+
+def dtype_from_dl(t: DLDataType) -> np.dtype:
+    """The numpy dtype of a DLPack type; raw bytes (`V<n>`) for types numpy lacks (bfloat16)."""
+    table = _BY_CODE.get(t.code, {})
+    if t.lanes == 1 and t.bits in table:
+        return np.dtype(table[t.bits])
+    return np.dtype((np.void, max(1, (t.bits * t.lanes + 7) // 8)))
+
+
+def dl_from_dtype(dtype: np.dtype) -> DLDataType:
+    """The DLPack type of a numpy dtype, unchanged in width and kind.
+
+    Raises TypeError for dtypes DLPack 0.6 cannot describe (bool, object, strings, non-native
+    byte order); never picks a "close" type, so the library's own dtype check sees what it got.
+    """
+    dtype = np.dtype(dtype)
+    code = _KIND_TO_CODE.get(dtype.kind)
+    if code is None:
+        raise TypeError(f"numpy dtype {dtype} has no DLPack equivalent")
+    if not dtype.isnative:
+        raise TypeError(f"numpy dtype {dtype.str} is not in native byte order")
+    return DLDataType(code, dtype.itemsize * 8, 1)
+
+
+def dl_type_name(t: DLDataType) -> str:
+    """Short name of a DLPack type as M spells it: f32, i64, u8, bf16, c64, f32x4."""
+    prefix = {0: "i", 1: "u", 2: "f", 3: "handle", 4: "bf", 5: "c"}.get(t.code, f"code{t.code}_")
+    return f"{prefix}{t.bits}" + (f"x{t.lanes}" if t.lanes != 1 else "")

@@ -1,0 +1,12 @@
+// A 784-128-10 multilayer perceptron for 28x28 digit images, flattened.
+// Parameters are initialized deterministically from the seed (Glorot uniform, zero bias).
+model MLP {
+    seed = 42
+    input x: f32[batch, 784]
+    output probs: f32[batch, 10]
+    fc1 = Dense(128)
+    fc2 = Dense(10)
+    forward {
+        probs = softmax(fc2(relu(fc1(x))))
+    }
+}
