@@ -18,7 +18,9 @@
  *     mcc_model_destroy(m);
  *
  * Tensors are DLPack 0.6 `DLTensor`s (dlpack/dlpack.h, Debian's libdlpack-dev):
- * CPU device, compact row-major (strides NULL or equal to the compact strides).
+ * CPU device, compact row-major (strides NULL or equal to the compact strides);
+ * `byte_offset` is honoured. Data needs only the element type's natural alignment.
+ * A dim of 0 is allowed (the run computes nothing for it).
  *
  * Errors: every function that can fail returns an `mcc_status`. On failure,
  * `mcc_last_error()` returns a message for the calling thread that says what
@@ -33,6 +35,8 @@
  *     serialize calls on one instance (or create one instance per thread).
  *   - Output views returned by `mcc_model_output` stay valid until the next
  *     `mcc_model_run` or `mcc_model_destroy` on that instance.
+ *   - A rejected run (any non-OK status from mcc_model_run) leaves the previous
+ *     successful run's outputs intact.
  *   - `mcc_last_error()` is thread-local: it reports the calling thread's last
  *     failure and stays valid until that thread's next failing call.
  */
@@ -61,7 +65,8 @@ extern "C" {
 
 typedef enum mcc_status {
   MCC_OK = 0,
-  MCC_ERR_INVALID_ARGUMENT = 1, /* null pointer, index out of range, bad name */
+  MCC_ERR_INVALID_ARGUMENT = 1, /* null pointer, index out of range, wrong input count,
+                                 * output requested before any successful run */
   MCC_ERR_SHAPE_MISMATCH = 2,   /* wrong rank or dim, inconsistent symbolic dim */
   MCC_ERR_DTYPE_MISMATCH = 3,   /* wrong element type */
   MCC_ERR_UNSUPPORTED = 4,      /* non-CPU device, non-compact strides, ... */
@@ -138,8 +143,9 @@ MCC_API mcc_status mcc_model_run(mcc_model *model, const DLTensor *inputs, int32
  * The view is owned by the instance (see the threading contract above). */
 MCC_API mcc_status mcc_model_output(mcc_model *model, int32_t index, DLTensor *out_view);
 
-/* Number of threads kernels may use (default: all cores). Reserved for the
- * performance work; currently affects the GEMM library only. */
+/* Number of threads kernels may use (default: all cores). Until mcc's own thread
+ * pool lands (performance issue), this sets OpenBLAS's thread count, which is
+ * process-wide: it affects every instance of every library in the process. */
 MCC_API mcc_status mcc_model_set_num_threads(mcc_model *model, int32_t num_threads);
 
 #ifdef __cplusplus

@@ -43,7 +43,7 @@ public struct SharedLibraryLinker {
         let soname = outputURL.lastPathComponent
         do {
             try run([compiler, "-shared", "-o", temporary, object, runtimeObject, "-Wl,-soname," + soname,
-                     "-Wl,--no-undefined", "-Wl,-z,noexecstack", "-lopenblas", "-lm", "-lpthread"])
+                     "-Wl,--no-undefined", "-Wl,-z,noexecstack", "-Wl,-Bsymbolic", "-lopenblas", "-lm", "-lpthread"])
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error

@@ -40,7 +40,8 @@ CASES: dict[str, Case] = {
     "unknown layer": Case(GOOD.replace("Dense(2)", f"{MARK}Dense2(2)"), ("Dense2",)),
     "wrong argument type": Case(GOOD.replace("Dense(2)", f'{MARK}Dense({MARK}"ten")'), ("Dense",)),
     "extra closing brace": Case(GOOD + f"{MARK}}}\n", ("}",)),
-    "missing closing brace": Case(GOOD.replace("model Bad {", f"model Bad {MARK}{{").removesuffix("}\n") + MARK),
+    "missing closing brace": Case(  # at the open brace, after the last token, or at the end of the file
+        GOOD.replace("model Bad {", f"model Bad {MARK}{{").removesuffix("}\n").removesuffix("\n") + f"{MARK}\n{MARK}"),
     "empty file": Case(MARK, ("model",)),
     "binary garbage": Case(MARK.encode() + b"\x00\xff\xfe\x80garbage\x01\xc3\n}\xff\n"),
     "Dense on a rank-4 input": Case(

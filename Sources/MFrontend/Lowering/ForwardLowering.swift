@@ -207,7 +207,7 @@ extension ModelLowering {
         }
         layer.weightShape = shape
         let limit = (6.0 / Double(max(1, fanIn + fanOut))).squareRoot()  // Glorot/Xavier uniform
-        return parameter(paramName, shape: shape, initializer: .uniform(limit: limit, seed: seed ^ stableHash(name + "." + paramName)))
+        return parameter(paramName, shape: shape, initializer: .uniform(limit: limit, seed: (seed ^ stableHash(name + "." + paramName)) & 0x7FFF_FFFF_FFFF_FFFF))
     }
 
     mutating func bias(_ layer: Layer, count: Int) -> ValueID? {

@@ -5,8 +5,9 @@ import MIR
 /// garbage and pathological nesting produce diagnostics, never a trap.
 public func parseSource(_ file: SourceFile, diagnostics: DiagnosticEngine) -> SourceUnit {
     diagnostics.register(file)
-    let parser = Parser(file: file, diagnostics: diagnostics)
-    return parser.parseSourceUnit()
+    return runWithLargeStack(parserStackSize) {
+        Parser(file: file, diagnostics: diagnostics).parseSourceUnit()
+    }
 }
 
 /// Thrown after a diagnostic has been reported (or deliberately suppressed); caught at the
@@ -25,12 +26,12 @@ final class Parser {
     var ignoreNewlines = false
     /// Current nesting of brackets, unary operators and blocks; bounded so input cannot overflow the stack.
     var depth = 0
-    /// Deep enough for any real program, shallow enough for the small stacks of test threads.
+    /// Deep enough for any real program; about 1 MB of stack in a debug build (see LargeStack.swift).
     let maxDepth = 128
     /// Links of enclosing operator and postfix chains: with `depth` this bounds the AST's height,
     /// which matters because destroying or walking a deep indirect-enum tree recurses.
     var chainLinks = 0
-    let maxChainLinks = 1000
+    let maxChainLinks = 500
     /// End offset of the last consumed non-newline token: where a missing `)` or `}` belongs.
     private(set) var previousEnd = 0
     /// Counts consumed tokens so loops can assert progress.

@@ -30,7 +30,8 @@ struct TextLexer {
             skipTrivia()
             let loc = file.location(ofOffset: pos)
             if atEnd { out.append((.end, loc)); return out }
-            out.append((try next(loc), loc))
+            let previous = out.last?.0
+            out.append((try next(loc, afterValue: previous.map(TextLexer.endsValue) ?? false), loc))
         }
     }
 
@@ -49,7 +50,16 @@ struct TextLexer {
         return String(decoding: file.bytes[start..<pos], as: UTF8.self)
     }
 
-    private mutating func next(_ loc: SourceLocation) throws(Diagnostic) -> TextToken {
+    /// Whether a `-` after this token is a binary minus (`h - 3`) rather than a sign (`-3`).
+    static func endsValue(_ t: TextToken) -> Bool {
+        switch t {
+        case .identifier, .percent, .int, .float, .string: return true
+        case .punct(let p): return p == ")" || p == "]"
+        case .at, .end: return false
+        }
+    }
+
+    private mutating func next(_ loc: SourceLocation, afterValue: Bool) throws(Diagnostic) -> TextToken {
         let c = peek()
         if c == 37 || c == 64 {   // % or @
             pos += 1
@@ -58,7 +68,7 @@ struct TextLexer {
             return c == 37 ? .percent(w) : .at(w)
         }
         if TextLexer.isIdentStart(c) { return .identifier(word()) }
-        if TextLexer.isDigit(c) || (c == 45 && TextLexer.isDigit(peek(1))) { return try number(loc) }
+        if TextLexer.isDigit(c) || (c == 45 && !afterValue && TextLexer.isDigit(peek(1))) { return try number(loc) }
         if c == 34 { return try string(loc) }
         if c == 45 && peek(1) == 62 { pos += 2; return .punct("->") }
         if "()[]{},:=+-*/".utf8.contains(c) { pos += 1; return .punct(String(UnicodeScalar(c))) }

@@ -86,7 +86,7 @@ public indirect enum Dim: Hashable, Sendable, CustomStringConvertible {
 
     private func render(parentPrecedence: Int) -> String {
         switch self {
-        case .constant(let v): return v < 0 && parentPrecedence > 0 ? "(\(v))" : String(v)
+        case .constant(let v): return String(v)
         case .symbol(let s): return s
         case .add(let a, let b):
             let s = "\(a.render(parentPrecedence: 1)) + \(b.render(parentPrecedence: 1))"
