@@ -48,6 +48,7 @@ struct ModelEmitter {
             else { copies.append((i, r.value)) }
         }
         workspaceValues.removeAll { if case .output = storage[$0.raw] { return true }; return false }
+        for (slot, v) in workspaceValues.enumerated() { storage[v.raw] = .workspace(slot: slot) }
         return (storage, workspaceValues, copies)
     }
 

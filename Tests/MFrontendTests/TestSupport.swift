@@ -18,6 +18,10 @@ func diagnosticLines(_ text: String) -> [String] {
     diagnosticLines(parse(text).1)
 }
 
+func diagnosticLines(bytes: [UInt8]) -> [String] {
+    diagnosticLines(parse(bytes: bytes).1)
+}
+
 func diagnosticLines(_ engine: DiagnosticEngine) -> [String] {
     engine.diagnostics.flatMap { [$0.description] + $0.notes.map(\.description) }
 }

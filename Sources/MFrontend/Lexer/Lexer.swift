@@ -7,8 +7,10 @@ struct Lexer {
     private let bytes: [UInt8]
     private var pos = 0
     private let reporter: DiagnosticReporter
-    /// Whether the previous token can end an operand, so `.5` after it is member access, not a float.
+    /// Whether the previous token can end an operand and ends right here: then `.5` is member
+    /// access (`x.5`), otherwise a float (`x = .5`, `f(.5)`, `a + .5`).
     private var previousEndsOperand = false
+    private var previousEnd = -1
 
     init(file: SourceFile, reporter: DiagnosticReporter) {
         self.bytes = file.bytes
@@ -20,6 +22,7 @@ struct Lexer {
     mutating func next() -> Token {
         let token = scan()
         previousEndsOperand = token.kind.canEndOperand
+        previousEnd = token.end
         return token
     }
 
@@ -30,7 +33,7 @@ struct Lexer {
         guard let b = byte(pos) else { return Token(kind: .eof, start: bytes.count, end: bytes.count) }
         if isIdentifierStart(b) { return lexIdentifier() }
         if isDigit(b) { return lexNumber(start: start) }
-        if b == UInt8(ascii: "."), let after = byte(pos + 1), isDigit(after), !previousEndsOperand {
+        if b == UInt8(ascii: "."), let after = byte(pos + 1), isDigit(after), !(previousEndsOperand && previousEnd == pos) {
             return lexNumber(start: start)
         }
         if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { return lexString(quote: b) }

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import MIR
+@testable import MPasses
+
+/// Golden tests: Inputs/NAME.mir starts with `// RUN: pass,pass`; running those passes
+/// (with the verifier after each) must print exactly Inputs/NAME.expected.mir.
+@Suite struct PassGoldenTests {
+    static let inputs = Bundle.module.url(forResource: "Inputs", withExtension: nil)!
+
+    static var cases: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: inputs.path)) ?? [])
+            .filter { $0.hasSuffix(".mir") && !$0.hasSuffix(".expected.mir") }.sorted()
+    }
+
+    @Test(arguments: cases)
+    func golden(_ name: String) throws {
+        let text = try String(contentsOf: Self.inputs.appendingPathComponent(name), encoding: .utf8)
+        let runLine = text.split(separator: "\n").first { $0.hasPrefix("// RUN:") }
+        let passes = try #require(runLine).dropFirst("// RUN:".count).split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        let module = try parseModule(text: text, path: name)
+        try module.verify()
+        try PassManager(pipeline: passes).run(on: module)
+        let expectedPath = Self.inputs.appendingPathComponent(name.replacingOccurrences(of: ".mir", with: ".expected.mir"))
+        let expected = try String(contentsOf: expectedPath, encoding: .utf8)
+        #expect(module.printed() == expected)
+    }
+
+    @Test func everyPassHasAGoldenTest() {
+        let covered = Set(Self.cases.map { $0.replacingOccurrences(of: ".mir", with: "") })
+        for p in PassRegistry.all { #expect(covered.contains(p.name), "pass '\(p.name)' has no Inputs/\(p.name).mir") }
+    }
+
+    @Test func unknownPassIsAnError() {
+        #expect(throws: PassError.self) { try PassManager(pipeline: ["no-such-pass"]) }
+    }
+
+    @Test func passesAreIdempotent() throws {
+        for name in Self.cases {
+            let text = try String(contentsOf: Self.inputs.appendingPathComponent(name), encoding: .utf8)
+            let module = try parseModule(text: text, path: name)
+            let manager = try PassManager(pipeline: PassRegistry.defaultPipeline)
+            try manager.run(on: module)
+            let once = module.printed()
+            try manager.run(on: module)
+            #expect(module.printed() == once)
+        }
+    }
+}
