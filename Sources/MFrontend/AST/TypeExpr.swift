@@ -25,10 +25,8 @@ public struct TypeExpr: Sendable, Equatable {
     public init(_ kind: Kind, range: SourceRange) { self.kind = kind; self.range = range }
 }
 
-/// The element type of a tensor type, spelled as in M source.
-public enum DType: String, Sendable, Equatable, CaseIterable {
-    case f32, f16, bf16, f64, i8, i32, i64, bool
-}
+/// The element type of a tensor type: the same enum MIR uses, so the two never drift.
+public typealias DType = MIR.DType
 
 /// One dimension of a tensor type: a constant, a symbolic name, or arithmetic over them.
 public struct DimExpr: Sendable, Equatable {
