@@ -44,12 +44,10 @@ public final class LLVMCodegen {
         }
         if !bytes.isEmpty { _ = gen.blob(bytes, name: "mcc_param_data") }
 
-        let sgemm = gen.declareExternal("cblas_sgemm", returns: gen.void, params: [
-            gen.i32, gen.i32, gen.i32, gen.i32, gen.i32, gen.i32, gen.f32, gen.f32Ptr, gen.i32,
-            gen.f32Ptr, gen.i32, gen.f32, gen.f32Ptr, gen.i32])
+        let blas = BLAS(gen)
         var descriptors: [LLVMValueRef] = []
         for f in module.functions {
-            descriptors.append(try ModelEmitter(gen: gen, function: f, parameterOffsets: offsets, sgemm: sgemm).emit())
+            descriptors.append(try ModelEmitter(gen: gen, function: f, parameterOffsets: offsets, blas: blas).emit())
         }
         gen.exportedGlobal("mcc_desc_models", gen.constArray(gen.modelDescType, descriptors))
         gen.exportedGlobal("mcc_desc_model_count", gen.int32(module.functions.count))

@@ -94,6 +94,8 @@ final class IRGen {
     func int(_ v: Int) -> LLVMValueRef { LLVMConstInt(i64, UInt64(bitPattern: Int64(v)), 1) }
     func int32(_ v: Int) -> LLVMValueRef { LLVMConstInt(i32, UInt64(bitPattern: Int64(v)), 1) }
     func float(_ v: Double) -> LLVMValueRef { LLVMConstReal(f32, v) }
+    /// A float constant of the same type as `like` (float or double).
+    func float(_ v: Double, like: LLVMValueRef) -> LLVMValueRef { LLVMConstReal(LLVMTypeOf(like), v) }
 
     func add(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef { LLVMBuildAdd(builder, a, b, "")! }
     func sub(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef { LLVMBuildSub(builder, a, b, "")! }
@@ -111,12 +113,16 @@ final class IRGen {
     func fneg(_ a: LLVMValueRef) -> LLVMValueRef { LLVMBuildFNeg(builder, a, "")! }
     func fcmp(_ p: LLVMRealPredicate, _ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef { LLVMBuildFCmp(builder, p, a, b, "")! }
     /// max/min that propagate NaN like numpy's maximum/minimum.
-    func fmax(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef { select(fcmp(LLVMRealUGT, a, b), a, select(fcmp(LLVMRealUNO, b, b), b, b)) }
-    func fmin(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef { select(fcmp(LLVMRealULT, a, b), a, b) }
+    func fmax(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef {
+        select(fcmp(LLVMRealOGE, a, b), a, select(fcmp(LLVMRealUNO, a, a), a, b))
+    }
+    func fmin(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef {
+        select(fcmp(LLVMRealOLE, a, b), a, select(fcmp(LLVMRealUNO, a, a), a, b))
+    }
 
     func intrinsic(_ name: String, _ args: [LLVMValueRef]) -> LLVMValueRef {
         let id = LLVMLookupIntrinsicID(name, name.utf8.count)
-        var types: [LLVMTypeRef?] = [f32]
+        var types: [LLVMTypeRef?] = [LLVMTypeOf(args[0])]
         let decl = types.withUnsafeMutableBufferPointer { LLVMGetIntrinsicDeclaration(module, id, $0.baseAddress, 1)! }
         let type = types.withUnsafeMutableBufferPointer { LLVMIntrinsicGetType(context, id, $0.baseAddress, 1)! }
         return call((decl, type), args)
@@ -128,8 +134,71 @@ final class IRGen {
         var idx: [LLVMValueRef?] = [index]
         return idx.withUnsafeMutableBufferPointer { LLVMBuildInBoundsGEP2(builder, element ?? f32, base, $0.baseAddress, 1, "")! }
     }
-    func load(_ base: LLVMValueRef, _ index: LLVMValueRef) -> LLVMValueRef { LLVMBuildLoad2(builder, f32, gep(base, index), "")! }
-    func store(_ value: LLVMValueRef, _ base: LLVMValueRef, _ index: LLVMValueRef) { LLVMBuildStore(builder, value, gep(base, index)) }
+    /// Loads element `index` of a typed pointer (its element type is taken from the pointer).
+    func load(_ base: LLVMValueRef, _ index: LLVMValueRef) -> LLVMValueRef {
+        let element = LLVMGetElementType(LLVMTypeOf(base))!
+        return LLVMBuildLoad2(builder, element, gep(base, index, element: element), "")!
+    }
+    func store(_ value: LLVMValueRef, _ base: LLVMValueRef, _ index: LLVMValueRef) {
+        LLVMBuildStore(builder, value, gep(base, index, element: LLVMGetElementType(LLVMTypeOf(base))!))
+    }
+
+    /// The in-memory element type of a dtype (bool is one byte holding 0 or 1).
+    func storageType(_ d: DType) throws(CodegenError) -> LLVMTypeRef {
+        switch d {
+        case .f32: return f32
+        case .f64: return LLVMDoubleTypeInContext(context)
+        case .i8, .u8, .bool: return i8
+        case .i32: return i32
+        case .i64: return i64
+        case .f16, .bf16: throw .unsupported("\(d.rawValue) tensors are not supported by the CPU backend yet")
+        }
+    }
+
+    /// A constant of an LLVM scalar type (float, double or integer).
+    func constant(_ v: Double, _ type: LLVMTypeRef) -> LLVMValueRef {
+        switch LLVMGetTypeKind(type) {
+        case LLVMFloatTypeKind, LLVMDoubleTypeKind: return LLVMConstReal(type, v)
+        default:
+            let clamped = v.isNaN ? 0 : max(min(v, 9.2e18), -9.2e18)
+            return LLVMConstInt(type, UInt64(bitPattern: Int64(clamped)), 1)
+        }
+    }
+    func isFloatType(_ t: LLVMTypeRef) -> Bool {
+        let k = LLVMGetTypeKind(t)
+        return k == LLVMFloatTypeKind || k == LLVMDoubleTypeKind
+    }
+
+    /// Nested canonical loops over `dims` (outermost first); `body` gets the index of each.
+    func nest(_ dims: [LLVMValueRef], _ body: ([LLVMValueRef]) -> Void) {
+        func level(_ d: Int, _ acc: [LLVMValueRef]) {
+            if d == dims.count { body(acc); return }
+            loop(int(0), dims[d]) { i in level(d + 1, acc + [i]) }
+        }
+        level(0, [])
+    }
+
+    /// Row-major linear offset of `index` in a tensor of `dims`.
+    func linear(_ index: [LLVMValueRef], _ dims: [LLVMValueRef]) -> LLVMValueRef {
+        var off = int(0)
+        for (i, d) in zip(index, dims) { off = add(mul(off, d), i) }
+        return off
+    }
+
+    /// Row-major strides of `dims`.
+    func strides(_ dims: [LLVMValueRef]) -> [LLVMValueRef] {
+        var out = [LLVMValueRef](repeating: int(1), count: dims.count)
+        var running = int(1)
+        for i in stride(from: dims.count - 1, through: 0, by: -1) { out[i] = running; running = mul(running, dims[i]) }
+        return out
+    }
+
+    /// Calls a libm function of one or two float/double arguments (e.g. "erf" -> erff for float).
+    func libm(_ name: String, _ args: [LLVMValueRef]) -> LLVMValueRef {
+        let t = LLVMTypeOf(args[0])!
+        let symbol = LLVMGetTypeKind(t) == LLVMFloatTypeKind ? name + "f" : name
+        return call(declareExternal(symbol, returns: t, params: args.map { _ in t }), args)
+    }
     func loadI64(_ base: LLVMValueRef, _ index: Int) -> LLVMValueRef {
         LLVMBuildLoad2(builder, i64, gep(base, int(index), element: i64), "")!
     }
@@ -176,17 +245,18 @@ final class IRGen {
     /// A stack slot holding a float (mem2reg turns it into SSA).
     /// The alloca goes in the entry block: allocas inside loops would grow the stack on
     /// every iteration and are not promoted to registers.
-    func floatSlot(_ initial: LLVMValueRef) -> LLVMValueRef {
+    func floatSlot(_ initial: LLVMValueRef) -> LLVMValueRef { slot(initial) }
+    func slot(_ initial: LLVMValueRef) -> LLVMValueRef {
         let current = LLVMGetInsertBlock(builder)!
         let entry = LLVMGetEntryBasicBlock(LLVMGetBasicBlockParent(current))!
         if let first = LLVMGetFirstInstruction(entry) { LLVMPositionBuilderBefore(builder, first) }
         else { LLVMPositionBuilderAtEnd(builder, entry) }
-        let slot = LLVMBuildAlloca(builder, f32, "acc")!
+        let slot = LLVMBuildAlloca(builder, LLVMTypeOf(initial), "acc")!
         LLVMPositionBuilderAtEnd(builder, current)
         LLVMBuildStore(builder, initial, slot)
         return slot
     }
-    func read(_ slot: LLVMValueRef) -> LLVMValueRef { LLVMBuildLoad2(builder, f32, slot, "")! }
+    func read(_ slot: LLVMValueRef) -> LLVMValueRef { LLVMBuildLoad2(builder, LLVMGetAllocatedType(slot), slot, "")! }
     func write(_ slot: LLVMValueRef, _ v: LLVMValueRef) { LLVMBuildStore(builder, v, slot) }
     func retVoid() { LLVMBuildRetVoid(builder) }
     func ret(_ v: LLVMValueRef) { LLVMBuildRet(builder, v) }

@@ -1,16 +1,19 @@
 internal import CLLVM
 
 /// Vectorizable float math. Calls to libm's expf would keep the loop vectorizer from
-/// working, so exp and tanh are inlined as range reduction plus a Cephes-style polynomial
-/// (max relative error ~2 ulp in float).
+/// working, so for f32 exp and tanh are inlined as range reduction plus a Cephes-style
+/// polynomial (max relative error ~2 ulp). f64 uses LLVM's intrinsics (libm).
 extension IRGen {
     func polynomial(_ x: LLVMValueRef, _ coefficients: [Double]) -> LLVMValueRef {
-        var acc = float(coefficients[0])
-        for c in coefficients.dropFirst() { acc = fadd(fmul(acc, x), float(c)) }
+        var acc = float(coefficients[0], like: x)
+        for c in coefficients.dropFirst() { acc = fadd(fmul(acc, x), float(c, like: x)) }
         return acc
     }
 
+    func isF32(_ x: LLVMValueRef) -> Bool { LLVMGetTypeKind(LLVMTypeOf(x)) == LLVMFloatTypeKind }
+
     func exp(_ x0: LLVMValueRef) -> LLVMValueRef {
+        guard isF32(x0) else { return intrinsic("llvm.exp", [x0]) }
         // exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln 2 (ln 2 split in two for precision).
         let x = fmin(fmax(x0, float(-87.33654)), float(88.72283))
         let n = intrinsic("llvm.floor", [fadd(fmul(x, float(1.44269504088896341)), float(0.5))])
@@ -24,16 +27,20 @@ extension IRGen {
         let clampedN = select(icmp(LLVMIntSLT, ni, int32(-126)), int32(-126), ni)
         let bits = LLVMBuildShl(builder, LLVMBuildAdd(builder, clampedN, int32(127), "")!, int32(23), "")!
         let pow2 = bitcast(bits, f32)
-        // x below the clamp underflows to 0 like expf; NaN propagates through fmax/fmin.
         let result = fmul(er, pow2)
-        return select(fcmp(LLVMRealOLT, x0, float(-87.33654)), float(0), result)
+        // Underflow to 0 like expf, overflow to inf; NaN propagates through fmax/fmin.
+        let under = select(fcmp(LLVMRealOLT, x0, float(-87.33654)), float(0), result)
+        return select(fcmp(LLVMRealOGT, x0, float(88.72283)), float(Double.infinity), under)
     }
 
+    func log(_ x: LLVMValueRef) -> LLVMValueRef { intrinsic("llvm.log", [x]) }
+
     func sigmoid(_ x: LLVMValueRef) -> LLVMValueRef {
-        fdiv(float(1), fadd(float(1), exp(fneg(x))))
+        fdiv(float(1, like: x), fadd(float(1, like: x), exp(fneg(x))))
     }
 
     func tanh(_ x: LLVMValueRef) -> LLVMValueRef {
+        guard isF32(x) else { return libm("tanh", [x]) }
         // Small |x|: odd polynomial (no cancellation). Large |x|: (1 - e^-2|x|) / (1 + e^-2|x|).
         let ax = intrinsic("llvm.fabs", [x])
         let z = fmul(x, x)

@@ -16,7 +16,7 @@ struct ModelEmitter {
     let gen: IRGen
     let function: Function
     let parameterOffsets: [String: Int]
-    let sgemm: (LLVMValueRef, LLVMTypeRef)
+    let blas: BLAS
 
     var symbols: [String] { function.symbols }
 
@@ -60,7 +60,7 @@ struct ModelEmitter {
 
     func emit() throws(CodegenError) -> LLVMValueRef {
         let (storage, workspaceValues, copies) = plan()
-        let emitter = KernelEmitter(gen: gen, function: function, symbols: symbols, sgemm: sgemm)
+        let emitter = KernelEmitter(gen: gen, function: function, symbols: symbols, blas: blas)
         var lowerings: [Lowering] = []
         for (i, op) in function.ops.enumerated() { lowerings.append(try emitter.lower(op, index: i)) }
 
@@ -129,10 +129,15 @@ struct ModelEmitter {
         }
         for (op, lowering) in zip(function.ops, lowerings) {
             guard case .kernel(let fn, let type) = lowering else { continue }
-            _ = gen.call((fn, type), [pointer(op.result)] + op.operands.map(pointer) + [syms])
+            var args: [LLVMValueRef] = []
+            for v in [op.result] + op.operands {
+                args.append(gen.bitcast(pointer(v), LLVMPointerType(try gen.storageType(function.type(of: v).dtype), 0)))
+            }
+            _ = gen.call((fn, type), args + [syms])
         }
         for (i, v) in copies {
-            let dst = loadSlot(gen.param(fwd.0, 2), i), src = pointer(v)
+            let typed = LLVMPointerType(try gen.storageType(function.type(of: v).dtype), 0)!
+            let dst = gen.bitcast(loadSlot(gen.param(fwd.0, 2), i), typed), src = gen.bitcast(pointer(v), typed)
             gen.loop(gen.int(0), ctx.dim(function.type(of: v).elementCount)) { j in gen.store(gen.load(src, j), dst, j) }
         }
         gen.retVoid()

@@ -1,27 +1,31 @@
 internal import CLLVM
 import MIR
 
-/// Convolution, pooling, softmax and transpose kernels.
+/// Convolution and pooling kernels (NCHW).
 extension KernelEmitter {
-    /// Direct NCHW convolution. For each (n, oc, ic, kh, kw) the valid output-column range
-    /// is computed up front, so the innermost loop has no bounds checks and vectorizes for
+    func elementType(_ p: LLVMValueRef) -> LLVMTypeRef { LLVMGetElementType(LLVMTypeOf(p))! }
+
+    func windowParams(_ attrs: Attributes) throws(CodegenError) -> WindowParams {
+        do { return try WindowParams(attrs) } catch { throw .unsupported(error.message) }
+    }
+
+    /// Direct convolution. For each (n, oc, ic, kh, kw) the valid output-column range is
+    /// computed up front, so the innermost loop has no bounds checks and vectorizes for
     /// unit stride. TODO(#5): blocked layouts and GEMM-based convolution.
     func emitConv2d(_ ctx: KernelContext, op: Operation, out: LLVMValueRef, ins: [LLVMValueRef],
                     inTypes: [TensorType], outType: TensorType) throws(CodegenError) {
-        let p: WindowParams
-        do { p = try WindowParams(op.attributes) } catch { throw .unsupported(error.message) }
-        let x = ins[0], w = ins[1]
+        let p = try windowParams(op.attributes)
+        let x = ins[0], w = ins[1], t = elementType(out)
         let xs = inTypes[0].shape.map(ctx.dim), ws = inTypes[1].shape, os = outType.shape.map(ctx.dim)
         guard let kh = ws[2].constantValue, let kw = ws[3].constantValue, let cinPerGroup = ws[1].constantValue,
               let cout = ws[0].constantValue else { throw .unsupported("conv2d with a symbolic weight shape") }
-        let coutPerGroup = cout / p.groups
+        let coutPerGroup = max(1, cout / p.groups)
         let (batch, cin, height, width) = (xs[0], xs[1], xs[2], xs[3])
         let (oh, ow) = (os[2], os[3])
-        let hasBias = ins.count == 3
         gen.loop(gen.int(0), batch) { n in
             gen.loop(gen.int(0), gen.int(cout)) { oc in
                 let outPlane = gen.mul(gen.add(gen.mul(n, gen.int(cout)), oc), gen.mul(oh, ow))
-                let initial = hasBias ? gen.load(ins[2], oc) : gen.float(0)
+                let initial = ins.count == 3 ? gen.load(ins[2], oc) : gen.constant(0, t)
                 gen.loop(gen.int(0), gen.mul(oh, ow)) { i in gen.store(initial, out, gen.add(outPlane, i)) }
                 let group = gen.sdiv(oc, gen.int(coutPerGroup))
                 gen.loop(gen.int(0), gen.int(cinPerGroup)) { icg in
@@ -53,29 +57,74 @@ extension KernelEmitter {
         }
     }
 
+    /// Transposed convolution as a scatter: every input pixel adds weight * value to the
+    /// output pixels its kernel window covers. Weight layout [in, out/groups, kh, kw].
+    func emitConvTranspose2d(_ ctx: KernelContext, op: Operation, out: LLVMValueRef, ins: [LLVMValueRef],
+                             inTypes: [TensorType], outType: TensorType) throws(CodegenError) {
+        let p = try windowParams(op.attributes)
+        let x = ins[0], w = ins[1], t = elementType(out)
+        let xs = inTypes[0].shape.map(ctx.dim), ws = inTypes[1].shape, os = outType.shape.map(ctx.dim)
+        guard let kh = ws[2].constantValue, let kw = ws[3].constantValue, let cin = ws[0].constantValue,
+              let coutPerGroup = ws[1].constantValue else { throw .unsupported("conv_transpose2d with a symbolic weight shape") }
+        let cout = coutPerGroup * p.groups, cinPerGroup = max(1, cin / p.groups)
+        gen.loop(gen.int(0), xs[0]) { n in
+            gen.loop(gen.int(0), gen.int(cout)) { oc in
+                let plane = gen.mul(gen.add(gen.mul(n, gen.int(cout)), oc), gen.mul(os[2], os[3]))
+                let initial = ins.count == 3 ? gen.load(ins[2], oc) : gen.constant(0, t)
+                gen.loop(gen.int(0), gen.mul(os[2], os[3])) { i in gen.store(initial, out, gen.add(plane, i)) }
+            }
+            gen.loop(gen.int(0), gen.int(cin)) { ic in
+                let group = gen.sdiv(ic, gen.int(cinPerGroup))
+                gen.loop(gen.int(0), xs[2]) { iy in
+                    gen.loop(gen.int(0), xs[3]) { ix in
+                        let v = gen.load(x, gen.add(gen.mul(gen.add(gen.mul(n, gen.int(cin)), ic), gen.mul(xs[2], xs[3])), gen.add(gen.mul(iy, xs[3]), ix)))
+                        gen.loop(gen.int(0), gen.int(coutPerGroup)) { ocg in
+                            let oc = gen.add(gen.mul(group, gen.int(coutPerGroup)), ocg)
+                            let plane = gen.mul(gen.add(gen.mul(n, gen.int(cout)), oc), gen.mul(os[2], os[3]))
+                            for ky in 0..<kh {
+                                for kx in 0..<kw {
+                                    let oy = gen.add(gen.mul(iy, gen.int(p.strides[0])), gen.int(ky * p.dilations[0] - p.pads[0]))
+                                    let ox = gen.add(gen.mul(ix, gen.int(p.strides[1])), gen.int(kx * p.dilations[1] - p.pads[1]))
+                                    let inY = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, oy, gen.int(0)), gen.icmp(LLVMIntSLT, oy, os[2]), "")!
+                                    let inX = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ox, gen.int(0)), gen.icmp(LLVMIntSLT, ox, os[3]), "")!
+                                    gen.ifThen(LLVMBuildAnd(gen.builder, inY, inX, "")!) {
+                                        let wi = gen.add(gen.mul(gen.add(gen.mul(ic, gen.int(coutPerGroup)), ocg), gen.int(kh * kw)), gen.int(ky * kw + kx))
+                                        let o = gen.add(plane, gen.add(gen.mul(oy, os[3]), ox))
+                                        gen.store(gen.fadd(gen.load(out, o), gen.fmul(v, gen.load(w, wi))), out, o)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Output positions o in [lo, hi) with 0 <= o * stride + offset < input.
     func validRange(offset: Int, stride: Int, input: LLVMValueRef, output: LLVMValueRef) -> (LLVMValueRef, LLVMValueRef) {
         let lo = offset >= 0 ? gen.int(0) : gen.int((-offset + stride - 1) / stride)
-        // hi = floor((input - 1 - offset) / stride) + 1, clamped to [lo, output].
         let t = gen.sub(gen.sub(input, gen.int(1)), gen.int(offset))
         let hiRaw = gen.select(gen.icmp(LLVMIntSLT, t, gen.int(0)), gen.int(0), gen.add(gen.sdiv(t, gen.int(stride)), gen.int(1)))
         return (gen.imin(lo, output), gen.imax(gen.imin(hiRaw, output), gen.imin(lo, output)))
     }
 
-    /// Max or average pooling; padding never wins a max and is excluded from averages.
+    /// Max or average pooling. Padding never wins a max; averages divide by the number of
+    /// in-bounds elements, or (count_include_pad) of positions inside the padded input.
     func emitPool(_ ctx: KernelContext, isMax: Bool, attrs: Attributes, out: LLVMValueRef, x: LLVMValueRef,
                   xType: TensorType, outType: TensorType) throws(CodegenError) {
-        let p: WindowParams
-        do { p = try WindowParams(attrs) } catch { throw .unsupported(error.message) }
+        let p = try windowParams(attrs)
+        let includePad = (attrs["count_include_pad"]?.intValue ?? 0) != 0
+        let t = elementType(out)
         let xs = xType.shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
-        let planes = gen.mul(xs[0], xs[1])
-        gen.loop(gen.int(0), planes) { plane in
+        gen.loop(gen.int(0), gen.mul(xs[0], xs[1])) { plane in
             let inPlane = gen.mul(plane, gen.mul(xs[2], xs[3]))
             let outPlane = gen.mul(plane, gen.mul(os[2], os[3]))
             gen.loop(gen.int(0), os[2]) { y in
                 gen.loop(gen.int(0), os[3]) { xo in
-                    let acc = gen.floatSlot(isMax ? gen.float(-Double.infinity) : gen.float(0))
-                    let count = gen.floatSlot(gen.float(0))
+                    let acc = gen.slot(isMax ? gen.constant(-Double.infinity, t) : gen.constant(0, t))
+                    let count = gen.slot(gen.constant(0, t))
+                    let padCount = gen.slot(gen.constant(0, t))
                     for ky in 0..<p.kernel[0] {
                         for kx in 0..<p.kernel[1] {
                             let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), gen.int(ky * p.dilations[0] - p.pads[0]))
@@ -85,54 +134,22 @@ extension KernelEmitter {
                             gen.ifThen(LLVMBuildAnd(gen.builder, inY, inX, "")!) {
                                 let v = gen.load(x, gen.add(inPlane, gen.add(gen.mul(iy, xs[3]), ix)))
                                 gen.write(acc, isMax ? gen.fmax(gen.read(acc), v) : gen.fadd(gen.read(acc), v))
-                                gen.write(count, gen.fadd(gen.read(count), gen.float(1)))
+                                gen.write(count, gen.fadd(gen.read(count), gen.constant(1, t)))
+                            }
+                            let padY = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(-p.pads[0])),
+                                                    gen.icmp(LLVMIntSLT, iy, gen.add(xs[2], gen.int(p.pads[2]))), "")!
+                            let padX = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(-p.pads[1])),
+                                                    gen.icmp(LLVMIntSLT, ix, gen.add(xs[3], gen.int(p.pads[3]))), "")!
+                            gen.ifThen(LLVMBuildAnd(gen.builder, padY, padX, "")!) {
+                                gen.write(padCount, gen.fadd(gen.read(padCount), gen.constant(1, t)))
                             }
                         }
                     }
-                    let result = isMax ? gen.read(acc) : gen.fdiv(gen.read(acc), gen.fmax(gen.read(count), gen.float(1)))
+                    let divisor = gen.fmax(gen.read(includePad ? padCount : count), gen.constant(1, t))
+                    let result = isMax ? gen.read(acc) : gen.fdiv(gen.read(acc), divisor)
                     gen.store(result, out, gen.add(outPlane, gen.add(gen.mul(y, os[3]), xo)))
                 }
             }
         }
-    }
-
-    /// Softmax along `axis`, viewing the tensor as [outer, axis, inner]: max, exp-sum, scale.
-    func emitSoftmax(_ ctx: KernelContext, axis: Int, out: LLVMValueRef, x: LLVMValueRef, type: TensorType) {
-        let outer = ctx.dim(Array(type.shape[..<axis]).product)
-        let len = ctx.dim(type.shape[axis])
-        let inner = ctx.dim(Array(type.shape[(axis + 1)...]).product)
-        gen.loop(gen.int(0), outer) { o in
-            gen.loop(gen.int(0), inner) { j in
-                let base = gen.add(gen.mul(gen.mul(o, len), inner), j)
-                let at = { (i: LLVMValueRef) in gen.add(base, gen.mul(i, inner)) }
-                let maxSlot = gen.floatSlot(gen.float(-Double.infinity))
-                gen.loop(gen.int(0), len) { i in gen.write(maxSlot, gen.fmax(gen.read(maxSlot), gen.load(x, at(i)))) }
-                let m = gen.read(maxSlot)
-                let sumSlot = gen.floatSlot(gen.float(0))
-                gen.loop(gen.int(0), len) { i in
-                    let e = gen.exp(gen.fsub(gen.load(x, at(i)), m))
-                    gen.store(e, out, at(i))
-                    gen.write(sumSlot, gen.fadd(gen.read(sumSlot), e))
-                }
-                let scale = gen.fdiv(gen.float(1), gen.read(sumSlot))
-                gen.loop(gen.int(0), len) { i in gen.store(gen.fmul(gen.load(out, at(i)), scale), out, at(i)) }
-            }
-        }
-    }
-
-    /// Copies `x` into `out` with permuted axes.
-    func emitTranspose(_ ctx: KernelContext, perm: [Int], out: LLVMValueRef, x: LLVMValueRef, xType: TensorType, outType: TensorType) {
-        let rank = xType.rank
-        let xDims = xType.shape.map(ctx.dim), oDims = outType.shape.map(ctx.dim)
-        var xStrides = [LLVMValueRef](repeating: gen.int(1), count: rank)
-        var running = gen.int(1)
-        for i in stride(from: rank - 1, through: 0, by: -1) { xStrides[i] = running; running = gen.mul(running, xDims[i]) }
-        func nest(_ d: Int, _ offOut: LLVMValueRef, _ offX: LLVMValueRef) {
-            if d == rank { gen.store(gen.load(x, offX), out, offOut); return }
-            gen.loop(gen.int(0), oDims[d]) { i in
-                nest(d + 1, gen.add(gen.mul(offOut, oDims[d]), i), gen.add(offX, gen.mul(i, xStrides[perm[d]])))
-            }
-        }
-        if rank == 0 { gen.store(gen.load(x, gen.int(0)), out, gen.int(0)) } else { nest(0, gen.int(0), gen.int(0)) }
     }
 }

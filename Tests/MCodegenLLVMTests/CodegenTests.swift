@@ -66,7 +66,7 @@ import MIR
     }
 
     @Test func unsupportedDtypeIsAnError() throws {
-        let module = try parseModule(text: "module @m\nfunc @f(%x: f64[2]) -> (y: f64[2]) {\n  %0 = relu %x : f64[2]\n  return %0\n}\n")
+        let module = try parseModule(text: "module @m\nfunc @f(%x: f16[2]) -> (y: f16[2]) {\n  %0 = relu %x : f16[2]\n  return %0\n}\n")
         #expect(throws: CodegenError.self) {
             _ = try LLVMCodegen(module: module, options: CodegenOptions()) { _ throws(CodegenError) in [] }
         }

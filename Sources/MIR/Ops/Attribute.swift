@@ -4,10 +4,18 @@ public enum Attribute: Hashable, Sendable, CustomStringConvertible {
     case float(Double)
     case string(String)
     case ints([Int])
+    case floats([Double])
 
     public var intValue: Int? { if case .int(let v) = self { return v }; return nil }
     public var intsValue: [Int]? { if case .ints(let v) = self { return v }; return nil }
     public var stringValue: String? { if case .string(let v) = self { return v }; return nil }
+    public var floatsValue: [Double]? {
+        switch self {
+        case .floats(let v): return v
+        case .ints(let v): return v.map(Double.init)
+        default: return nil
+        }
+    }
     public var floatValue: Double? {
         switch self {
         case .float(let v): return v
@@ -22,6 +30,7 @@ public enum Attribute: Hashable, Sendable, CustomStringConvertible {
         case .float(let v): return formatFloat(v)
         case .string(let s): return quoteString(s)
         case .ints(let vs): return "[" + vs.map(String.init).joined(separator: ", ") + "]"
+        case .floats(let vs): return "[" + vs.map(formatFloat).joined(separator: ", ") + "]"
         }
     }
 }

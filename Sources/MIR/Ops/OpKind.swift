@@ -3,45 +3,129 @@
 public enum OpKind: String, CaseIterable, Hashable, Sendable {
     // Sources.
     case param                       // reads module parameter {name}
-    // Elementwise unary.
-    case neg, relu, sigmoid, tanh, exp, log, sqrt, abs
+    // Elementwise unary, numeric (any dtype unless noted).
+    case neg, abs, sign
+    // Elementwise unary, float only.
+    case relu, sigmoid, tanh, exp, log, sqrt, erf, floor, ceil, round, reciprocal
+    case sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh
+    case softplus, softsign
+    case leakyRelu = "leaky_relu"          // {alpha}
+    case elu, celu                         // {alpha}
+    case selu                              // {alpha, gamma}
+    case hardSigmoid = "hard_sigmoid"      // {alpha, beta}
+    case hardSwish = "hard_swish"
+    case thresholdedRelu = "thresholded_relu"  // {alpha}
+    case gelu                              // {approximate = "none" | "tanh"}
+    case clip                              // {min, max} (floats; absent = unbounded)
+    // Elementwise unary with a bool result, or on bools.
+    case isNaN = "is_nan", isInf = "is_inf", logicalNot = "not"
     // Elementwise binary with numpy broadcasting.
-    case add, sub, mul, div, maximum, minimum
+    case add, sub, mul, div, pow, maximum, minimum
+    case mod                               // {fmod = 0|1}: 0 = sign of divisor (ints), 1 = C fmod
+    case equal, less, lessEqual = "less_equal", greater, greaterEqual = "greater_equal"   // -> bool
+    case logicalAnd = "and", logicalOr = "or", logicalXor = "xor"                         // bool
+    // Elementwise ternary: where(cond, a, b).
+    case select = "where"
+    // Type conversion.
+    case cast                              // {to}
+    // Reductions {axes, keepdims}; empty or absent axes = all axes.
+    case reduceSum = "reduce_sum", reduceMean = "reduce_mean", reduceMax = "reduce_max", reduceMin = "reduce_min"
+    case reduceProd = "reduce_prod", reduceSumSquare = "reduce_sum_square", reduceL1 = "reduce_l1"
+    case reduceL2 = "reduce_l2", reduceLogSum = "reduce_log_sum", reduceLogSumExp = "reduce_log_sum_exp"
+    case argmax, argmin                    // {axis, keepdims, select_last_index} -> i64
+    case cumsum                            // {axis, exclusive, reverse}
     // Contractions.
-    case matmul                      // [..., m, k] x [k, n] -> [..., m, n]
+    case matmul                            // [..., m, k] x [..., k, n] -> [..., m, n], batch dims broadcast
     // Convolution and pooling (NCHW).
-    case conv2d                      // x, w[, bias] {strides, pads, dilations, groups}
-    case maxPool2d = "max_pool2d"    // {kernel, strides, pads}
-    case avgPool2d = "avg_pool2d"    // {kernel, strides, pads}; padding is excluded from the mean
+    case conv2d                            // x, w[, bias] {strides, pads, dilations, groups}
+    case convTranspose2d = "conv_transpose2d"  // x, w[, bias] {strides, pads, dilations, groups, output_padding}
+    case maxPool2d = "max_pool2d"          // {kernel, strides, pads, dilations, ceil_mode}
+    case avgPool2d = "avg_pool2d"          // {kernel, strides, pads, ceil_mode, count_include_pad}
     // Normalizations.
-    case softmax                     // {axis}
+    case softmax, logSoftmax = "log_softmax"   // {axis}
     // Data movement.
-    case reshape                     // result type is the target shape
-    case flatten                     // {axis}: [d0..da-1] x [da..] -> 2-D
-    case transpose                   // {perm}
+    case reshape                           // result type is the target shape
+    case flatten                           // {axis}: [d0..da-1] x [da..] -> 2-D
+    case transpose                         // {perm}
+    case concat                            // {axis}, any number of operands
+    case slice                             // {starts, ends, axes, steps} (static, ONNX clamping rules)
+    case gather                            // data, indices {axis}
+    case gatherElements = "gather_elements"    // data, indices {axis}
+    case expand                            // result type is the broadcast target
+    case tile                              // {repeats}
+    case pad                               // {pads = [begins..., ends...], mode, value}
+    case resize                            // {scales, mode = "nearest"|"linear", coordinate_mode, nearest_mode}
+    case topkValues = "topk_values", topkIndices = "topk_indices"   // {k, axis, largest}
 
     public var info: OpInfo {
         switch self {
-        case .param: OpInfo(arity: 0...0, category: .source, attributes: ["name"])
-        case .neg, .relu, .sigmoid, .tanh, .exp, .log, .sqrt, .abs:
-            OpInfo(arity: 1...1, category: .elementwiseUnary)
-        case .add, .mul, .maximum, .minimum:
-            OpInfo(arity: 2...2, category: .elementwiseBinary, commutative: true)
-        case .sub, .div: OpInfo(arity: 2...2, category: .elementwiseBinary)
-        case .matmul: OpInfo(arity: 2...2, category: .contraction)
-        case .conv2d: OpInfo(arity: 2...3, category: .convolution, attributes: ["strides", "pads", "dilations", "groups"])
-        case .maxPool2d, .avgPool2d: OpInfo(arity: 1...1, category: .pooling, attributes: ["kernel", "strides", "pads"])
-        case .softmax: OpInfo(arity: 1...1, category: .normalization, attributes: ["axis"])
-        case .reshape: OpInfo(arity: 1...1, category: .movement, resultTypeIsExplicit: true)
-        case .flatten: OpInfo(arity: 1...1, category: .movement, attributes: ["axis"])
-        case .transpose: OpInfo(arity: 1...1, category: .movement, attributes: ["perm"])
+        case .param: return OpInfo(arity: 0...0, category: .source, attributes: ["name"])
+        case .neg, .abs, .sign, .relu, .sigmoid, .tanh, .exp, .log, .sqrt, .erf, .floor, .ceil, .round, .reciprocal,
+             .sin, .cos, .tan, .asin, .acos, .atan, .sinh, .cosh, .asinh, .acosh, .atanh, .softplus, .softsign,
+             .hardSwish, .isNaN, .isInf, .logicalNot:
+            return OpInfo(arity: 1...1, category: .elementwiseUnary)
+        case .leakyRelu, .elu, .celu, .thresholdedRelu:
+            return OpInfo(arity: 1...1, category: .elementwiseUnary, attributes: ["alpha"])
+        case .selu: return OpInfo(arity: 1...1, category: .elementwiseUnary, attributes: ["alpha", "gamma"])
+        case .hardSigmoid: return OpInfo(arity: 1...1, category: .elementwiseUnary, attributes: ["alpha", "beta"])
+        case .gelu: return OpInfo(arity: 1...1, category: .elementwiseUnary, attributes: ["approximate"])
+        case .clip: return OpInfo(arity: 1...1, category: .elementwiseUnary, attributes: ["min", "max"])
+        case .add, .mul, .maximum, .minimum, .equal, .logicalAnd, .logicalOr, .logicalXor:
+            return OpInfo(arity: 2...2, category: .elementwiseBinary, commutative: true)
+        case .sub, .div, .pow, .less, .lessEqual, .greater, .greaterEqual:
+            return OpInfo(arity: 2...2, category: .elementwiseBinary)
+        case .mod: return OpInfo(arity: 2...2, category: .elementwiseBinary, attributes: ["fmod"])
+        case .select: return OpInfo(arity: 3...3, category: .elementwiseBinary)
+        case .cast: return OpInfo(arity: 1...1, category: .elementwiseUnary, attributes: ["to"])
+        case .reduceSum, .reduceMean, .reduceMax, .reduceMin, .reduceProd, .reduceSumSquare, .reduceL1, .reduceL2,
+             .reduceLogSum, .reduceLogSumExp:
+            return OpInfo(arity: 1...1, category: .reduction, attributes: ["axes", "keepdims"])
+        case .argmax, .argmin:
+            return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "keepdims", "select_last_index"])
+        case .cumsum: return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "exclusive", "reverse"])
+        case .matmul: return OpInfo(arity: 2...2, category: .contraction)
+        case .conv2d: return OpInfo(arity: 2...3, category: .convolution, attributes: ["strides", "pads", "dilations", "groups"])
+        case .convTranspose2d:
+            return OpInfo(arity: 2...3, category: .convolution,
+                          attributes: ["strides", "pads", "dilations", "groups", "output_padding"])
+        case .maxPool2d:
+            return OpInfo(arity: 1...1, category: .pooling, attributes: ["kernel", "strides", "pads", "dilations", "ceil_mode"])
+        case .avgPool2d:
+            return OpInfo(arity: 1...1, category: .pooling, attributes: ["kernel", "strides", "pads", "ceil_mode", "count_include_pad"])
+        case .softmax, .logSoftmax: return OpInfo(arity: 1...1, category: .normalization, attributes: ["axis"])
+        case .reshape, .expand: return OpInfo(arity: 1...1, category: .movement, resultTypeIsExplicit: true)
+        case .flatten: return OpInfo(arity: 1...1, category: .movement, attributes: ["axis"])
+        case .transpose: return OpInfo(arity: 1...1, category: .movement, attributes: ["perm"])
+        case .concat: return OpInfo(arity: 1...100_000, category: .movement, attributes: ["axis"])
+        case .slice: return OpInfo(arity: 1...1, category: .movement, attributes: ["starts", "ends", "axes", "steps"])
+        case .gather, .gatherElements: return OpInfo(arity: 2...2, category: .movement, attributes: ["axis"])
+        case .tile: return OpInfo(arity: 1...1, category: .movement, attributes: ["repeats"])
+        case .pad: return OpInfo(arity: 1...1, category: .movement, attributes: ["pads", "mode", "value"])
+        case .resize:
+            return OpInfo(arity: 1...1, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode"],
+                          resultTypeIsExplicit: true)
+        case .topkValues, .topkIndices:
+            return OpInfo(arity: 1...1, category: .reduction, attributes: ["k", "axis", "largest"])
+        }
+    }
+
+    /// Elementwise ops defined only on floats.
+    public var requiresFloat: Bool {
+        switch self {
+        case .relu, .sigmoid, .tanh, .exp, .log, .sqrt, .erf, .floor, .ceil, .round, .reciprocal, .sin, .cos, .tan,
+             .asin, .acos, .atan, .sinh, .cosh, .asinh, .acosh, .atanh, .softplus, .softsign, .leakyRelu, .elu, .celu,
+             .selu, .hardSigmoid, .hardSwish, .thresholdedRelu, .gelu, .isNaN, .isInf, .softmax, .logSoftmax,
+             .reduceMean, .reduceL2, .reduceLogSum, .reduceLogSumExp:
+            return true
+        default:
+            return false
         }
     }
 }
 
 /// What kind of computation an op is; drives fusion and lowering decisions.
 public enum OpCategory: Sendable {
-    case source, elementwiseUnary, elementwiseBinary, contraction, convolution, pooling, normalization, movement
+    case source, elementwiseUnary, elementwiseBinary, reduction, contraction, convolution, pooling, normalization, movement
 }
 
 /// The static description of an op.

@@ -277,9 +277,16 @@ struct TextParser {
         case .string(let s): advance(); return .string(s)
         case .punct("["):
             advance()
-            var vs: [Int] = []
-            if !consume("]") { repeat { vs.append(try int()) } while consume(","); try expect("]") }
-            return .ints(vs)
+            var ints: [Int] = [], floats: [Double] = []
+            var allInts = true
+            if !consume("]") {
+                repeat {
+                    if case .int(let v) = token { ints.append(v); floats.append(Double(v)); advance() }
+                    else { allInts = false; floats.append(try number()) }
+                } while consume(",")
+                try expect("]")
+            }
+            return allInts ? .ints(ints) : .floats(floats)
         default: throw fail("expected an attribute value, found \(describe(token))")
         }
     }

@@ -1,0 +1,221 @@
+internal import CLLVM
+import MIR
+
+/// Reductions, arg-reductions, scans, top-k and softmax.
+extension KernelEmitter {
+    /// Input offset of a multi-index, given which dims are kept (outer) and reduced (inner).
+    struct Split {
+        var kept: [Int], reduced: [Int]
+    }
+
+    func split(_ rank: Int, reduced: [Int]) -> Split {
+        Split(kept: (0..<rank).filter { !reduced.contains($0) }, reduced: reduced)
+    }
+
+    /// Visits every output position (kept dims) and calls `body(outIndex, inputBaseOffset)`;
+    /// `reducedStrides` are the input strides of the reduced dims.
+    func forEachKept(_ s: Split, dims: [LLVMValueRef], _ body: (LLVMValueRef, LLVMValueRef) -> Void) {
+        let strides = gen.strides(dims)
+        let keptDims = s.kept.map { dims[$0] }
+        gen.nest(keptDims) { idx in
+            var base = gen.int(0)
+            for (k, d) in s.kept.enumerated() { base = gen.add(base, gen.mul(idx[k], strides[d])) }
+            body(gen.linear(idx, keptDims), base)
+        }
+    }
+
+    func forEachReduced(_ s: Split, dims: [LLVMValueRef], base: LLVMValueRef, _ body: (LLVMValueRef) -> Void) {
+        let strides = gen.strides(dims)
+        gen.nest(s.reduced.map { dims[$0] }) { idx in
+            var off = base
+            for (k, d) in s.reduced.enumerated() { off = gen.add(off, gen.mul(idx[k], strides[d])) }
+            body(off)
+        }
+    }
+
+    func emitReduce(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType) throws(CodegenError) {
+        let axes: [Int]
+        do { axes = try OpKind.reductionAxes(op.attributes, rank: xType.rank) } catch { throw .unsupported(error.message) }
+        let dims = xType.shape.map(ctx.dim)
+        let s = split(xType.rank, reduced: axes)
+        let t = elementType(out)
+        let isFloat = gen.isFloatType(t)
+        let dtype = xType.dtype
+        let count = axes.reduce(gen.int(1)) { gen.mul($0, dims[$1]) }
+        func add(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef { isFloat ? gen.fadd(a, b) : LLVMBuildAdd(gen.builder, a, b, "")! }
+        func mul(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef { isFloat ? gen.fmul(a, b) : LLVMBuildMul(gen.builder, a, b, "")! }
+        var failure: CodegenError?
+        forEachKept(s, dims: dims) { outIndex, base in
+            do {
+                let kind = op.kind
+                let initial: Double
+                switch kind {
+                case .reduceMax: initial = isFloat ? -Double.infinity : (dtype == .u8 ? 0 : -twoPow(dtype.bits - 1))
+                case .reduceMin: initial = isFloat ? Double.infinity : (dtype == .u8 ? 255 : twoPow(dtype.bits - 1) - 1)
+                case .reduceProd: initial = 1
+                default: initial = 0
+                }
+                let acc = gen.slot(gen.constant(initial, t))
+                var maxValue: LLVMValueRef?
+                if kind == .reduceLogSumExp {
+                    let m = gen.slot(gen.constant(-Double.infinity, t))
+                    forEachReduced(s, dims: dims, base: base) { off in gen.write(m, gen.fmax(gen.read(m), gen.load(x, off))) }
+                    let mv = gen.read(m)
+                    // All -inf (or empty): use 0 so exp(x - m) stays defined.
+                    maxValue = gen.select(gen.fcmp(LLVMRealOEQ, mv, gen.constant(-Double.infinity, t)), gen.constant(0, t), mv)
+                }
+                var inner: CodegenError?
+                forEachReduced(s, dims: dims, base: base) { off in
+                    let v = gen.load(x, off), a = gen.read(acc)
+                    switch kind {
+                    case .reduceSum, .reduceMean, .reduceLogSum: gen.write(acc, add(a, v))
+                    case .reduceSumSquare, .reduceL2: gen.write(acc, add(a, mul(v, v)))
+                    case .reduceProd: gen.write(acc, mul(a, v))
+                    case .reduceL1:
+                        do { gen.write(acc, add(a, try gen.unary(.abs, v, [:], from: dtype, to: dtype))) } catch { inner = error as? CodegenError ?? .unsupported("\(error)") }
+                    case .reduceMax, .reduceMin:
+                        do { gen.write(acc, try gen.binary(kind == .reduceMax ? .maximum : .minimum, a, v, [:], dtype: dtype)) } catch { inner = error as? CodegenError ?? .unsupported("\(error)") }
+                    case .reduceLogSumExp: gen.write(acc, gen.fadd(a, gen.exp(gen.fsub(v, maxValue ?? v))))
+                    default: break
+                    }
+                }
+                if let inner { throw inner }
+                var r = gen.read(acc)
+                switch kind {
+                case .reduceMean:
+                    r = isFloat ? gen.fdiv(r, LLVMBuildSIToFP(gen.builder, count, t, "")!) : r
+                case .reduceL2: r = gen.intrinsic("llvm.sqrt", [r])
+                case .reduceLogSum: r = gen.log(r)
+                case .reduceLogSumExp: r = gen.fadd(gen.log(r), maxValue ?? r)
+                default: break
+                }
+                gen.store(r, out, outIndex)
+            } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
+        }
+        if let failure { throw failure }
+    }
+
+    func emitArgReduce(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType) throws(CodegenError) {
+        let axis = (try? normalizeAxis(op.attributes["axis"]?.intValue ?? 0, rank: xType.rank)) ?? 0
+        let last = (op.attributes["select_last_index"]?.intValue ?? 0) != 0
+        let dims = xType.shape.map(ctx.dim)
+        let s = split(xType.rank, reduced: [axis])
+        let stride = gen.strides(dims)[axis]
+        let isMax = op.kind == .argmax
+        let isFloat = gen.isFloatType(elementType(x))
+        forEachKept(s, dims: dims) { outIndex, base in
+            let best = gen.slot(gen.load(x, base))
+            let bestIndex = gen.slot(gen.int(0))
+            gen.loop(gen.int(1), dims[axis]) { i in
+                let v = gen.load(x, gen.add(base, gen.mul(i, stride)))
+                let b = gen.read(best)
+                let better: LLVMValueRef
+                if isFloat {
+                    better = gen.fcmp(isMax ? (last ? LLVMRealOGE : LLVMRealOGT) : (last ? LLVMRealOLE : LLVMRealOLT), v, b)
+                } else {
+                    let signed = xType.dtype.isSigned
+                    let pred: LLVMIntPredicate = isMax ? (last ? (signed ? LLVMIntSGE : LLVMIntUGE) : (signed ? LLVMIntSGT : LLVMIntUGT))
+                                                       : (last ? (signed ? LLVMIntSLE : LLVMIntULE) : (signed ? LLVMIntSLT : LLVMIntULT))
+                    better = gen.icmp(pred, v, b)
+                }
+                gen.write(best, gen.select(better, v, b))
+                gen.write(bestIndex, gen.select(better, i, gen.read(bestIndex)))
+            }
+            gen.store(gen.read(bestIndex), out, outIndex)
+        }
+    }
+
+    func emitCumsum(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType) throws(CodegenError) {
+        let axis = (try? normalizeAxis(op.attributes["axis"]?.intValue ?? 0, rank: xType.rank)) ?? 0
+        let exclusive = (op.attributes["exclusive"]?.intValue ?? 0) != 0
+        let reverse = (op.attributes["reverse"]?.intValue ?? 0) != 0
+        let dims = xType.shape.map(ctx.dim)
+        let stride = gen.strides(dims)[axis]
+        let t = elementType(out)
+        let isFloat = gen.isFloatType(t)
+        forEachKept(split(xType.rank, reduced: [axis]), dims: dims) { _, base in
+            let acc = gen.slot(gen.constant(0, t))
+            gen.loop(gen.int(0), dims[axis]) { j in
+                let i = reverse ? gen.sub(gen.sub(dims[axis], gen.int(1)), j) : j
+                let off = gen.add(base, gen.mul(i, stride))
+                let v = gen.load(x, off)
+                let before = gen.read(acc)
+                let after = isFloat ? gen.fadd(before, v) : LLVMBuildAdd(gen.builder, before, v, "")!
+                gen.write(acc, after)
+                gen.store(exclusive ? before : after, out, off)
+            }
+        }
+    }
+
+    /// Top-k by rank counting: element i lands at position rank(i) = number of elements that
+    /// beat it (ties go to the lower index), so no scratch memory is needed. O(n^2) per row.
+    func emitTopK(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType,
+                  outType: TensorType) throws(CodegenError) {
+        let axis = (try? normalizeAxis(op.attributes["axis"]?.intValue ?? -1, rank: xType.rank)) ?? 0
+        let k = gen.int(op.attributes["k"]?.intValue ?? 1)
+        let largest = (op.attributes["largest"]?.intValue ?? 1) != 0
+        let dims = xType.shape.map(ctx.dim), outDims = outType.shape.map(ctx.dim)
+        let inStride = gen.strides(dims)[axis], outStride = gen.strides(outDims)[axis]
+        let isFloat = gen.isFloatType(elementType(x))
+        let signed = xType.dtype.isSigned
+        let s = split(xType.rank, reduced: [axis])
+        let outStrides = gen.strides(outDims), inStrides = gen.strides(dims)
+        gen.nest(s.kept.map { dims[$0] }) { idx in
+            var inBase = gen.int(0), outBase = gen.int(0)
+            for (j, d) in s.kept.enumerated() {
+                inBase = gen.add(inBase, gen.mul(idx[j], inStrides[d])); outBase = gen.add(outBase, gen.mul(idx[j], outStrides[d]))
+            }
+            gen.loop(gen.int(0), dims[axis]) { i in
+                let vi = gen.load(x, gen.add(inBase, gen.mul(i, inStride)))
+                let rank = gen.slot(gen.int(0))
+                gen.loop(gen.int(0), dims[axis]) { m in
+                    let vm = gen.load(x, gen.add(inBase, gen.mul(m, inStride)))
+                    let strictly: LLVMValueRef, equal: LLVMValueRef
+                    if isFloat {
+                        strictly = gen.fcmp(largest ? LLVMRealOGT : LLVMRealOLT, vm, vi); equal = gen.fcmp(LLVMRealOEQ, vm, vi)
+                    } else {
+                        strictly = gen.icmp(largest ? (signed ? LLVMIntSGT : LLVMIntUGT) : (signed ? LLVMIntSLT : LLVMIntULT), vm, vi)
+                        equal = gen.icmp(LLVMIntEQ, vm, vi)
+                    }
+                    let beats = LLVMBuildOr(gen.builder, strictly, LLVMBuildAnd(gen.builder, equal, gen.icmp(LLVMIntSLT, m, i), "")!, "")!
+                    gen.write(rank, gen.add(gen.read(rank), LLVMBuildZExt(gen.builder, beats, gen.i64, "")!))
+                }
+                let r = gen.read(rank)
+                gen.ifThen(gen.icmp(LLVMIntSLT, r, k)) {
+                    gen.store(op.kind == .topkValues ? vi : i, out, gen.add(outBase, gen.mul(r, outStride)))
+                }
+            }
+        }
+    }
+
+    /// Softmax (or log-softmax) along `axis`, as [outer, axis, inner]: max, exp-sum, scale.
+    func emitSoftmax(_ ctx: KernelContext, axis: Int, log: Bool, out: LLVMValueRef, x: LLVMValueRef, type: TensorType) {
+        let t = elementType(out)
+        let outer = ctx.dim(Array(type.shape[..<axis]).product)
+        let len = ctx.dim(type.shape[axis])
+        let inner = ctx.dim(Array(type.shape[(axis + 1)...]).product)
+        gen.loop(gen.int(0), outer) { o in
+            gen.loop(gen.int(0), inner) { j in
+                let base = gen.add(gen.mul(gen.mul(o, len), inner), j)
+                let at = { (i: LLVMValueRef) in gen.add(base, gen.mul(i, inner)) }
+                let maxSlot = gen.slot(gen.constant(-Double.infinity, t))
+                gen.loop(gen.int(0), len) { i in gen.write(maxSlot, gen.fmax(gen.read(maxSlot), gen.load(x, at(i)))) }
+                let m = gen.read(maxSlot)
+                let sumSlot = gen.slot(gen.constant(0, t))
+                gen.loop(gen.int(0), len) { i in
+                    let shifted = gen.fsub(gen.load(x, at(i)), m)
+                    let e = gen.exp(shifted)
+                    gen.store(log ? shifted : e, out, at(i))
+                    gen.write(sumSlot, gen.fadd(gen.read(sumSlot), e))
+                }
+                if log {
+                    let logSum = gen.log(gen.read(sumSlot))
+                    gen.loop(gen.int(0), len) { i in gen.store(gen.fsub(gen.load(out, at(i)), logSum), out, at(i)) }
+                } else {
+                    let scale = gen.fdiv(gen.constant(1, t), gen.read(sumSlot))
+                    gen.loop(gen.int(0), len) { i in gen.store(gen.fmul(gen.load(out, at(i)), scale), out, at(i)) }
+                }
+            }
+        }
+    }
+}

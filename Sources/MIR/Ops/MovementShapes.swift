@@ -1,0 +1,123 @@
+/// Shape rules of data-movement ops.
+
+/// ONNX Slice semantics for one axis of static size `dim`: clamped start and element count.
+public func sliceRange(dim: Int, start s0: Int, end e0: Int, step: Int) -> (start: Int, count: Int) {
+    var start = s0 < 0 ? s0 &+ dim : s0
+    var end = e0 < 0 ? e0 &+ dim : e0
+    if step > 0 {
+        start = min(max(start, 0), dim)
+        end = min(max(end, 0), dim)
+        return (start, max(0, (end - start + step - 1) / step))
+    } else {
+        start = min(max(start, -1), dim - 1)
+        end = min(max(end, -1), dim - 1)
+        return (start, max(0, (start - end + (-step) - 1) / (-step)))
+    }
+}
+
+/// Normalized slice parameters for every axis of a rank-`rank` tensor (identity for untouched axes).
+public struct SliceParams: Sendable {
+    public var starts: [Int], ends: [Int], steps: [Int], sliced: [Bool]
+    public init(_ attrs: Attributes, rank: Int) throws(ShapeError) {
+        let s = attrs["starts"]?.intsValue ?? [], e = attrs["ends"]?.intsValue ?? []
+        let axes = attrs["axes"]?.intsValue ?? Array(0..<s.count)
+        let st = attrs["steps"]?.intsValue ?? [Int](repeating: 1, count: s.count)
+        guard s.count == e.count, s.count == axes.count, s.count == st.count else {
+            throw ShapeError("'slice' starts, ends, axes and steps must have the same length")
+        }
+        starts = [Int](repeating: 0, count: rank); ends = [Int](repeating: Int.max, count: rank)
+        steps = [Int](repeating: 1, count: rank); sliced = [Bool](repeating: false, count: rank)
+        for i in 0..<s.count {
+            let a = try normalizeAxis(axes[i], rank: rank)
+            guard !sliced[a] else { throw ShapeError("'slice' repeats axis \(a)") }
+            guard st[i] != 0 else { throw ShapeError("'slice' step must not be 0") }
+            starts[a] = s[i]; ends[a] = e[i]; steps[a] = st[i]; sliced[a] = true
+        }
+    }
+}
+
+extension OpKind {
+    func inferMovement(_ ops: [TensorType], _ attrs: Attributes, explicit: TensorType?) throws(ShapeError) -> TensorType {
+        let x = ops[0]
+        switch self {
+        case .reshape:
+            guard let explicit else { throw ShapeError("'reshape' needs an explicit result type") }
+            guard explicit.dtype == x.dtype else { throw ShapeError("'reshape' cannot change dtype") }
+            guard explicit.elementCount == x.elementCount else {
+                throw ShapeError("'reshape' from \(x) to \(explicit) changes the element count")
+            }
+            return explicit
+        case .expand:
+            guard let explicit, explicit.dtype == x.dtype else { throw ShapeError("'expand' needs an explicit result type of the same dtype") }
+            guard (try? broadcastShapes(x.shape, explicit.shape)) == explicit.shape else {
+                throw ShapeError("'expand' cannot broadcast \(x) to \(explicit)")
+            }
+            return explicit
+        case .resize:
+            guard let explicit, explicit.dtype == x.dtype, explicit.rank == x.rank else {
+                throw ShapeError("'resize' needs an explicit result type of the same dtype and rank")
+            }
+            return explicit
+        case .flatten:
+            let axis = try normalizeAxis(attrs["axis"]?.intValue ?? 1, rank: x.rank + 1)
+            return TensorType(x.dtype, [Array(x.shape[..<axis]).product, Array(x.shape[axis...]).product])
+        case .transpose:
+            let perm = attrs["perm"]?.intsValue ?? Array((0..<x.rank).reversed())
+            guard perm.count == x.rank, Set(perm) == Set(0..<x.rank) else {
+                throw ShapeError("'transpose' perm \(perm) is not a permutation of 0..<\(x.rank)")
+            }
+            return TensorType(x.dtype, perm.map { x.shape[$0] })
+        case .concat:
+            let axis = try normalizeAxis(attrs["axis"]?.intValue ?? 0, rank: x.rank)
+            var total = Dim.constant(0)
+            for o in ops {
+                guard o.dtype == x.dtype, o.rank == x.rank else { throw ShapeError("'concat' operands differ in dtype or rank: \(x) and \(o)") }
+                for i in 0..<x.rank where i != axis && o.shape[i] != x.shape[i] {
+                    throw ShapeError("'concat' operands disagree on dim \(i): \(x.shape[i]) vs \(o.shape[i])")
+                }
+                total = total + o.shape[axis]
+            }
+            var shape = x.shape
+            shape[axis] = total
+            return TensorType(x.dtype, shape)
+        case .slice:
+            let p = try SliceParams(attrs, rank: x.rank)
+            var shape = x.shape
+            for i in 0..<x.rank where p.sliced[i] {
+                if let d = x.shape[i].constantValue {
+                    shape[i] = .constant(sliceRange(dim: d, start: p.starts[i], end: p.ends[i], step: p.steps[i]).count)
+                } else if !(p.starts[i] == 0 && p.ends[i] >= Int32.max && p.steps[i] == 1) {
+                    throw ShapeError("'slice' of symbolic dim \(x.shape[i]) is only supported as a full range")
+                }
+            }
+            return TensorType(x.dtype, shape)
+        case .gather, .gatherElements:
+            let idx = ops[1]
+            guard idx.dtype == .i64 || idx.dtype == .i32 else { throw ShapeError("'\(rawValue)' indices must be i32 or i64, got \(idx)") }
+            let axis = try normalizeAxis(attrs["axis"]?.intValue ?? 0, rank: x.rank)
+            if self == .gatherElements {
+                guard idx.rank == x.rank else { throw ShapeError("'gather_elements' indices must have the data's rank") }
+                return TensorType(x.dtype, idx.shape)
+            }
+            return TensorType(x.dtype, Array(x.shape[..<axis]) + idx.shape + Array(x.shape[(axis + 1)...]))
+        case .tile:
+            guard let r = attrs["repeats"]?.intsValue, r.count == x.rank, r.allSatisfy({ $0 >= 0 }) else {
+                throw ShapeError("'tile' needs one non-negative repeat per dim")
+            }
+            return TensorType(x.dtype, zip(x.shape, r).map { $0 * .constant($1) })
+        case .pad:
+            guard let p = attrs["pads"]?.intsValue, p.count == 2 * x.rank else { throw ShapeError("'pad' needs 2 * rank pads") }
+            let mode = attrs["mode"]?.stringValue ?? "constant"
+            guard ["constant", "reflect", "edge"].contains(mode) else { throw ShapeError("'pad' mode '\(mode)' is not supported") }
+            var shape: [Dim] = []
+            for i in 0..<x.rank {
+                let d = x.shape[i] + .constant(p[i] + p[i + x.rank])
+                if let v = d.constantValue, v < 0 { throw ShapeError("'pad' makes dim \(i) negative") }
+                shape.append(d)
+            }
+            return TensorType(x.dtype, shape)
+        default:
+            throw ShapeError("internal error: '\(rawValue)' is not a movement op")
+        }
+    }
+}

@@ -1,0 +1,174 @@
+/// The shape rule of every op category (see OpKind.info). One function, shared by the M
+/// front end, the ONNX importer, the MIR text parser and the verifier.
+extension OpKind {
+    public func inferResultType(
+        operands: [TensorType], attributes attrs: Attributes, explicit: TensorType? = nil
+    ) throws(ShapeError) -> TensorType {
+        guard info.arity.contains(operands.count) else {
+            let a = info.arity
+            throw ShapeError("'\(rawValue)' takes \(a.lowerBound == a.upperBound ? "\(a.lowerBound)" : "\(a.lowerBound) to \(a.upperBound)") operands, got \(operands.count)")
+        }
+        for name in attrs.keys where !info.attributes.contains(name) {
+            throw ShapeError("'\(rawValue)' has no attribute '\(name)'")
+        }
+        if requiresFloat, let x = operands.first, !x.dtype.isFloat {
+            throw ShapeError("'\(rawValue)' expects a float tensor, got \(x)")
+        }
+        switch info.category {
+        case .source:
+            guard let explicit else { throw ShapeError("'\(rawValue)' needs an explicit result type") }
+            guard attrs["name"]?.stringValue != nil else { throw ShapeError("'param' needs a name attribute") }
+            return explicit
+        case .elementwiseUnary: return try inferUnary(operands[0], attrs)
+        case .elementwiseBinary: return try inferElementwise(operands)
+        case .reduction: return try inferReduction(operands[0], attrs)
+        case .contraction: return try inferMatmul(operands[0], operands[1])
+        case .convolution: return try inferConvolution(operands, attrs)
+        case .pooling:
+            let x = operands[0]
+            guard x.rank == 4 else { throw ShapeError("'\(rawValue)' expects a rank-4 NCHW input, got rank \(x.rank) (\(x))") }
+            let w = try WindowParams(attrs)
+            let h = try w.outputDim(x.shape[2], axis: 0, kernelSize: w.kernel[0])
+            let wd = try w.outputDim(x.shape[3], axis: 1, kernelSize: w.kernel[1])
+            return TensorType(x.dtype, [x.shape[0], x.shape[1], h, wd])
+        case .normalization:
+            let x = operands[0]
+            guard x.rank >= 1 else { throw ShapeError("'\(rawValue)' expects rank >= 1") }
+            _ = try normalizeAxis(attrs["axis"]?.intValue ?? -1, rank: x.rank)
+            return x
+        case .movement: return try inferMovement(operands, attrs, explicit: explicit)
+        }
+    }
+
+    private func inferUnary(_ x: TensorType, _ attrs: Attributes) throws(ShapeError) -> TensorType {
+        switch self {
+        case .isNaN, .isInf: return TensorType(.bool, x.shape)
+        case .logicalNot:
+            guard x.dtype == .bool else { throw ShapeError("'not' expects a bool tensor, got \(x)") }
+            return x
+        case .cast:
+            guard let name = attrs["to"]?.stringValue, let to = DType(rawValue: name) else {
+                throw ShapeError("'cast' needs a 'to' attribute naming a dtype")
+            }
+            return TensorType(to, x.shape)
+        case .neg, .abs, .sign:
+            guard x.dtype != .bool else { throw ShapeError("'\(rawValue)' expects a numeric tensor, got \(x)") }
+            return x
+        default: return x
+        }
+    }
+
+    private func inferElementwise(_ ops: [TensorType]) throws(ShapeError) -> TensorType {
+        var shape = ops[0].shape
+        for o in ops.dropFirst() { shape = try broadcastShapes(shape, o.shape) }
+        switch self {
+        case .select:
+            guard ops[0].dtype == .bool else { throw ShapeError("'where' expects a bool condition, got \(ops[0])") }
+            guard ops[1].dtype == ops[2].dtype else { throw ShapeError("'where' branches differ in dtype: \(ops[1]) and \(ops[2])") }
+            return TensorType(ops[1].dtype, shape)
+        case .logicalAnd, .logicalOr, .logicalXor:
+            guard ops[0].dtype == .bool, ops[1].dtype == .bool else { throw ShapeError("'\(rawValue)' expects bool tensors") }
+            return TensorType(.bool, shape)
+        default: break
+        }
+        guard ops[0].dtype == ops[1].dtype else {
+            throw ShapeError("'\(rawValue)' operands differ in dtype: \(ops[0]) and \(ops[1])")
+        }
+        switch self {
+        case .equal, .less, .lessEqual, .greater, .greaterEqual: return TensorType(.bool, shape)
+        default:
+            guard ops[0].dtype != .bool else { throw ShapeError("'\(rawValue)' expects numeric tensors, got \(ops[0])") }
+            return TensorType(ops[0].dtype, shape)
+        }
+    }
+
+    /// Reduced axes of a reduction, normalized and sorted.
+    public static func reductionAxes(_ attrs: Attributes, rank: Int) throws(ShapeError) -> [Int] {
+        let raw = attrs["axes"]?.intsValue ?? []
+        if raw.isEmpty { return Array(0..<rank) }
+        var out: [Int] = []
+        for a in raw { out.append(try normalizeAxis(a, rank: rank)) }
+        guard Set(out).count == out.count else { throw ShapeError("reduction axes \(raw) repeat an axis") }
+        return out.sorted()
+    }
+
+    private func inferReduction(_ x: TensorType, _ attrs: Attributes) throws(ShapeError) -> TensorType {
+        let keep = (attrs["keepdims"]?.intValue ?? 1) != 0
+        switch self {
+        case .cumsum:
+            _ = try normalizeAxis(attrs["axis"]?.intValue ?? 0, rank: x.rank)
+            return x
+        case .argmax, .argmin, .topkValues, .topkIndices:
+            let axis = try normalizeAxis(attrs["axis"]?.intValue ?? (self == .topkValues || self == .topkIndices ? -1 : 0), rank: x.rank)
+            guard x.rank >= 1 else { throw ShapeError("'\(rawValue)' expects rank >= 1") }
+            if self == .topkValues || self == .topkIndices {
+                guard let k = attrs["k"]?.intValue, k >= 0 else { throw ShapeError("'\(rawValue)' needs k >= 0") }
+                if let n = x.shape[axis].constantValue, k > n { throw ShapeError("top-k of \(k) exceeds the axis size \(n)") }
+                var shape = x.shape
+                shape[axis] = .constant(k)
+                return TensorType(self == .topkValues ? x.dtype : .i64, shape)
+            }
+            var shape = x.shape
+            if keep { shape[axis] = .constant(1) } else { shape.remove(at: axis) }
+            return TensorType(.i64, shape)
+        default:
+            guard x.dtype != .bool else { throw ShapeError("'\(rawValue)' expects a numeric tensor") }
+            let axes = try OpKind.reductionAxes(attrs, rank: x.rank)
+            var shape: [Dim] = []
+            for (i, d) in x.shape.enumerated() {
+                if axes.contains(i) { if keep { shape.append(.constant(1)) } } else { shape.append(d) }
+            }
+            return TensorType(x.dtype, shape)
+        }
+    }
+
+    private func inferMatmul(_ a: TensorType, _ b: TensorType) throws(ShapeError) -> TensorType {
+        guard a.dtype == b.dtype else { throw ShapeError("'matmul' operands differ in dtype: \(a) and \(b)") }
+        guard a.rank >= 2, b.rank >= 2 else { throw ShapeError("'matmul' expects operands of rank >= 2, got \(a) and \(b)") }
+        guard a.shape[a.rank - 1] == b.shape[b.rank - 2] else {
+            throw ShapeError("'matmul' contraction dims differ: \(a.shape[a.rank - 1]) (from \(a)) vs \(b.shape[b.rank - 2]) (from \(b))")
+        }
+        let batch = try broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)))
+        return TensorType(a.dtype, batch + [a.shape[a.rank - 2], b.shape[b.rank - 1]])
+    }
+
+    private func inferConvolution(_ ops: [TensorType], _ attrs: Attributes) throws(ShapeError) -> TensorType {
+        let x = ops[0], w = ops[1]
+        guard x.rank == 4 else { throw ShapeError("'\(rawValue)' expects a rank-4 NCHW input, got rank \(x.rank) (\(x))") }
+        guard w.rank == 4, let kh = w.shape[2].constantValue, let kw = w.shape[3].constantValue,
+              let w0 = w.shape[0].constantValue, let w1 = w.shape[1].constantValue else {
+            throw ShapeError("'\(rawValue)' expects a static rank-4 weight, got \(w)")
+        }
+        guard x.dtype == w.dtype, x.dtype.isFloat else { throw ShapeError("'\(rawValue)' expects float input and weight of one dtype") }
+        let p = try WindowParams(attrs)
+        let transposed = self == .convTranspose2d
+        // conv2d weight: [out, in/groups, kh, kw]; conv_transpose2d weight: [in, out/groups, kh, kw].
+        let outC = transposed ? w1 * p.groups : w0
+        let inC = transposed ? w0 : w1 * p.groups
+        guard transposed || w0 % p.groups == 0 else {
+            throw ShapeError("'conv2d' output channels \(w0) are not divisible by groups \(p.groups)")
+        }
+        guard x.shape[1] == .constant(inC) else {
+            throw ShapeError("'\(rawValue)' input has \(x.shape[1]) channels but the weight expects \(inC)")
+        }
+        if ops.count == 3 {
+            guard ops[2].rank == 1, ops[2].shape[0] == .constant(outC), ops[2].dtype == x.dtype else {
+                throw ShapeError("'\(rawValue)' bias must be \(x.dtype)[\(outC)], got \(ops[2])")
+            }
+        }
+        if transposed {
+            let outPad = attrs["output_padding"]?.intsValue ?? [0, 0]
+            guard outPad.count == 2 else { throw ShapeError("output_padding must have 2 entries") }
+            var dims: [Dim] = []
+            for axis in 0..<2 {
+                let k = axis == 0 ? kh : kw
+                let fixed = outPad[axis] + p.dilations[axis] * (k - 1) + 1 - p.pads[axis] - p.pads[axis + 2]
+                dims.append(.constant(p.strides[axis]) * (x.shape[2 + axis] - .constant(1)) + .constant(fixed))
+            }
+            return TensorType(x.dtype, [x.shape[0], .constant(outC), dims[0], dims[1]])
+        }
+        let h = try p.outputDim(x.shape[2], axis: 0, kernelSize: kh)
+        let wd = try p.outputDim(x.shape[3], axis: 1, kernelSize: kw)
+        return TensorType(x.dtype, [x.shape[0], .constant(outC), h, wd])
+    }
+}
