@@ -1,8 +1,8 @@
 internal import CLLVM
 import MIR
 
-/// Supplies the values of a parameter (row-major f32) when codegen embeds it.
-public typealias ParameterDataProvider = (Parameter) throws(CodegenError) -> [Float]
+/// Supplies the data of a parameter (row-major, packed little-endian bytes of its dtype).
+public typealias ParameterDataProvider = (Parameter) throws(CodegenError) -> [UInt8]
 
 public struct CodegenOptions: Sendable {
     public var target = TargetOptions()
@@ -30,17 +30,18 @@ public final class LLVMCodegen {
         var offsets: [String: Int] = [:]
         var bytes: [UInt8] = []
         for p in module.parameters {
-            guard p.type.dtype == .f32, let shape = p.type.staticShape else {
-                throw .unsupported("parameter '\(p.name)' of type \(p.type): only static f32 parameters are supported")
+            guard let shape = p.type.staticShape else {
+                throw .unsupported("parameter '\(p.name)' of type \(p.type): parameters need a static shape")
             }
-            let values = try parameterData(p)
-            let count = shape.reduce(1, *)
-            guard values.count == count else {
-                throw .parameterData("parameter '\(p.name)' needs \(count) values, got \(values.count)")
+            _ = try gen.storageType(p.type.dtype)
+            let data = try parameterData(p)
+            let count = shape.reduce(1, *) * p.type.dtype.byteSize
+            guard data.count == count else {
+                throw .parameterData("parameter '\(p.name)' needs \(count) bytes, got \(data.count)")
             }
             while bytes.count % 64 != 0 { bytes.append(0) }
             offsets[p.name] = bytes.count
-            values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: data)
         }
         if !bytes.isEmpty { _ = gen.blob(bytes, name: "mcc_param_data") }
 

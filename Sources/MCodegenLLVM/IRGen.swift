@@ -151,14 +151,15 @@ final class IRGen {
         case .i8, .u8, .bool: return i8
         case .i32: return i32
         case .i64: return i64
-        case .f16, .bf16: throw .unsupported("\(d.rawValue) tensors are not supported by the CPU backend yet")
+        case .f16: return LLVMHalfTypeInContext(context)
+        case .bf16: throw .unsupported("bf16 tensors are not supported by the CPU backend yet")
         }
     }
 
     /// A constant of an LLVM scalar type (float, double or integer).
     func constant(_ v: Double, _ type: LLVMTypeRef) -> LLVMValueRef {
         switch LLVMGetTypeKind(type) {
-        case LLVMFloatTypeKind, LLVMDoubleTypeKind: return LLVMConstReal(type, v)
+        case LLVMFloatTypeKind, LLVMDoubleTypeKind, LLVMHalfTypeKind: return LLVMConstReal(type, v)
         default:
             let clamped = v.isNaN ? 0 : max(min(v, 9.2e18), -9.2e18)
             return LLVMConstInt(type, UInt64(bitPattern: Int64(clamped)), 1)
@@ -166,7 +167,7 @@ final class IRGen {
     }
     func isFloatType(_ t: LLVMTypeRef) -> Bool {
         let k = LLVMGetTypeKind(t)
-        return k == LLVMFloatTypeKind || k == LLVMDoubleTypeKind
+        return k == LLVMFloatTypeKind || k == LLVMDoubleTypeKind || k == LLVMHalfTypeKind
     }
 
     /// Nested canonical loops over `dims` (outermost first); `body` gets the index of each.
@@ -196,6 +197,11 @@ final class IRGen {
     /// Calls a libm function of one or two float/double arguments (e.g. "erf" -> erff for float).
     func libm(_ name: String, _ args: [LLVMValueRef]) -> LLVMValueRef {
         let t = LLVMTypeOf(args[0])!
+        if LLVMGetTypeKind(t) == LLVMHalfTypeKind {
+            // No half-precision libm: compute in float and round back.
+            let widened = args.map { LLVMBuildFPExt(builder, $0, f32, "")! }
+            return LLVMBuildFPTrunc(builder, libm(name, widened), t, "")!
+        }
         let symbol = LLVMGetTypeKind(t) == LLVMFloatTypeKind ? name + "f" : name
         return call(declareExternal(symbol, returns: t, params: args.map { _ in t }), args)
     }

@@ -34,10 +34,7 @@ public struct SharedLibraryLinker {
 
     /// Compiles the runtime and links `object` into `output`, replacing it atomically.
     public func link(object: String, output: String, workDirectory: String) throws(CodegenError) {
-        let runtimeObject = workDirectory + "/mcc_runtime.o"
-        try run([compiler, "-std=c11", "-O2", "-fPIC", "-fvisibility=hidden", "-D_POSIX_C_SOURCE=200809L",
-                 "-I", includeDirectory, "-I", runtimeDirectory,
-                 "-c", runtimeDirectory + "/mcc_runtime.c", "-o", runtimeObject])
+        let runtimeObject = try compiledRuntime(workDirectory: workDirectory)
         let outputURL = URL(fileURLWithPath: output)
         let temporary = outputURL.deletingLastPathComponent().appendingPathComponent(".\(outputURL.lastPathComponent).tmp\(getpid())").path
         let soname = outputURL.lastPathComponent
@@ -53,6 +50,33 @@ public struct SharedLibraryLinker {
             try? FileManager.default.removeItem(atPath: temporary)
             throw .linkFailed("cannot write \(output): \(reason)")
         }
+    }
+
+    /// The runtime object, compiled once per runtime version into a cache directory
+    /// (`$MCC_CACHE_DIR`, else `~/.cache/mcc`); falls back to `workDirectory`.
+    func compiledRuntime(workDirectory: String) throws(CodegenError) -> String {
+        let sources = ["mcc_runtime.c", "mcc_runtime_internal.h"].map { runtimeDirectory + "/" + $0 } + [includeDirectory + "/mcc.h"]
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for path in sources {
+            for b in FileManager.default.contents(atPath: path) ?? Data() { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        }
+        for b in compiler.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        let env = ProcessInfo.processInfo.environment
+        let cacheDir = env["MCC_CACHE_DIR"] ?? ((env["HOME"] ?? NSTemporaryDirectory()) + "/.cache/mcc")
+        let cached = cacheDir + "/runtime-\(String(hash, radix: 16)).o"
+        if FileManager.default.fileExists(atPath: cached) { return cached }
+        let fresh = workDirectory + "/mcc_runtime.o"
+        try run([compiler, "-std=c11", "-O2", "-fPIC", "-fvisibility=hidden", "-D_POSIX_C_SOURCE=200809L",
+                 "-I", includeDirectory, "-I", runtimeDirectory,
+                 "-c", runtimeDirectory + "/mcc_runtime.c", "-o", fresh])
+        // Publish atomically so concurrent mcc runs never see a half-written object.
+        if (try? FileManager.default.createDirectory(atPath: cacheDir, withIntermediateDirectories: true)) != nil {
+            let temporary = cached + ".tmp\(getpid())"
+            if (try? FileManager.default.copyItem(atPath: fresh, toPath: temporary)) != nil {
+                if rename(temporary, cached) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+            }
+        }
+        return fresh
     }
 
     func run(_ arguments: [String]) throws(CodegenError) {

@@ -125,10 +125,11 @@ extension KernelEmitter {
                     let acc = gen.slot(isMax ? gen.constant(-Double.infinity, t) : gen.constant(0, t))
                     let count = gen.slot(gen.constant(0, t))
                     let padCount = gen.slot(gen.constant(0, t))
-                    for ky in 0..<p.kernel[0] {
-                        for kx in 0..<p.kernel[1] {
-                            let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), gen.int(ky * p.dilations[0] - p.pads[0]))
-                            let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), gen.int(kx * p.dilations[1] - p.pads[1]))
+                    // Runtime window loops: kernels can be large (60x80 in the wild), so no unrolling here.
+                    gen.loop(gen.int(0), gen.int(p.kernel[0])) { ky in
+                        gen.loop(gen.int(0), gen.int(p.kernel[1])) { kx in
+                            let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0])))
+                            let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1])))
                             let inY = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, xs[2]), "")!
                             let inX = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(0)), gen.icmp(LLVMIntSLT, ix, xs[3]), "")!
                             gen.ifThen(LLVMBuildAnd(gen.builder, inY, inX, "")!) {

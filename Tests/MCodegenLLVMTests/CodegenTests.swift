@@ -31,7 +31,7 @@ import MIR
         var options = CodegenOptions()
         options.target = TargetOptions(cpu: cpu, features: features)
         return try LLVMCodegen(module: module, options: options) { p throws(CodegenError) in
-            do { return try p.initializer.materialize(count: p.type.staticShape!.reduce(1, *)) } catch { throw .parameterData("\(error)") }
+            do { return packValues(try p.initializer.materialize(count: p.type.staticShape!.reduce(1, *)).map(Double.init), as: p.type.dtype) } catch { throw .parameterData("\(error)") }
         }
     }
 
@@ -66,7 +66,7 @@ import MIR
     }
 
     @Test func unsupportedDtypeIsAnError() throws {
-        let module = try parseModule(text: "module @m\nfunc @f(%x: f16[2]) -> (y: f16[2]) {\n  %0 = relu %x : f16[2]\n  return %0\n}\n")
+        let module = try parseModule(text: "module @m\nfunc @f(%x: bf16[2]) -> (y: bf16[2]) {\n  %0 = relu %x : bf16[2]\n  return %0\n}\n")
         #expect(throws: CodegenError.self) {
             _ = try LLVMCodegen(module: module, options: CodegenOptions()) { _ throws(CodegenError) in [] }
         }

@@ -1,9 +1,20 @@
 import Foundation
 import MIR
 
+/// Why an imported model could not be loaded (the message names the file and problem).
+public struct ModelImportFailure: Error, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// Resolves `import onnx "path" as Name`: given the resolved path, returns a module with
+/// one function (the model) and its parameters. The driver supplies it (MInterop), so the
+/// front end does not depend on importers.
+public typealias ModelImporter = (String) -> Result<Module, ModelImportFailure>
+
 /// Front-end entry point: parses `file` and lowers every model to MIR, reporting problems
 /// to `diagnostics`. Returns nil when any error was reported.
-public func compileSource(_ file: SourceFile, diagnostics: DiagnosticEngine) -> Module? {
+public func compileSource(_ file: SourceFile, diagnostics: DiagnosticEngine, importer: ModelImporter? = nil) -> Module? {
     diagnostics.register(file)
     let unit = parseSource(file, diagnostics: diagnostics)
     if diagnostics.hasErrors { return nil }
@@ -11,12 +22,14 @@ public func compileSource(_ file: SourceFile, diagnostics: DiagnosticEngine) -> 
     let module = Module(name: sanitizedIdentifier(moduleName))
     let directory = URL(fileURLWithPath: file.path).deletingLastPathComponent().path
     var modelCount = 0
+    var imported: [String: Function] = [:]
     for decl in unit.declarations {
         switch decl {
         case .model(let m):
             switch m.kind {
             case .body:
                 var lowering = ModelLowering(model: m, module: module, diagnostics: diagnostics, directory: directory)
+                lowering.importedModels = imported
                 if let f = lowering.lower() { module.functions.append(f) }
                 modelCount += 1
             case .instantiation, .extends, .custom:
@@ -29,7 +42,24 @@ public func compileSource(_ file: SourceFile, diagnostics: DiagnosticEngine) -> 
         case .import(let i):
             diagnostics.error("imports are not supported by this version of mcc yet (language issue #3)", at: i.range)
         case .importONNX(let i):
-            diagnostics.error("ONNX imports are not supported by this version of mcc yet (ONNX issue #4)", at: i.range)
+            guard let importer else {
+                diagnostics.error("ONNX imports need the mcc driver (no importer available)", at: i.range); continue
+            }
+            let path = i.path.hasPrefix("/") ? i.path : URL(fileURLWithPath: directory).appendingPathComponent(i.path).standardizedFileURL.path
+            if imported[i.alias.name] != nil {
+                diagnostics.error("'\(i.alias.name)' is imported twice", at: i.alias.range); continue
+            }
+            switch importer(path) {
+            case .failure(let f):
+                diagnostics.error("cannot import '\(i.path)': \(f.message)", at: i.pathRange)
+            case .success(let m):
+                guard let f = m.functions.first else { diagnostics.error("'\(i.path)' holds no model", at: i.pathRange); continue }
+                // Parameters are namespaced by the import's name: `Encoder.conv1.weight`.
+                for p in m.parameters {
+                    module.parameters.append(MIR.Parameter(name: "\(i.alias.name).\(p.name)", type: p.type, initializer: p.initializer))
+                }
+                imported[i.alias.name] = f
+            }
         case .statement(let s):
             diagnostics.error("top-level statements are host code, which 'mcc run' will execute (not supported yet); declare a model instead", at: s.range)
         }

@@ -87,8 +87,26 @@ extension ModelLowering {
             guard let x = lowerExpr(args[0].value) else { return nil }
             return apply(fname, to: x, at: range)
         }
+        if let callee = importedModels[fname] {
+            var operands: [ValueID] = []
+            for a in args {
+                if let label = a.label { error("imported model '\(fname)' takes positional tensors, not '\(label.name) ='", label.range); return nil }
+                guard let v = lowerExpr(a.value) else { return nil }
+                operands.append(v)
+            }
+            do {
+                let results = try function.inline(callee, arguments: operands, parameterName: { "\(fname).\($0)" }, location: range.start)
+                guard results.count == 1 else {
+                    error("imported model '\(fname)' has \(results.count) outputs; only single-output models can be called in an expression yet", range)
+                    return nil
+                }
+                return results[0]
+            } catch {
+                self.error(error.message, range); return nil
+            }
+        }
         guard ModelLowering.functions.contains(fname) else {
-            let candidates = ModelLowering.functions + layerOrder
+            let candidates = ModelLowering.functions + layerOrder + Array(importedModels.keys)
             if LayerKind(rawValue: fname) != nil {
                 error("'\(fname)' is a layer type: declare it as a member (e.g. 'l = \(fname)(...)') and apply it by name", callee.range)
             } else {

@@ -21,6 +21,8 @@ struct ModelLowering {
     var function: Function!
     /// Module parameters this model created (others belong to earlier models in the file).
     var ownedParameters = Set<String>()
+    /// Models imported with `import onnx ... as Name`, callable in forward as `Name(x)`.
+    var importedModels: [String: Function] = [:]
     func isOurs(_ p: MIR.Parameter) -> Bool { ownedParameters.contains(p.name) }
 
     init(model: ModelDecl, module: Module, diagnostics: DiagnosticEngine, directory: String) {

@@ -37,7 +37,7 @@ public struct FunctionOutput: Sendable {
 
 public final class Function {
     public var name: String
-    public private(set) var arguments: [FunctionInput]
+    public internal(set) var arguments: [FunctionInput]
     public var results: [FunctionOutput] = []
     /// Ops in program order; every operand is an argument or an earlier op's result.
     public var ops: [Operation] = []

@@ -24,6 +24,44 @@ public func stableHash(_ s: String) -> UInt64 {
 
 public enum InitializerError: Error, Sendable { case needsExternalData }
 
+/// Packs values as little-endian bytes of `dtype` (bool as 0/1 bytes; floats rounded,
+/// integers truncated toward zero and saturated).
+public func packValues(_ values: [Double], as dtype: DType) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(values.count * dtype.byteSize)
+    func int(_ v: Double, _ lo: Double, _ hi: Double) -> Int64 { v.isNaN ? 0 : Int64(min(max(v.rounded(.towardZero), lo), hi)) }
+    for v in values {
+        switch dtype {
+        case .f32: withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { out += $0 }
+        case .f64: withUnsafeBytes(of: v.bitPattern.littleEndian) { out += $0 }
+        case .f16, .bf16:
+            let bits = Float(v).bitPattern
+            let half: UInt16 = dtype == .bf16 ? UInt16(bits >> 16) : Float16Bits.from(Float(v))
+            withUnsafeBytes(of: half.littleEndian) { out += $0 }
+        case .i8: out.append(UInt8(bitPattern: Int8(int(v, -128, 127))))
+        case .u8: out.append(UInt8(int(v, 0, 255)))
+        case .bool: out.append(v != 0 ? 1 : 0)
+        case .i32: withUnsafeBytes(of: Int32(int(v, -2147483648, 2147483647)).littleEndian) { out += $0 }
+        case .i64: withUnsafeBytes(of: int(v, -9.2e18, 9.2e18).littleEndian) { out += $0 }
+        }
+    }
+    return out
+}
+
+/// IEEE half-precision encoding without relying on the platform's Float16.
+enum Float16Bits {
+    static func from(_ f: Float) -> UInt16 {
+        let b = f.bitPattern
+        let sign = UInt16((b >> 16) & 0x8000)
+        let exp = Int((b >> 23) & 0xFF) - 127 + 15
+        let mant = b & 0x7FFFFF
+        if (b >> 23) & 0xFF == 0xFF { return sign | 0x7C00 | (mant != 0 ? 0x200 : 0) }
+        if exp >= 31 { return sign | 0x7C00 }
+        if exp <= 0 { return sign }
+        return sign | UInt16(exp << 10) | UInt16(mant >> 13)
+    }
+}
+
 extension Initializer {
     /// The values for `count` elements, or throws `.needsExternalData` for file-backed
     /// initializers, which the caller resolves (MInterop reads safetensors).
@@ -39,7 +77,7 @@ extension Initializer {
         case .values(let vs):
             guard vs.count == count else { return [Float](repeating: 0, count: 0) }
             return vs.map { Float($0) }
-        case .safetensors: throw .needsExternalData
+        case .safetensors, .external: throw .needsExternalData
         }
     }
 }

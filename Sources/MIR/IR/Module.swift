@@ -9,6 +9,9 @@ public enum Initializer: Hashable, Sendable {
     case safetensors(path: String, key: String)
     /// Inline values, row-major (small tensors, constants from importers).
     case values([Double])
+    /// Data held by the compiler session under `key` (e.g. an ONNX initializer), supplied
+    /// to codegen by the driver; MIR text keeps only the key.
+    case external(key: String)
 }
 
 /// A named, typed, trainable tensor of a module (`fc1.weight`).

@@ -22,6 +22,7 @@ extension Initializer {
         case .uniform(let limit, let seed): return "uniform(limit = \(formatFloat(limit)), seed = \(seed))"
         case .safetensors(let path, let key): return "safetensors(\(quoteString(path)), \(quoteString(key)))"
         case .values(let vs): return "values([" + vs.map(formatFloat).joined(separator: ", ") + "])"
+        case .external(let key): return "external(\(quoteString(key)))"
         }
     }
 }

@@ -113,6 +113,9 @@ struct TextParser {
         case "safetensors":
             try expect("("); let path = try string(); try expect(","); let key = try string(); try expect(")")
             return .safetensors(path: path, key: key)
+        case "external":
+            try expect("("); let key = try string(); try expect(")")
+            return .external(key: key)
         case "values":
             try expect("("); try expect("[")
             var vs: [Double] = []
@@ -123,7 +126,7 @@ struct TextParser {
             try expect(")")
             return .values(vs)
         default:
-            throw fail("unknown initializer '\(kind)' (expected zeros, constant, uniform, safetensors or values)")
+            throw fail("unknown initializer '\(kind)' (expected zeros, constant, uniform, safetensors, values or external)")
         }
     }
 

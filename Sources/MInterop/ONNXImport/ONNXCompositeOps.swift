@@ -1,0 +1,155 @@
+import MIR
+
+/// Ops lowered as small graphs of MIR ops: losses, Trilu, Hardmax, OneHot, Shrink,
+/// DepthToSpace/SpaceToDepth, EyeLike.
+extension ONNXImporter {
+    static let compositeOps: Set<String> = ["NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss", "Trilu", "Hardmax",
+                                            "Shrink", "CastLike", "DepthToSpace", "SpaceToDepth", "EyeLike", "OneHot"]
+
+    mutating func scalar(_ v: Double, _ dt: DType) throws(NodeError) -> ValueID { try tensor(.constant(.scalar(v, dt))) }
+
+    /// A constant [1, ..., n, ..., 1] holding 0..<n along `axis` (rank `rank`).
+    mutating func iota(_ n: Int, axis: Int, rank: Int) throws(NodeError) -> ValueID {
+        let shape = (0..<rank).map { $0 == axis ? n : 1 }
+        return try tensor(.constant(ConstTensor(dtype: .i64, shape: shape, values: (0..<n).map(Double.init))))
+    }
+
+    mutating func composite(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
+        switch n.opType {
+        case "NegativeLogLikelihoodLoss":
+            return [.tensor(try nllLoss(input: try tensorInput(n, 0), target: try tensorInput(n, 1),
+                                        weight: try input(n, 2).map { v throws(NodeError) in try tensor(v) }, n))]
+        case "SoftmaxCrossEntropyLoss":
+            let logProb = try emit(.logSoftmax, [try tensorInput(n, 0)], attributes: ["axis": .int(1)])
+            let loss = try nllLoss(input: logProb, target: try tensorInput(n, 1),
+                                   weight: try input(n, 2).map { v throws(NodeError) in try tensor(v) }, n)
+            return [.tensor(loss), .tensor(logProb)]
+        case "Trilu":
+            let x = try tensorInput(n, 0)
+            let t = function.type(of: x)
+            guard t.rank >= 2, let rows = t.shape[t.rank - 2].constantValue, let cols = t.shape[t.rank - 1].constantValue else {
+                throw .unsupported("Trilu needs static last two dims")
+            }
+            let k = try constant(n, 1)?.ints.first ?? 0
+            let upper = n.int("upper", 1) != 0
+            var mask: [Double] = []
+            for i in 0..<rows { for j in 0..<cols { mask.append((upper ? j - i >= k : j - i <= k) ? 1 : 0) } }
+            let m = try tensor(.constant(ConstTensor(dtype: .bool, shape: [rows, cols], values: mask)))
+            return [.tensor(try emit(.select, [m, x, try scalar(0, t.dtype)]))]
+        case "Hardmax":
+            let x = try tensorInput(n, 0)
+            let t = function.type(of: x)
+            if opset < 13 {
+                let axis = n.int("axis", 1) < 0 ? n.int("axis", 1) + t.rank : n.int("axis", 1)
+                let flat = try emit(.flatten, [x], attributes: ["axis": .int(axis)])
+                return [.tensor(try emit(.reshape, [try hardmax(flat, axis: 1)], explicit: t))]
+            }
+            let axis = n.int("axis", -1) < 0 ? n.int("axis", -1) + t.rank : n.int("axis", -1)
+            return [.tensor(try hardmax(x, axis: axis))]
+        case "Shrink":
+            let x = try tensorInput(n, 0)
+            let dt = function.type(of: x).dtype
+            let bias = n.float("bias", 0), lambd = n.float("lambd", 0.5)
+            let below = try emit(.less, [x, try scalar(-lambd, dt)])
+            let above = try emit(.greater, [x, try scalar(lambd, dt)])
+            let shiftedUp = try emit(.add, [x, try scalar(bias, dt)]), shiftedDown = try emit(.sub, [x, try scalar(bias, dt)])
+            return [.tensor(try emit(.select, [below, shiftedUp, try emit(.select, [above, shiftedDown, try scalar(0, dt)])]))]
+        case "CastLike":
+            let target = type(try required(n, 1)).dtype
+            return [.tensor(try emit(.cast, [try tensorInput(n, 0)], attributes: ["to": .string(target.rawValue)]))]
+        case "DepthToSpace", "SpaceToDepth":
+            let x = try tensorInput(n, 0)
+            let t = function.type(of: x)
+            let b = n.int("blocksize", 0)
+            guard t.rank == 4, b > 0, let c = t.shape[1].constantValue else { throw NodeError("expects NCHW with a static channel dim and blocksize > 0") }
+            let (N, H, W) = (t.shape[0], t.shape[2], t.shape[3])
+            let bd = Dim.constant(b)
+            if n.opType == "DepthToSpace" {
+                guard c % (b * b) == 0 else { throw NodeError("channels \(c) not divisible by blocksize^2") }
+                let crd = n.string("mode", "DCR") == "CRD"
+                let shape6: [Dim] = crd ? [N, .constant(c / (b * b)), bd, bd, H, W] : [N, bd, bd, .constant(c / (b * b)), H, W]
+                let r = try emit(.reshape, [x], explicit: TensorType(t.dtype, shape6))
+                let p = try emit(.transpose, [r], attributes: ["perm": .ints(crd ? [0, 1, 4, 2, 5, 3] : [0, 3, 4, 1, 5, 2])])
+                return [.tensor(try emit(.reshape, [p], explicit: TensorType(t.dtype, [N, .constant(c / (b * b)), H * bd, W * bd])))]
+            }
+            let hq = Dim.quotient(H, bd), wq = Dim.quotient(W, bd)
+            let r = try emit(.reshape, [x], explicit: TensorType(t.dtype, [N, .constant(c), hq, bd, wq, bd]))
+            let p = try emit(.transpose, [r], attributes: ["perm": .ints([0, 3, 5, 1, 2, 4])])
+            return [.tensor(try emit(.reshape, [p], explicit: TensorType(t.dtype, [N, .constant(c * b * b), hq, wq])))]
+        case "EyeLike":
+            let t = type(try required(n, 0))
+            guard t.rank == 2, let rows = t.shape[0].constantValue, let cols = t.shape[1].constantValue else {
+                throw .unsupported("EyeLike of a symbolic shape")
+            }
+            let dt = n.has("dtype") ? mirDType(n.int("dtype", 1)) : t.dtype
+            guard let dt else { throw .unsupported("EyeLike dtype") }
+            let k = n.int("k", 0)
+            var vals: [Double] = []
+            for i in 0..<rows { for j in 0..<cols { vals.append(j - i == k ? 1 : 0) } }
+            return [.constant(ConstTensor(dtype: dt, shape: [rows, cols], values: vals))]
+        case "OneHot":
+            let indices = try emit(.cast, [try tensorInput(n, 0)], attributes: ["to": .string("i64")])
+            guard let depthConst = try constant(n, 1), let depthValue = depthConst.values.first,
+                  let valuesConst = try constant(n, 2), valuesConst.count == 2 else { throw .unsupported("OneHot with run-time depth or values") }
+            let depth = Int(depthValue)
+            let it = function.type(of: indices)
+            let rank = it.rank + 1
+            let axis = n.int("axis", -1) < 0 ? n.int("axis", -1) + rank : n.int("axis", -1)
+            guard axis >= 0, axis < rank, depth > 0 else { throw NodeError("bad axis or depth") }
+            let negative = try emit(.less, [indices, try scalar(0, .i64)])
+            let wrapped = try emit(.select, [negative, try emit(.add, [indices, try scalar(Double(depth), .i64)]), indices])
+            var shape = it.shape
+            shape.insert(.constant(1), at: axis)
+            let expanded = try emit(.reshape, [wrapped], explicit: TensorType(.i64, shape))
+            let hit = try emit(.equal, [expanded, try iota(depth, axis: axis, rank: rank)])
+            let off = try scalar(valuesConst.values[0], valuesConst.dtype), on = try scalar(valuesConst.values[1], valuesConst.dtype)
+            return [.tensor(try emit(.select, [hit, on, off]))]
+        default:
+            throw .unsupported("no lowering for this op")
+        }
+    }
+
+    mutating func hardmax(_ x: ValueID, axis: Int) throws(NodeError) -> ValueID {
+        let t = function.type(of: x)
+        guard let n = t.shape[axis].constantValue else { throw .unsupported("Hardmax along a symbolic dim") }
+        let best = try emit(.argmax, [x], attributes: ["axis": .int(axis), "keepdims": .int(1)])
+        let hit = try emit(.equal, [best, try iota(n, axis: axis, rank: t.rank)])
+        return try emit(.cast, [hit], attributes: ["to": .string(t.dtype.rawValue)])
+    }
+
+    /// loss[n, d...] = -input[n, target[n, d...], d...] * weight[target], reduced by `reduction`.
+    mutating func nllLoss(input x: ValueID, target: ValueID, weight: ValueID?, _ n: ONNXNode) throws(NodeError) -> ValueID {
+        let xt = function.type(of: x), tt = function.type(of: target)
+        guard xt.rank >= 2, tt.rank == xt.rank - 1 else { throw NodeError("input and target ranks do not match") }
+        var t = try emit(.cast, [target], attributes: ["to": .string("i64")])
+        var mask: ValueID?
+        if n.has("ignore_index") {
+            let ignored = try emit(.equal, [t, try scalar(Double(n.int("ignore_index", 0)), .i64)])
+            t = try emit(.select, [ignored, try scalar(0, .i64), t])
+            mask = ignored
+        }
+        var shape = tt.shape
+        shape.insert(.constant(1), at: 1)
+        let index = try emit(.reshape, [t], explicit: TensorType(.i64, shape))
+        let picked = try emit(.gatherElements, [x, index], attributes: ["axis": .int(1)])
+        var loss = try emit(.neg, [try emit(.reshape, [picked], explicit: TensorType(xt.dtype, tt.shape))])
+        var w: ValueID?
+        if let weight { w = try emit(.gather, [weight, t], attributes: ["axis": .int(0)]) }
+        if let mask {
+            let keep = try emit(.select, [mask, try scalar(0, xt.dtype), try scalar(1, xt.dtype)])
+            w = try w.map { v throws(NodeError) in try emit(.mul, [v, keep]) } ?? keep
+        }
+        if let w { loss = try emit(.mul, [loss, w]) }
+        let all: Attributes = ["axes": .ints([]), "keepdims": .int(0)]
+        switch n.string("reduction", "mean") {
+        case "none": return loss
+        case "sum": return try emit(.reduceSum, [loss], attributes: all)
+        case "mean":
+            guard let w else { return try emit(.reduceMean, [loss], attributes: all) }
+            let total = try emit(.reduceSum, [loss], attributes: all)
+            let weightSum = try emit(.reduceSum, [w], attributes: all)
+            return try emit(.div, [total, weightSum])
+        default: throw NodeError("unknown reduction '\(n.string("reduction", ""))'")
+        }
+    }
+}

@@ -1,0 +1,205 @@
+import MIR
+
+/// ONNX operator -> MIR. Ops not listed are reported as unsupported (all at once).
+extension ONNXImporter {
+    static let unaryOps: [String: OpKind] = [
+        "Abs": .abs, "Neg": .neg, "Sign": .sign, "Relu": .relu, "Sigmoid": .sigmoid, "Tanh": .tanh, "Exp": .exp,
+        "Log": .log, "Sqrt": .sqrt, "Erf": .erf, "Floor": .floor, "Ceil": .ceil, "Round": .round,
+        "Reciprocal": .reciprocal, "Sin": .sin, "Cos": .cos, "Tan": .tan, "Asin": .asin, "Acos": .acos,
+        "Atan": .atan, "Sinh": .sinh, "Cosh": .cosh, "Asinh": .asinh, "Acosh": .acosh, "Atanh": .atanh,
+        "Softplus": .softplus, "Softsign": .softsign, "IsNaN": .isNaN, "Not": .logicalNot, "HardSwish": .hardSwish,
+    ]
+    static let binaryOps: [String: OpKind] = [
+        "Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div, "Pow": .pow, "Equal": .equal, "Less": .less,
+        "LessOrEqual": .lessEqual, "Greater": .greater, "GreaterOrEqual": .greaterEqual, "And": .logicalAnd,
+        "Or": .logicalOr, "Xor": .logicalXor, "Mod": .mod,
+    ]
+
+    mutating func convert(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
+        guard n.domain.isEmpty || n.domain == "ai.onnx" else { throw .unsupported("domain '\(n.domain)'") }
+        if let folded = try fold(n) { return folded }
+        if let kind = Self.unaryOps[n.opType] {
+            return [.tensor(try emit(kind, [try tensorInput(n, 0)]))]
+        }
+        if let kind = Self.binaryOps[n.opType] {
+            var a = try tensorInput(n, 0), b = try tensorInput(n, 1)
+            if kind == .pow && function.type(of: b).dtype != function.type(of: a).dtype {
+                b = try emit(.cast, [b], attributes: ["to": .string(function.type(of: a).dtype.rawValue)])
+            }
+            if kind == .mod { return [.tensor(try emit(kind, [a, b], attributes: ["fmod": .int(n.int("fmod", 0))]))] }
+            if kind == .div, function.type(of: a).dtype != function.type(of: b).dtype { a = try emit(.cast, [a], attributes: ["to": .string(function.type(of: b).dtype.rawValue)]) }
+            return [.tensor(try emit(kind, [a, b]))]
+        }
+        switch n.opType {
+        case "Identity", "Dropout":
+            if n.opType == "Dropout", n.outputs.count > 1, !n.outputs[1].isEmpty { throw .unsupported("the Dropout mask output") }
+            return [try required(n, 0)]
+        case "LeakyRelu": return [.tensor(try emit(.leakyRelu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 0.01))]))]
+        case "Elu": return [.tensor(try emit(.elu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 1))]))]
+        case "Celu": return [.tensor(try emit(.celu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 1))]))]
+        case "ThresholdedRelu": return [.tensor(try emit(.thresholdedRelu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 1))]))]
+        case "Selu":
+            return [.tensor(try emit(.selu, [try tensorInput(n, 0)], attributes: [
+                "alpha": .float(n.float("alpha", 1.67326319217681884765625)), "gamma": .float(n.float("gamma", 1.05070102214813232421875))]))]
+        case "HardSigmoid":
+            return [.tensor(try emit(.hardSigmoid, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 0.2)), "beta": .float(n.float("beta", 0.5))]))]
+        case "Gelu": return [.tensor(try emit(.gelu, [try tensorInput(n, 0)], attributes: ["approximate": .string(n.string("approximate", "none"))]))]
+        case "IsInf":
+            let x = try tensorInput(n, 0)
+            let inf = try emit(.isInf, [x])
+            let pos = n.int("detect_positive", 1) != 0, neg = n.int("detect_negative", 1) != 0
+            if pos && neg { return [.tensor(inf)] }
+            let zero = try tensor(.constant(.scalar(0, function.type(of: x).dtype)))
+            let side = try emit(pos ? .greater : .less, [x, zero])
+            return [.tensor(try emit(.logicalAnd, [inf, side]))]
+        case "PRelu":
+            let x = try tensorInput(n, 0)
+            var slope = try tensorInput(n, 1)
+            // A per-channel slope [C] on N, C, ... (older exporters) broadcasts along dim 1.
+            let st = function.type(of: slope), xt = function.type(of: x)
+            if st.rank == 1, xt.rank > 2, st.shape[0] == xt.shape[1], st.shape[0] != xt.shape[xt.rank - 1] {
+                slope = try emit(.reshape, [slope], explicit: TensorType(st.dtype, st.shape + [Dim](repeating: .constant(1), count: xt.rank - 2)))
+            }
+            let zero = try tensor(.constant(.scalar(0, function.type(of: x).dtype)))
+            let negative = try emit(.less, [x, zero])
+            return [.tensor(try emit(.select, [negative, try emit(.mul, [x, slope]), x]))]
+        case "Clip": return [.tensor(try clip(n))]
+        case "Cast":
+            guard let to = mirDType(n.int("to", 0)) else { throw .unsupported("Cast to \(onnxTypeName(n.int("to", 0)))") }
+            return [.tensor(try emit(.cast, [try tensorInput(n, 0)], attributes: ["to": .string(to.rawValue)]))]
+        case "Where":
+            return [.tensor(try emit(.select, [try tensorInput(n, 0), try tensorInput(n, 1), try tensorInput(n, 2)]))]
+        case "Max", "Min", "Sum", "Mean":
+            var acc = try tensorInput(n, 0)
+            let kind: OpKind = n.opType == "Max" ? .maximum : n.opType == "Min" ? .minimum : .add
+            for i in 1..<max(1, n.inputs.count) { acc = try emit(kind, [acc, try tensorInput(n, i)]) }
+            if n.opType == "Mean" {
+                let count = try tensor(.constant(.scalar(Double(n.inputs.count), function.type(of: acc).dtype)))
+                acc = try emit(.div, [acc, count])
+            }
+            return [.tensor(acc)]
+        case "MatMul": return [.tensor(try matmul(try tensorInput(n, 0), try tensorInput(n, 1)))]
+        case "Gemm": return [.tensor(try gemm(n))]
+        case "Conv", "ConvTranspose": return [.tensor(try convolution(n))]
+        case "MaxPool", "AveragePool":
+            if n.opType == "MaxPool", n.outputs.count > 1, !n.outputs[1].isEmpty { throw .unsupported("the MaxPool Indices output") }
+            return [.tensor(try pooling(n))]
+        case "GlobalAveragePool", "GlobalMaxPool":
+            let x = try tensorInput(n, 0)
+            let rank = function.type(of: x).rank
+            return [.tensor(try emit(n.opType == "GlobalMaxPool" ? .reduceMax : .reduceMean, [x],
+                                     attributes: ["axes": .ints(Array(2..<max(2, rank))), "keepdims": .int(1)]))]
+        case "BatchNormalization": return [.tensor(try batchNorm(n))]
+        case "InstanceNormalization": return [.tensor(try instanceNorm(n))]
+        case "LayerNormalization": return try layerNorm(n)
+        case "Softmax", "LogSoftmax": return [.tensor(try softmax(n))]
+        case "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice", "Gather",
+             "GatherElements", "Expand", "Tile", "Pad", "Resize", "Upsample", "ConstantOfShape":
+            return try movement(n)
+        case "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceSumSquare", "ReduceL1", "ReduceL2",
+             "ReduceLogSum", "ReduceLogSumExp", "ArgMax", "ArgMin", "CumSum", "TopK":
+            return try reduction(n)
+        case "QuantizeLinear", "DequantizeLinear": return [.tensor(try quantization(n))]
+        case _ where Self.compositeOps.contains(n.opType): return try composite(n)
+        case "LSTM", "GRU", "RNN": return try recurrent(n)
+        default:
+            throw .unsupported("no lowering for this op")
+        }
+    }
+
+    mutating func clip(_ n: ONNXNode) throws(NodeError) -> ValueID {
+        let x = try tensorInput(n, 0)
+        var attrs: Attributes = [:]
+        if opset < 11 {
+            if n.has("min") { attrs["min"] = .float(n.float("min", 0)) }
+            if n.has("max") { attrs["max"] = .float(n.float("max", 0)) }
+            return try emit(.clip, [x], attributes: attrs)
+        }
+        var y = x
+        for (i, kind) in [(1, OpKind.maximum), (2, OpKind.minimum)] {
+            guard let v = try input(n, i) else { continue }
+            if case .constant(let c) = v, c.count == 1 {
+                attrs[i == 1 ? "min" : "max"] = .float(c.values[0])
+            } else {
+                y = try emit(kind, [y, try tensor(v)])
+            }
+        }
+        return attrs.isEmpty ? y : try emit(.clip, [y], attributes: attrs)
+    }
+
+    /// MatMul with numpy's rules for 1-D operands (promote, multiply, drop the added dim).
+    mutating func matmul(_ a0: ValueID, _ b0: ValueID) throws(NodeError) -> ValueID {
+        var a = a0, b = b0
+        let at = function.type(of: a), bt = function.type(of: b)
+        if at.rank == 1 { a = try emit(.reshape, [a], explicit: TensorType(at.dtype, [.constant(1)] + at.shape)) }
+        if bt.rank == 1 { b = try emit(.reshape, [b], explicit: TensorType(bt.dtype, bt.shape + [.constant(1)])) }
+        var y = try emit(.matmul, [a, b])
+        var shape = function.type(of: y).shape
+        if at.rank == 1 { shape.remove(at: shape.count - 2) }
+        if bt.rank == 1 { shape.removeLast() }
+        if at.rank == 1 || bt.rank == 1 { y = try emit(.reshape, [y], explicit: TensorType(at.dtype, shape)) }
+        return y
+    }
+
+    mutating func gemm(_ n: ONNXNode) throws(NodeError) -> ValueID {
+        var a = try tensorInput(n, 0), b = try tensorInput(n, 1)
+        if n.int("transA", 0) != 0 { a = try emit(.transpose, [a], attributes: ["perm": .ints([1, 0])]) }
+        if n.int("transB", 0) != 0 { b = try emit(.transpose, [b], attributes: ["perm": .ints([1, 0])]) }
+        var y = try emit(.matmul, [a, b])
+        let dt = function.type(of: y).dtype
+        let alpha = n.float("alpha", 1), beta = n.float("beta", 1)
+        if alpha != 1 { y = try emit(.mul, [y, try tensor(.constant(.scalar(alpha, dt)))]) }
+        if let cv = try input(n, 2) {
+            var c = try tensor(cv)
+            if beta != 1 { c = try emit(.mul, [c, try tensor(.constant(.scalar(beta, dt)))]) }
+            y = try emit(.add, [y, c])
+        }
+        return y
+    }
+
+    mutating func softmax(_ n: ONNXNode) throws(NodeError) -> ValueID {
+        let x = try tensorInput(n, 0)
+        let t = function.type(of: x)
+        let kind: OpKind = n.opType == "Softmax" ? .softmax : .logSoftmax
+        if opset >= 13 { return try emit(kind, [x], attributes: ["axis": .int(n.int("axis", -1))]) }
+        // Before opset 13 the input is coerced to 2-D at `axis` (default 1).
+        let axis = n.int("axis", 1) < 0 ? n.int("axis", 1) + t.rank : n.int("axis", 1)
+        let flat = try emit(.flatten, [x], attributes: ["axis": .int(axis)])
+        let y = try emit(kind, [flat], attributes: ["axis": .int(1)])
+        return try emit(.reshape, [y], explicit: t)
+    }
+
+    mutating func quantization(_ n: ONNXNode) throws(NodeError) -> ValueID {
+        let x = try tensorInput(n, 0)
+        let xt = function.type(of: x)
+        let axis = n.int("axis", 1)
+        // Per-axis scales (1-D) broadcast along `axis`.
+        func broadcastable(_ v: ImportValue) throws(NodeError) -> ImportValue {
+            guard case .constant(var c) = v, c.shape.count == 1, c.shape[0] > 1 else { return v }
+            let a = axis < 0 ? axis + xt.rank : axis
+            c.shape = (0..<xt.rank).map { $0 == a ? c.shape[0] : 1 }
+            return .constant(c)
+        }
+        let scale = try tensor(try broadcastable(try required(n, 1)))
+        let floatType = function.type(of: scale).dtype
+        if n.opType == "DequantizeLinear" {
+            var y = try emit(.cast, [x], attributes: ["to": .string(floatType.rawValue)])
+            if let zp = try input(n, 2) {
+                let z = try emit(.cast, [try tensor(try broadcastable(zp))], attributes: ["to": .string(floatType.rawValue)])
+                y = try emit(.sub, [y, z])
+            }
+            return try emit(.mul, [y, scale])
+        }
+        var outType = DType.u8
+        var zero: ValueID?
+        if let zp = try input(n, 2) {
+            outType = type(zp).dtype
+            zero = try emit(.cast, [try tensor(try broadcastable(zp))], attributes: ["to": .string(floatType.rawValue)])
+        }
+        var y = try emit(.round, [try emit(.div, [x, scale])])
+        if let zero { y = try emit(.add, [y, zero]) }
+        let (lo, hi) = outType == .i8 ? (-128.0, 127.0) : (0.0, 255.0)
+        y = try emit(.clip, [y], attributes: ["min": .float(lo), "max": .float(hi)])
+        return try emit(.cast, [y], attributes: ["to": .string(outType.rawValue)])
+    }
+}
