@@ -2,8 +2,11 @@
 #
 #   make deps    Debian packages + numpy/pytest for python3 (a no-op when present)
 #   make build   swift build (debug; the compiler is .build/debug/mcc)
-#   make test    swift test, then the Python tests in Tests/python (run last; fails if either fails)
-#   make demo    compile examples/mlp.m to out/libmlp.so, run the C++ and the Python demo on it
+#   make test    swift test, the Java tests (JUnit), then the Python tests in Tests/python (run last;
+#                fails if any fails)
+#   make demo    compile examples/mlp.m to out/libmlp.so (with its C++, Python and Java wrappers,
+#                pkg-config and CMake files), run the C++, Python and Java demos on it
+#   make java    the Java binding: out/java-lib/mcc.jar and its JNI glue out/java-lib/libmccjni.so
 #   make clean   remove out/ and Swift build products
 
 SHELL := /bin/bash
@@ -13,7 +16,18 @@ CXX := g++
 MCC ?= .build/debug/mcc
 OUT := out
 
-.PHONY: all deps build test demo clean
+# Java: Debian's OpenJDK 17 and JUnit 5 (scripts/install-deps.sh installs them).
+JAVAC ?= javac
+JAVA ?= java
+JAVA_HOME ?= $(patsubst %/bin/javac,%,$(realpath $(shell command -v $(JAVAC))))
+JUNIT ?= /usr/share/java/junit-platform-console-standalone.jar
+JAVA_LIB := $(OUT)/java-lib
+JAVA_SRC := $(wildcard bindings/java/src/main/java/mcc/*.java)
+JAVA_TESTS := $(wildcard bindings/java/src/test/java/mcc/*.java)
+# The model every binding test and demo shares, with everything mcc can write beside it.
+MODEL_EXTRAS := --emit-bindings python,cpp,java --emit-pkgconfig --emit-cmake
+
+.PHONY: all deps build test demo clean conformance java java-test
 
 all: build
 
@@ -26,22 +40,69 @@ build: deps
 # Both suites run even if the first fails, so one `make test` shows every failure.
 test: build
 	@status=0; \
-	$(SWIFT) test || { status=$$?; echo "make test: swift test failed (exit $$status); running pytest anyway"; }; \
+	$(SWIFT) test || { status=$$?; echo "make test: swift test failed (exit $$status); running the other tests anyway"; }; \
+	$(MAKE) --no-print-directory java-test || { status=1; echo "make test: Java tests failed; running pytest anyway"; }; \
 	MCC="$(abspath $(MCC))" $(PYTHON) -m pytest -q Tests/python || status=1; \
 	exit $$status
 
-demo: build
+# All three languages call the same out/libmlp.so; the demo fails unless they print the same
+# probabilities and the same error.
+demo: build java $(OUT)/libmlp.so
+	@cmake -S examples/cpp-cmake -B $(OUT)/cpp-cmake -Dmlp_DIR=$(abspath $(OUT)) >/dev/null
+	@cmake --build $(OUT)/cpp-cmake >/dev/null
+	@echo "== C++ (examples/cpp-cmake: find_package(mlp), the generated mlp.hpp over mcc.hpp)"
+	@set -o pipefail; $(OUT)/cpp-cmake/mlp_demo | tee $(OUT)/demo-cpp.txt
+	@echo "== Python (bindings/python/demo.py: mlang)"
+	@set -o pipefail; $(PYTHON) bindings/python/demo.py $(OUT)/libmlp.so | tee $(OUT)/demo-python.txt
+	@echo "== Java (bindings/java/demo/Demo.java: mcc.Model over JNI)"
+	@set -o pipefail; $(JAVA) -cp $(JAVA_LIB)/mcc.jar bindings/java/demo/Demo.java $(OUT)/libmlp.so | tee $(OUT)/demo-java.txt
+	@for lang in python java; do \
+	  cmp -s <(grep -E '^(probs|run with)' $(OUT)/demo-cpp.txt) <(grep -E '^(probs|run with)' $(OUT)/demo-$$lang.txt) \
+	    || { echo "make demo: the C++ and $$lang demos disagree"; exit 1; }; \
+	done
+	@echo "== C++, Python and Java called $(OUT)/libmlp.so and printed the same results"
+
+$(OUT)/libmlp.so: examples/mlp.m $(MCC)
 	@mkdir -p $(OUT)
-	$(MCC) examples/mlp.m -o $(OUT)/libmlp.so
-	$(CXX) -std=c++17 -O2 -Wall -Wextra -Iinclude examples/cpp/demo.cpp \
-	    -L$(OUT) -lmlp -Wl,-rpath,$(abspath $(OUT)) -o $(OUT)/demo
-	@echo "== C++ demo (examples/cpp/demo.cpp)"
-	@$(OUT)/demo
-	@echo "== Python demo (bindings/python/demo.py)"
-	@$(PYTHON) bindings/python/demo.py $(OUT)/libmlp.so
+	$(MCC) examples/mlp.m -o $@ $(MODEL_EXTRAS)
+
+$(OUT)/test/libcnn.so: examples/cnn.m $(MCC)
+	@mkdir -p $(OUT)/test
+	$(MCC) examples/cnn.m -o $@
+
+java: $(JAVA_LIB)/mcc.jar $(JAVA_LIB)/libmccjni.so
+
+# javac -h writes the JNI header the C glue is compiled against, so the two cannot drift apart.
+$(JAVA_LIB)/mcc.jar: $(JAVA_SRC)
+	@rm -rf $(JAVA_LIB)/classes $(JAVA_LIB)/jni && mkdir -p $(JAVA_LIB)/classes
+	$(JAVAC) -Xlint:all -Werror --release 17 -d $(JAVA_LIB)/classes -h $(JAVA_LIB)/jni $(JAVA_SRC)
+	jar cf $@ -C $(JAVA_LIB)/classes .
+
+$(JAVA_LIB)/libmccjni.so: bindings/java/src/main/c/mcc_jni.c include/mcc.h $(JAVA_LIB)/mcc.jar
+	$(CC) -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux \
+	    -Iinclude -I$(JAVA_LIB)/jni $< -o $@
+
+# JUnit: the binding (ModelTest: metadata, reference outputs, errors, 8 threads, 100k runs with
+# flat RSS) and the wrapper mcc generated for examples/mlp.m (GeneratedWrapperTest). A fixed,
+# pre-touched heap, the serial GC and C1 only keep the JVM's own RSS still, so that RSS growth
+# measures native memory.
+java-test: java $(OUT)/libmlp.so $(OUT)/test/libcnn.so
+	@rm -rf $(JAVA_LIB)/test-classes
+	$(JAVAC) -Xlint:all -Werror --release 17 -d $(JAVA_LIB)/test-classes -cp $(JAVA_LIB)/mcc.jar:$(JUNIT) \
+	    $(JAVA_TESTS) $(OUT)/java/mlp/MLP.java
+	$(JAVA) -Xms64m -Xmx64m -XX:+AlwaysPreTouch -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dmcc.jni.library=$(abspath $(JAVA_LIB))/libmccjni.so \
+	    -Dmcc.test.library=$(abspath $(OUT))/libmlp.so -Dmcc.test.other.library=$(abspath $(OUT))/test/libcnn.so \
+	    -jar $(JUNIT) --disable-banner --disable-ansi-colors --fail-if-no-tests --details=tree \
+	    --class-path $(JAVA_LIB)/mcc.jar:$(JAVA_LIB)/test-classes --select-package mcc
+
+# Every test of Debian's libonnx-testdata, static and forced-dynamic; writes docs/onnx-conformance.md.
+conformance: build
+	@mkdir -p $(OUT)
+	$(PYTHON) scripts/onnx_conformance.py --mcc $(MCC) --report docs/onnx-conformance.md --json $(OUT)/conformance.json
 
 clean:
 	rm -rf $(OUT)
 	-$(SWIFT) package clean
 	find bindings Tests/python -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -rf bindings/python/build bindings/python/*.egg-info
 	rm -rf Tests/python/.pytest_cache .pytest_cache

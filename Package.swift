@@ -29,8 +29,14 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmInclude])],
             linkerSettings: [.unsafeFlags(["-L", llvmLib]), .linkedLibrary("LLVM-14")]
         ),
+        // Leaf C facade over Debian's libonnx (C++/protobuf); only MInterop sees it.
+        .target(
+            name: "CONNX",
+            cxxSettings: [.define("ONNX_ML", to: "1"), .define("ONNX_NAMESPACE", to: "onnx")],
+            linkerSettings: [.linkedLibrary("onnx"), .linkedLibrary("onnx_proto"), .linkedLibrary("protobuf")]
+        ),
         // Weights files (safetensors), later ONNX import and binding generation.
-        .target(name: "MInterop", dependencies: ["MIR"]),
+        .target(name: "MInterop", dependencies: ["MIR", "CONNX"]),
         .executableTarget(
             name: "mcc",
             dependencies: [
@@ -46,6 +52,6 @@ let package = Package(
             name: "MCodegenLLVMTests", dependencies: ["MCodegenLLVM", "MIR"],
             swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmInclude])]
         ),
-        .testTarget(name: "MInteropTests", dependencies: ["MInterop", "MIR"]),
+        .testTarget(name: "MInteropTests", dependencies: ["MInterop", "MIR"], resources: [.copy("Fixtures")]),
     ]
 )

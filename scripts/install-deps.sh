@@ -6,7 +6,8 @@
 set -euo pipefail
 
 packages=(llvm-dev libopenblas-dev libonnx-dev libprotobuf-dev libdlpack-dev
-          python3-numpy python3-pytest g++ binutils make)
+          python3-numpy python3-pytest g++ binutils make libonnx-testdata
+          cmake pkgconf openjdk-17-jdk-headless junit5)  # the C++ and Java bindings' builds and tests
 
 missing=()
 for p in "${packages[@]}"; do
@@ -26,6 +27,12 @@ fi
 if ! python3 -c 'import numpy, pytest' >/dev/null 2>&1; then
   python3 -m pip install -q numpy pytest
   did+=("pip installed numpy pytest for $(command -v python3)")
+fi
+
+# The ONNX tests build models and read test data with the onnx package (PyPI).
+if ! python3 -c 'import onnx' >/dev/null 2>&1; then
+  python3 -m pip install -q onnx
+  did+=("pip installed onnx for $(command -v python3)")
 fi
 
 if ((${#did[@]})); then

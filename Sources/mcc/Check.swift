@@ -6,7 +6,7 @@ import MIR
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Type- and shape-check an M (or MIR) file without compiling it.")
 
-    @Argument(help: "Input file (.m or .mir).") var input: String
+    @Argument(help: "Input file (.m, .mir or .onnx).") var input: String
 
     func run() throws {
         _ = try loadModule(path: input)

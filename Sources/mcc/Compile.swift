@@ -6,14 +6,14 @@ import MIR
 import MPasses
 
 enum EmitKind: String, ExpressibleByArgument, CaseIterable {
-    case mir, mirOpt = "mir-opt", llvm, asm, obj, so
+    case mir, mirOpt = "mir-opt", llvm, asm, obj, so, onnx
 }
 
 /// `mcc FILE -o OUT`: the whole pipeline, stopping at the stage `--emit` names.
 struct Compile: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Compile an M (or MIR) file (the default command).")
 
-    @Argument(help: "Input file: an M source (.m) or MIR text (.mir).") var input: String
+    @Argument(help: "Input file: an M source (.m), MIR text (.mir) or an ONNX model (.onnx).") var input: String
     @Option(name: .shortAndLong, help: "Output path ('-' for stdout). Default: lib<name>.so for --emit=so, stdout for text stages, <name>.o/.s otherwise.")
     var output: String?
     @Option(help: "Stage to emit: \(EmitKind.allCases.map(\.rawValue).joined(separator: ", ")).") var emit: EmitKind = .so
@@ -25,6 +25,8 @@ struct Compile: ParsableCommand {
     @Option(help: "Print the MIR to stderr after the named pass.") var printIrAfter: String?
     @Option(help: "Also write the model parameters to this safetensors file.") var saveWeights: String?
     @Flag(help: "Print the time each stage takes.") var timeStages = false
+    @OptionGroup var extras: LibraryExtras  // --emit-bindings, --emit-pkgconfig, --emit-cmake
+    @Flag(help: "ONNX: make every input dim symbolic (tests dynamic-shape support).") var forceDynamic = false
 
     func validate() throws {
         if let out = output, out != "-" {
@@ -38,11 +40,13 @@ struct Compile: ParsableCommand {
             }
         }
         if let m = model, m.isEmpty { throw ValidationError("--model needs a model name") }
+        try extras.check(emit: emit)
     }
 
     func run() throws {
         var clock = StageClock(enabled: timeStages)
-        let module = try loadModule(path: input)
+        let loaded = try loadModule(path: input, forceDynamic: forceDynamic)
+        let module = loaded.module
         clock.lap("front end")
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         if let m = model, module.function(named: m) == nil {
@@ -66,23 +70,25 @@ struct Compile: ParsableCommand {
         if emit == .mirOpt { return try write(module.printed(), default: "-") }
 
         let store = ParameterStore()
+        store.external = loaded.parameterData
         if let path = saveWeights {
             do {
-                let tensors = try module.parameters.map { p in (name: p.name, shape: p.type.staticShape ?? [], values: try store.values(for: p)) }
+                let tensors = try module.parameters.map { p in (name: p.name, shape: p.type.staticShape ?? [], values: try store.floats(for: p)) }
                 try SafetensorsFile.write(tensors, to: path)
             } catch { printError("\(error)"); throw ExitCode(1) }
         }
+        if emit == .onnx { return try writeONNX(module, store: store, default: stem + ".onnx") }
         var options = CodegenOptions()
         options.target = TargetOptions(cpu: targetCpu, features: targetFeatures)
         options.defaultModel = model
         options.compilerVersion = MCC.version
         do {
-            let codegen = try LLVMCodegen(module: module, options: options, parameterData: store.values(for:))
+            let codegen = try LLVMCodegen(module: module, options: options, parameterData: store.bytes(for:))
             clock.lap("lowering to LLVM")
             try codegen.optimize()
             clock.lap("LLVM O3")
             switch emit {
-            case .mir, .mirOpt: break
+            case .mir, .mirOpt, .onnx: break
             case .llvm: try write(codegen.llvmIR(), default: "-")
             case .asm: try codegen.emit(.assembly, to: outputPath(default: stem + ".s"))
             case .obj: try codegen.emit(.object, to: outputPath(default: stem + ".o"))
@@ -95,9 +101,22 @@ struct Compile: ParsableCommand {
                 let linker = try SharedLibraryLinker.locate(executable: CommandLine.arguments[0])
                 try linker.link(object: work + "/model.o", output: out, workDirectory: work)
                 clock.lap("link")
+                try extras.write(module: module, library: out, input: input, defaultModel: model)
             }
         } catch let error as CodegenError {
             printError("\(error)"); throw ExitCode(1)
+        }
+    }
+
+    /// `--emit=onnx`: the model (`--model`, default the last) with its parameters as an ONNX file.
+    func writeONNX(_ module: Module, store: ParameterStore, default name: String) throws {
+        let bytes: [UInt8]
+        do {
+            bytes = try exportONNX(module, function: model, parameterData: store.bytes(for:), producerVersion: MCC.version)
+        } catch { printError("\(error)"); throw ExitCode(1) }
+        let path = outputPath(default: name)
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            printError("cannot write '\(path)'"); throw ExitCode(1)
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MFrontend
+import MInterop
 import MIR
 
 /// Exit code 1 after diagnostics were printed (style guide §10).
@@ -10,8 +11,14 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data("mcc: error: \(message)\n".utf8))
 }
 
+/// A verified module plus the bytes of parameters that importers hold (ONNX initializers).
+struct LoadedModule {
+    var module: Module
+    var parameterData: [String: [UInt8]] = [:]
+}
+
 /// Reads an input file and produces a verified MIR module, printing diagnostics on failure.
-func loadModule(path: String) throws -> Module {
+func loadModule(path: String, forceDynamic: Bool = false) throws -> LoadedModule {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         printError("no such file: '\(path)'"); throw ExitCode(1)
@@ -23,13 +30,31 @@ func loadModule(path: String) throws -> Module {
     let diagnostics = DiagnosticEngine()
     diagnostics.register(file)
     let module: Module?
+    var parameterData: [String: [UInt8]] = [:]
     switch URL(fileURLWithPath: path).pathExtension {
     case "mir":
         do { module = try parseModule(file) } catch { diagnostics.emit(error); module = nil }
     case "onnx":
-        printError("'\(path)': ONNX import is not supported by this version of mcc yet"); throw ExitCode(1)
+        return try loadONNXModule(path: path, forceDynamic: forceDynamic)
     default:
-        module = compileSource(file, diagnostics: diagnostics)
+        var importedData: [String: [UInt8]] = [:]
+        module = compileSource(file, diagnostics: diagnostics) { importPath in
+            guard importPath.hasSuffix(".onnx") else { return .failure(ModelImportFailure("only .onnx files can be imported with 'import onnx'")) }
+            do {
+                let model = try loadONNX(path: importPath)
+                let name = sanitizedModelName(URL(fileURLWithPath: importPath).deletingPathExtension().lastPathComponent)
+                let result = try importONNX(model, modelName: name)
+                importedData.merge(result.parameterData) { a, _ in a }
+                return .success(result.module)
+            } catch let e as ONNXError {
+                return .failure(ModelImportFailure("\(e)"))
+            } catch let e as ONNXImportError {
+                return .failure(ModelImportFailure(e.messages.joined(separator: "; ")))
+            } catch {
+                return .failure(ModelImportFailure("\(error)"))
+            }
+        }
+        parameterData = importedData
     }
     let rendered = diagnostics.render()
     if !rendered.isEmpty { FileHandle.standardError.write(Data(rendered.utf8)) }
@@ -43,5 +68,32 @@ func loadModule(path: String) throws -> Module {
         FileHandle.standardError.write(Data("\(path): error: invalid MIR:\n\(error)\n".utf8))
         throw ExitCode(1)
     }
-    return module
+    return LoadedModule(module: module, parameterData: parameterData)
+}
+
+func loadONNXModule(path: String, forceDynamic: Bool) throws -> LoadedModule {
+    let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    let model: ONNXModel
+    do { model = try loadONNX(path: path) } catch {
+        var message = "\(error)"
+        if message.hasPrefix(path + ": ") { message.removeFirst(path.count + 2) }
+        FileHandle.standardError.write(Data("\(path): error: \(message)\n".utf8)); throw ExitCode(1)
+    }
+    do {
+        let result = try importONNX(model, modelName: sanitizedModelName(name), forceDynamic: forceDynamic)
+        return LoadedModule(module: result.module, parameterData: result.parameterData)
+    } catch {
+        let lines = error.messages.map { "\(path): error: \($0)" }.joined(separator: "\n")
+        FileHandle.standardError.write(Data("\(lines)\n\(error.messages.count) error\(error.messages.count == 1 ? "" : "s") generated.\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// A C-identifier-like model name from a file name (`resnet-18.onnx` -> `resnet_18`).
+func sanitizedModelName(_ s: String) -> String {
+    var out = String(s.unicodeScalars.map { c -> Character in
+        (c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c))) || c == "_" ? Character(c) : "_"
+    })
+    if out.isEmpty || out.first!.isNumber { out = "m_" + out }
+    return out
 }

@@ -2,12 +2,32 @@ import MCodegenLLVM
 import MInterop
 import MIR
 
-/// Materializes parameter values: seeded initializers directly, file-backed ones from
-/// safetensors (each file opened once).
+/// Materializes parameter data as packed bytes: seeded initializers directly, file-backed
+/// ones from safetensors (each file opened once), `external` ones from data the importer
+/// registered (ONNX initializers).
 final class ParameterStore {
     private var files: [String: SafetensorsFile] = [:]
+    var external: [String: [UInt8]] = [:]
 
-    func values(for p: Parameter) throws(CodegenError) -> [Float] {
+    func bytes(for p: Parameter) throws(CodegenError) -> [UInt8] {
+        guard let shape = p.type.staticShape else { throw .parameterData("parameter '\(p.name)' has a symbolic shape") }
+        let count = shape.reduce(1, *)
+        switch p.initializer {
+        case .external(let key):
+            guard let data = external[key] else { throw .parameterData("parameter '\(p.name)': no data for '\(key)'") }
+            return data
+        case .safetensors:
+            return packValues(try floats(for: p).map(Double.init), as: p.type.dtype)
+        case .values(let vs):
+            guard vs.count == count else { throw .parameterData("parameter '\(p.name)': \(vs.count) values for \(count) elements") }
+            return packValues(vs, as: p.type.dtype)
+        case .zeros, .constant, .uniform:
+            return packValues(try floats(for: p).map(Double.init), as: p.type.dtype)
+        }
+    }
+
+    /// Values as f32 (for --save-weights and float initializers).
+    func floats(for p: Parameter) throws(CodegenError) -> [Float] {
         guard let shape = p.type.staticShape else { throw .parameterData("parameter '\(p.name)' has a symbolic shape") }
         let count = shape.reduce(1, *)
         switch p.initializer {
@@ -22,6 +42,12 @@ final class ParameterStore {
                 throw e
             } catch {
                 throw .parameterData("weights for '\(p.name)': \(error)")
+            }
+        case .external:
+            let data = try bytes(for: p)
+            guard p.type.dtype == .f32 else { throw .parameterData("parameter '\(p.name)' is \(p.type.dtype), not f32") }
+            return stride(from: 0, to: data.count, by: 4).map { i in
+                Float(bitPattern: UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16 | UInt32(data[i + 3]) << 24)
             }
         case .zeros, .constant, .uniform, .values:
             do {

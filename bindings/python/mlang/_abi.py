@@ -56,6 +56,7 @@ class DLDataTypeCode(IntEnum):
     kDLOpaqueHandle = 3
     kDLBfloat = 4
     kDLComplex = 5
+    kDLBool = 6
 
 
 class DLDevice(Structure):
@@ -76,6 +77,30 @@ class DLTensor(Structure):
         ("strides", POINTER(c_int64)),
         ("byte_offset", c_uint64),
     ]
+
+
+class DLManagedTensor(Structure):
+    """DLPack 0.x `DLManagedTensor`: what a capsule named "dltensor" points to."""
+
+    _fields_ = [("dl_tensor", DLTensor), ("manager_ctx", c_void_p), ("deleter", c_void_p)]
+
+
+class DLPackVersion(Structure):
+    _fields_ = [("major", c_uint32), ("minor", c_uint32)]
+
+
+class DLManagedTensorVersioned(Structure):
+    """DLPack 1.x `DLManagedTensorVersioned`: what a capsule named "dltensor_versioned" points to."""
+
+    _fields_ = [("version", DLPackVersion), ("manager_ctx", c_void_p), ("deleter", c_void_p),
+                ("flags", c_uint64), ("dl_tensor", DLTensor)]
+
+
+#: `DLManagedTensorVersioned.flags` bits (DLPack 1.0).
+DLPACK_FLAG_READ_ONLY = 1 << 0
+DLPACK_FLAG_IS_COPIED = 1 << 1
+#: The DLPack version this binding produces and understands for versioned capsules.
+DLPACK_VERSION = (1, 0)
 
 
 class TensorInfo(Structure):
@@ -135,29 +160,32 @@ _FLOATS = {16: np.float16, 32: np.float32, 64: np.float64}
 _INTS = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
 _UINTS = {8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
 _COMPLEX = {64: np.complex64, 128: np.complex128}
+_BOOLS = {8: np.bool_}
 _BY_CODE: Mapping[int, Mapping[int, Any]] = {
+    DLDataTypeCode.kDLBool: _BOOLS,
     DLDataTypeCode.kDLFloat: _FLOATS,
     DLDataTypeCode.kDLInt: _INTS,
     DLDataTypeCode.kDLUInt: _UINTS,
     DLDataTypeCode.kDLComplex: _COMPLEX,
 }
 _KIND_TO_CODE = {"f": DLDataTypeCode.kDLFloat, "i": DLDataTypeCode.kDLInt, "u": DLDataTypeCode.kDLUInt,
-                 "c": DLDataTypeCode.kDLComplex}
+                 "c": DLDataTypeCode.kDLComplex, "b": DLDataTypeCode.kDLBool}
 
 
 def dtype_from_dl(t: DLDataType) -> np.dtype:
     """The numpy dtype of a DLPack type; raw bytes (`V<n>`) for types numpy lacks (bfloat16)."""
     table = _BY_CODE.get(t.code, {})
     if t.lanes == 1 and t.bits in table:
-        return np.dtype(table[t.bits])
+        dtype: np.dtype = np.dtype(table[t.bits])
+        return dtype
     return np.dtype((np.void, max(1, (t.bits * t.lanes + 7) // 8)))
 
 
 def dl_from_dtype(dtype: np.dtype) -> DLDataType:
     """The DLPack type of a numpy dtype, unchanged in width and kind.
 
-    Raises TypeError for dtypes DLPack 0.6 cannot describe (bool, object, strings, non-native
-    byte order); never picks a "close" type, so the library's own dtype check sees what it got.
+    Raises TypeError for dtypes DLPack cannot describe (object, strings, non-native byte order);
+    bool is DLPack 0.8's kDLBool; never picks a "close" type, so the library's own dtype check sees what it got.
     """
     dtype = np.dtype(dtype)
     code = _KIND_TO_CODE.get(dtype.kind)
@@ -169,6 +197,8 @@ def dl_from_dtype(dtype: np.dtype) -> DLDataType:
 
 
 def dl_type_name(t: DLDataType) -> str:
-    """Short name of a DLPack type as M spells it: f32, i64, u8, bf16, c64, f32x4."""
+    """Short name of a DLPack type as M spells it: f32, i64, u8, bf16, c64, bool, f32x4."""
+    if t.code == DLDataTypeCode.kDLBool and t.bits == 8 and t.lanes == 1:
+        return "bool"
     prefix = {0: "i", 1: "u", 2: "f", 3: "handle", 4: "bf", 5: "c"}.get(t.code, f"code{t.code}_")
     return f"{prefix}{t.bits}" + (f"x{t.lanes}" if t.lanes != 1 else "")
