@@ -30,6 +30,8 @@ extension ONNXImporter {
             if kind == .div, function.type(of: a).dtype != function.type(of: b).dtype { a = try emit(.cast, [a], attributes: ["to": .string(function.type(of: b).dtype.rawValue)]) }
             return [.tensor(try emit(kind, [a, b]))]
         }
+        let first = try input(n, 0)
+        let isVolume = ["Conv", "MaxPool", "AveragePool"].contains(n.opType) && first.map { type($0).rank } == 5
         switch n.opType {
         case "Identity", "Dropout":
             if n.opType == "Dropout", n.outputs.count > 1, !n.outputs[1].isEmpty { throw .unsupported("the Dropout mask output") }
@@ -80,6 +82,9 @@ extension ONNXImporter {
             return [.tensor(acc)]
         case "MatMul": return [.tensor(try matmul(try tensorInput(n, 0), try tensorInput(n, 1)))]
         case "Gemm": return [.tensor(try gemm(n))]
+        case _ where isVolume:
+            if n.opType == "MaxPool", n.outputs.count > 1, !n.outputs[1].isEmpty { throw .unsupported("the MaxPool Indices output") }
+            return [.tensor(try volume(n))]
         case "Conv", "ConvTranspose": return [.tensor(try convolution(n))]
         case "MaxPool", "AveragePool":
             if n.opType == "MaxPool", n.outputs.count > 1, !n.outputs[1].isEmpty { throw .unsupported("the MaxPool Indices output") }
