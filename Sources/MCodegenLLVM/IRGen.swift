@@ -11,6 +11,9 @@ final class IRGen {
     let preferWide: Bool
 
     let i1, i8, i32, i64, f32, void: LLVMTypeRef
+    /// While emitting a kernel that runs split across threads: this call's part and the
+    /// part count. `parallelLoop` gives each part a contiguous share of its range.
+    var partition: (part: LLVMValueRef, parts: LLVMValueRef)?
     let i8Ptr, f32Ptr, i64Ptr: LLVMTypeRef
 
     init(moduleName: String, target: TargetMachine, preferWide: Bool) {
@@ -171,10 +174,12 @@ final class IRGen {
     }
 
     /// Nested canonical loops over `dims` (outermost first); `body` gets the index of each.
-    func nest(_ dims: [LLVMValueRef], _ body: ([LLVMValueRef]) -> Void) {
+    /// Nested loops; with `parallel`, the outermost one is split across threads.
+    func nest(_ dims: [LLVMValueRef], parallel: Bool = false, _ body: ([LLVMValueRef]) -> Void) {
         func level(_ d: Int, _ acc: [LLVMValueRef]) {
             if d == dims.count { body(acc); return }
-            loop(int(0), dims[d]) { i in level(d + 1, acc + [i]) }
+            if d == 0 && parallel { parallelLoop(int(0), dims[d]) { i in level(d + 1, acc + [i]) } }
+            else { loop(int(0), dims[d]) { i in level(d + 1, acc + [i]) } }
         }
         level(0, [])
     }
@@ -234,6 +239,17 @@ final class IRGen {
             blocks.withUnsafeMutableBufferPointer { b in LLVMAddIncoming(iv, v.baseAddress, b.baseAddress, 2) }
         }
         LLVMPositionBuilderAtEnd(builder, exit)
+    }
+
+    /// A loop whose range is split evenly across the kernel's parts (a plain loop when the
+    /// kernel is not partitioned). A kernel uses it at exactly one nesting level.
+    func parallelLoop(_ start: LLVMValueRef, _ end: LLVMValueRef, _ body: (LLVMValueRef) -> Void) {
+        guard let (part, parts) = partition else { loop(start, end, body); return }
+        let total = imax(sub(end, start), int(0))
+        let chunk = sdiv(add(total, sub(parts, int(1))), parts)
+        let lo = add(start, imin(mul(part, chunk), total))
+        let hi = add(start, imin(add(mul(part, chunk), chunk), total))
+        loop(lo, hi, body)
     }
 
     /// Emits `if cond { body() }`.

@@ -5,8 +5,10 @@ import MIR
 enum Lowering {
     /// No code: the result shares its operand's buffer (reshape, flatten) or is a parameter.
     case alias
-    /// A kernel function `void k(T *out, const U *in..., const int64_t *syms)`.
-    case kernel(LLVMValueRef, LLVMTypeRef)
+    /// A kernel `void k(T *out, const U *in..., const int64_t *syms, int64_t part, int64_t parts)`
+    /// and its entry `void e(void **args, const int64_t *syms, int64_t part, int64_t parts)` that
+    /// the runtime's thread pool calls; `parallel` kernels may run split into parts.
+    case kernel(entry: LLVMValueRef, parallel: Bool)
 }
 
 /// Emits one kernel per op. Shapes are symbolic: every kernel computes its dims from the
@@ -27,12 +29,16 @@ struct KernelEmitter {
         var params: [LLVMTypeRef] = []
         for v in values { params.append(LLVMPointerType(try gen.storageType(function.type(of: v).dtype), 0)) }
         params.append(gen.i64Ptr)
+        params += [gen.i64, gen.i64]
         let fn = gen.function(name, returns: gen.void, params: params, isInternal: true, noAliasParams: !aliasesAllowed(op),
                               noInline: true)
         gen.entry(fn.0)
         let out = gen.param(fn.0, 0)
         let ins = (0..<op.operands.count).map { gen.param(fn.0, $0 + 1) }
         let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(fn.0, op.operands.count + 1))
+        let parallel = op.kind != .matmul && op.kind != .convTranspose2d
+        gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2), gen.param(fn.0, op.operands.count + 3)) : nil
+        defer { gen.partition = nil }
         let outType = function.type(of: op.result)
         let inTypes = op.operands.map(function.type(of:))
         switch op.kind {
@@ -43,7 +49,7 @@ struct KernelEmitter {
              .isNaN, .isInf, .logicalNot, .cast:
             let n = ctx.dim(outType.elementCount)
             var failure: CodegenError?
-            gen.loop(gen.int(0), n) { i in
+            gen.parallelLoop(gen.int(0), n) { i in
                 do { gen.store(try gen.unary(op.kind, gen.load(ins[0], i), op.attributes, from: inTypes[0].dtype, to: outType.dtype), out, i) }
                 catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
             }
@@ -78,7 +84,24 @@ struct KernelEmitter {
             try emitMovement(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
         }
         gen.retVoid()
-        return .kernel(fn.0, fn.1)
+        gen.partition = nil
+        return .kernel(entry: try entryPoint(fn, name: name, values: values), parallel: parallel)
+    }
+
+    /// `void entry(void **args, const int64_t *syms, int64_t part, int64_t parts)`: unpacks
+    /// the argument array and calls the typed kernel, whose noalias parameters keep it vectorizable.
+    func entryPoint(_ kernel: (LLVMValueRef, LLVMTypeRef), name: String, values: [ValueID]) throws(CodegenError) -> LLVMValueRef {
+        let argsType = LLVMPointerType(gen.i8Ptr, 0)!
+        let fn = gen.function("mcc_entry_" + name.dropFirst("mcc_kernel_".count), returns: gen.void, params: [argsType, gen.i64Ptr, gen.i64, gen.i64], isInternal: true)
+        gen.entry(fn.0)
+        var args: [LLVMValueRef] = []
+        for (i, v) in values.enumerated() {
+            let raw = LLVMBuildLoad2(gen.builder, gen.i8Ptr, gen.gep(gen.param(fn.0, 0), gen.int(i), element: gen.i8Ptr), "")!
+            args.append(gen.bitcast(raw, LLVMPointerType(try gen.storageType(function.type(of: v).dtype), 0)))
+        }
+        _ = gen.call(kernel, args + [gen.param(fn.0, 1), gen.param(fn.0, 2), gen.param(fn.0, 3)])
+        gen.retVoid()
+        return fn.0
     }
 
     /// Ops whose operands may share one buffer (the same value passed twice).
@@ -97,7 +120,7 @@ struct KernelEmitter {
             } catch { failure = error; return vs[0] }
         }
         if inTypes.allSatisfy({ $0.shape == outType.shape }) {
-            gen.loop(gen.int(0), ctx.dim(outType.elementCount)) { i in gen.store(compute(ins.map { gen.load($0, i) }), out, i) }
+            gen.parallelLoop(gen.int(0), ctx.dim(outType.elementCount)) { i in gen.store(compute(ins.map { gen.load($0, i) }), out, i) }
         } else {
             let rank = outType.rank
             let outDims = outType.shape.map(ctx.dim)
@@ -107,9 +130,10 @@ struct KernelEmitter {
                     gen.store(compute(zip(ins, offs).map { gen.load($0.0, $0.1) }), out, offOut)
                     return
                 }
-                gen.loop(gen.int(0), outDims[d]) { i in
+                let body = { (i: LLVMValueRef) in
                     nest(d + 1, gen.add(gen.mul(offOut, outDims[d]), i), zip(offs, strides).map { gen.add($0.0, gen.mul(i, $0.1[d])) })
                 }
+                if d == 0 { gen.parallelLoop(gen.int(0), outDims[d], body) } else { gen.loop(gen.int(0), outDims[d], body) }
             }
             nest(0, gen.int(0), ins.map { _ in gen.int(0) })
         }

@@ -97,9 +97,9 @@ struct ModelEmitter {
             gen.ret(bad)
         }
 
-        // void forward(const int64_t *syms, void **inputs, void **outputs, const void *params, void *workspace)
+        // void forward(const int64_t *syms, void **inputs, void **outputs, const void *params, void *workspace, void *pool)
         let fwd = gen.function("mcc_model_\(function.name)_forward", returns: gen.void,
-                               params: [gen.i64Ptr, LLVMPointerType(gen.i8Ptr, 0), LLVMPointerType(gen.i8Ptr, 0), gen.i8Ptr, gen.i8Ptr],
+                               params: [gen.i64Ptr, LLVMPointerType(gen.i8Ptr, 0), LLVMPointerType(gen.i8Ptr, 0), gen.i8Ptr, gen.i8Ptr, gen.i8Ptr],
                                isInternal: true)
         gen.entry(fwd.0)
         let syms = gen.param(fwd.0, 0)
@@ -127,13 +127,26 @@ struct ModelEmitter {
             pointers[v.raw] = p
             return p
         }
+        var entryParams: [LLVMTypeRef?] = [LLVMPointerType(gen.i8Ptr, 0), gen.i64Ptr, gen.i64, gen.i64]
+        let entryType = LLVMPointerType(entryParams.withUnsafeMutableBufferPointer { LLVMFunctionType(gen.void, $0.baseAddress, 4, 0)! }, 0)!
+        let runParallel = gen.declareExternal("mcc_rt_parallel", returns: gen.void,
+                                              params: [gen.i8Ptr, entryType, LLVMPointerType(gen.i8Ptr, 0), gen.i64Ptr])
+        let maxArgs = function.ops.map { $0.operands.count + 1 }.max() ?? 1
+        let argsSlot = try argumentArray(count: maxArgs, in: fwd.0)
         for (op, lowering) in zip(function.ops, lowerings) {
-            guard case .kernel(let fn, let type) = lowering else { continue }
-            var args: [LLVMValueRef] = []
-            for v in [op.result] + op.operands {
-                args.append(gen.bitcast(pointer(v), LLVMPointerType(try gen.storageType(function.type(of: v).dtype), 0)))
+            guard case .kernel(let entry, let parallel) = lowering else { continue }
+            for (i, v) in ([op.result] + op.operands).enumerated() {
+                LLVMBuildStore(gen.builder, gen.bitcast(pointer(v), gen.i8Ptr), gen.gep(argsSlot, gen.int(i), element: gen.i8Ptr))
             }
-            _ = gen.call((fn, type), args + [syms])
+            let entryFn = (entry, LLVMGetElementType(LLVMTypeOf(entry))!)
+            if parallel {
+                // Small tensors run on the calling thread: waking the pool costs more than they do.
+                let big = gen.icmp(LLVMIntSGE, ctx.dim(function.type(of: op.result).elementCount), gen.int(16384))
+                gen.ifThen(big) { _ = gen.call(runParallel, [gen.param(fwd.0, 5), entry, argsSlot, syms]) }
+                gen.ifThen(LLVMBuildNot(gen.builder, big, "")!) { _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)]) }
+            } else {
+                _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)])
+            }
         }
         for (i, v) in copies {
             let typed = LLVMPointerType(try gen.storageType(function.type(of: v).dtype), 0)!
@@ -142,5 +155,16 @@ struct ModelEmitter {
         }
         gen.retVoid()
         return try descriptor(workspaceSize: wsFn.0, dims: dimsFn.0, forward: fwd.0)
+    }
+
+    /// A `void *[count]` stack array in the entry block of `fn`, reused by every kernel call.
+    func argumentArray(count: Int, in fn: LLVMValueRef) throws(CodegenError) -> LLVMValueRef {
+        let current = LLVMGetInsertBlock(gen.builder)!
+        let entry = LLVMGetEntryBasicBlock(fn)!
+        if let first = LLVMGetFirstInstruction(entry) { LLVMPositionBuilderBefore(gen.builder, first) }
+        else { LLVMPositionBuilderAtEnd(gen.builder, entry) }
+        let array = LLVMBuildAlloca(gen.builder, LLVMArrayType(gen.i8Ptr, UInt32(max(count, 1))), "args")!
+        LLVMPositionBuilderAtEnd(gen.builder, current)
+        return gen.bitcast(array, LLVMPointerType(gen.i8Ptr, 0))
     }
 }

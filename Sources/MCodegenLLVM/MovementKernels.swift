@@ -6,7 +6,7 @@ import MIR
 extension KernelEmitter {
     func emitTranspose(_ ctx: KernelContext, perm: [Int], out: LLVMValueRef, x: LLVMValueRef, xType: TensorType, outType: TensorType) {
         let xStrides = gen.strides(xType.shape.map(ctx.dim)), oDims = outType.shape.map(ctx.dim)
-        gen.nest(oDims) { idx in
+        gen.nest(oDims, parallel: true) { idx in
             var off = gen.int(0)
             for (d, i) in idx.enumerated() { off = gen.add(off, gen.mul(i, xStrides[perm[d]])) }
             gen.store(gen.load(x, off), out, gen.linear(idx, oDims))
@@ -33,7 +33,7 @@ extension KernelEmitter {
             for (input, type) in zip(ins, inTypes) {
                 let dims = type.shape.map(ctx.dim)
                 let base = offset
-                gen.nest(dims) { idx in
+                gen.nest(dims, parallel: true) { idx in
                     var o = idx
                     o[axis] = gen.add(o[axis], base)
                     gen.store(gen.load(input, gen.linear(idx, dims)), out, gen.linear(o, oDims))
@@ -49,7 +49,7 @@ extension KernelEmitter {
                     starts.append(sliceRange(dim: d, start: p.starts[i], end: p.ends[i], step: p.steps[i]).start)
                 } else { starts.append(0) }
             }
-            gen.nest(oDims) { idx in
+            gen.nest(oDims, parallel: true) { idx in
                 var off = gen.int(0)
                 for (d, i) in idx.enumerated() {
                     off = gen.add(off, gen.mul(gen.add(gen.int(starts[d]), gen.mul(i, gen.int(p.steps[d]))), xStrides[d]))
@@ -60,7 +60,7 @@ extension KernelEmitter {
             let axis = (try? normalizeAxis(op.attributes["axis"]?.intValue ?? 0, rank: xType.rank)) ?? 0
             let indexRank = inTypes[1].rank
             let indexDims = inTypes[1].shape.map(ctx.dim)
-            gen.nest(oDims) { idx in
+            gen.nest(oDims, parallel: true) { idx in
                 let position = gen.linear(Array(idx[axis..<(axis + indexRank)]), indexDims)
                 let source = wrapIndex(gen.load(ins[1], position), xDims[axis])
                 var off = gen.int(0)
@@ -72,7 +72,7 @@ extension KernelEmitter {
             }
         case .gatherElements:
             let axis = (try? normalizeAxis(op.attributes["axis"]?.intValue ?? 0, rank: xType.rank)) ?? 0
-            gen.nest(oDims) { idx in
+            gen.nest(oDims, parallel: true) { idx in
                 let o = gen.linear(idx, oDims)
                 let source = wrapIndex(gen.load(ins[1], o), xDims[axis])
                 var off = gen.int(0)
@@ -81,13 +81,13 @@ extension KernelEmitter {
             }
         case .expand:
             let strides = broadcastStrides(xType, to: outType, ctx)
-            gen.nest(oDims) { idx in
+            gen.nest(oDims, parallel: true) { idx in
                 var off = gen.int(0)
                 for (d, i) in idx.enumerated() { off = gen.add(off, gen.mul(i, strides[d])) }
                 gen.store(gen.load(x, off), out, gen.linear(idx, oDims))
             }
         case .tile:
-            gen.nest(oDims) { idx in
+            gen.nest(oDims, parallel: true) { idx in
                 var off = gen.int(0)
                 for (d, i) in idx.enumerated() { off = gen.add(off, gen.mul(LLVMBuildSRem(gen.builder, i, xDims[d], "")!, xStrides[d])) }
                 gen.store(gen.load(x, off), out, gen.linear(idx, oDims))
@@ -97,7 +97,7 @@ extension KernelEmitter {
             let mode = op.attributes["mode"]?.stringValue ?? "constant"
             let fill = gen.constant(op.attributes["value"]?.floatValue ?? 0, elementType(out))
             let rank = xType.rank
-            gen.nest(oDims) { idx in
+            gen.nest(oDims, parallel: true) { idx in
                 var off = gen.int(0)
                 var inside = LLVMConstInt(gen.i1, 1, 0)!
                 for d in 0..<rank {
@@ -145,7 +145,7 @@ extension KernelEmitter {
         func fp(_ v: LLVMValueRef) -> LLVMValueRef { LLVMBuildSIToFP(gen.builder, v, d, "")! }
         func c(_ v: Double) -> LLVMValueRef { gen.constant(v, d) }
         let et = elementType(out)
-        gen.nest(oDims) { idx in
+        gen.nest(oDims, parallel: true) { idx in
             // Per axis: source coordinate, then (i0, i1, weight of i1).
             var axes: [(LLVMValueRef, LLVMValueRef, LLVMValueRef)] = []
             for a in 0..<rank {

@@ -17,7 +17,7 @@ extension KernelEmitter {
     func forEachKept(_ s: Split, dims: [LLVMValueRef], _ body: (LLVMValueRef, LLVMValueRef) -> Void) {
         let strides = gen.strides(dims)
         let keptDims = s.kept.map { dims[$0] }
-        gen.nest(keptDims) { idx in
+        gen.nest(keptDims, parallel: true) { idx in
             var base = gen.int(0)
             for (k, d) in s.kept.enumerated() { base = gen.add(base, gen.mul(idx[k], strides[d])) }
             body(gen.linear(idx, keptDims), base)
@@ -160,7 +160,7 @@ extension KernelEmitter {
         let signed = xType.dtype.isSigned
         let s = split(xType.rank, reduced: [axis])
         let outStrides = gen.strides(outDims), inStrides = gen.strides(dims)
-        gen.nest(s.kept.map { dims[$0] }) { idx in
+        gen.nest(s.kept.map { dims[$0] }, parallel: true) { idx in
             var inBase = gen.int(0), outBase = gen.int(0)
             for (j, d) in s.kept.enumerated() {
                 inBase = gen.add(inBase, gen.mul(idx[j], inStrides[d])); outBase = gen.add(outBase, gen.mul(idx[j], outStrides[d]))
@@ -194,7 +194,7 @@ extension KernelEmitter {
         let outer = ctx.dim(Array(type.shape[..<axis]).product)
         let len = ctx.dim(type.shape[axis])
         let inner = ctx.dim(Array(type.shape[(axis + 1)...]).product)
-        gen.loop(gen.int(0), outer) { o in
+        gen.parallelLoop(gen.int(0), outer) { o in
             gen.loop(gen.int(0), inner) { j in
                 let base = gen.add(gen.mul(gen.mul(o, len), inner), j)
                 let at = { (i: LLVMValueRef) in gen.add(base, gen.mul(i, inner)) }

@@ -23,7 +23,7 @@ extension KernelEmitter {
         let (batch, cin, height, width) = (xs[0], xs[1], xs[2], xs[3])
         let (oh, ow) = (os[2], os[3])
         gen.loop(gen.int(0), batch) { n in
-            gen.loop(gen.int(0), gen.int(cout)) { oc in
+            gen.parallelLoop(gen.int(0), gen.int(cout)) { oc in
                 let outPlane = gen.mul(gen.add(gen.mul(n, gen.int(cout)), oc), gen.mul(oh, ow))
                 let initial = ins.count == 3 ? gen.load(ins[2], oc) : gen.constant(0, t)
                 gen.loop(gen.int(0), gen.mul(oh, ow)) { i in gen.store(initial, out, gen.add(outPlane, i)) }
@@ -117,7 +117,7 @@ extension KernelEmitter {
         let includePad = (attrs["count_include_pad"]?.intValue ?? 0) != 0
         let t = elementType(out)
         let xs = xType.shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
-        gen.loop(gen.int(0), gen.mul(xs[0], xs[1])) { plane in
+        gen.parallelLoop(gen.int(0), gen.mul(xs[0], xs[1])) { plane in
             let inPlane = gen.mul(plane, gen.mul(xs[2], xs[3]))
             let outPlane = gen.mul(plane, gen.mul(os[2], os[3]))
             gen.loop(gen.int(0), os[2]) { y in

@@ -15,7 +15,14 @@ typedef struct mcc_desc_tensor {
 typedef int64_t (*mcc_workspace_size_fn)(const int64_t *syms);
 typedef int32_t (*mcc_dims_fn)(const int64_t *syms, int64_t *dims);
 typedef void (*mcc_forward_fn)(const int64_t *syms, void *const *inputs, void *const *outputs,
-                               const void *params, void *workspace);
+                               const void *params, void *workspace, void *pool);
+
+/* A kernel's entry point: `part` of `parts` of its work (see mcc_rt_parallel). */
+typedef void (*mcc_kernel_entry)(void *const *args, const int64_t *syms, int64_t part, int64_t parts);
+
+/* Runs fn for parts 0..n-1 of the pool's threads (the caller runs part 0) and returns
+ * when all are done. A NULL pool runs the whole kernel on the calling thread. */
+void mcc_rt_parallel(void *pool, mcc_kernel_entry fn, void *const *args, const int64_t *syms);
 
 typedef struct mcc_desc_model {
   const char *name;
