@@ -35,6 +35,12 @@ if ! python3 -c 'import onnx' >/dev/null 2>&1; then
   did+=("pip installed onnx for $(command -v python3)")
 fi
 
+# The ONNX export tests run exported models in ONNX Runtime (PyPI only; no Debian package).
+if ! python3 -c 'import onnxruntime' >/dev/null 2>&1; then
+  python3 -m pip install -q onnxruntime
+  did+=("pip installed onnxruntime for $(command -v python3)")
+fi
+
 if ((${#did[@]})); then
   msg=$(printf '%s; ' "${did[@]}")
   echo "install-deps: ${msg%; }"

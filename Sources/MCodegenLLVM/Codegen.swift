@@ -18,6 +18,9 @@ public final class LLVMCodegen {
     private let gen: IRGen
     public let cpu: String
     public let features: String
+    /// The static memory plan of each model, and the parameter blob size.
+    public private(set) var memoryPlans: [MemoryPlanStats] = []
+    public private(set) var parameterBytes = 0
 
     public init(module: Module, options: CodegenOptions, parameterData: ParameterDataProvider) throws(CodegenError) {
         let tm = try TargetMachine(options.target)
@@ -48,8 +51,11 @@ public final class LLVMCodegen {
         let blas = BLAS(gen)
         var descriptors: [LLVMValueRef] = []
         for f in module.functions {
-            descriptors.append(try ModelEmitter(gen: gen, function: f, parameterOffsets: offsets, blas: blas).emit())
+            var emitter = ModelEmitter(gen: gen, function: f, parameterOffsets: offsets, blas: blas)
+            descriptors.append(try emitter.emit())
+            if let s = emitter.memoryStats { memoryPlans.append(s) }
         }
+        parameterBytes = bytes.count
         gen.exportedGlobal("mcc_desc_models", gen.constArray(gen.modelDescType, descriptors))
         gen.exportedGlobal("mcc_desc_model_count", gen.int32(module.functions.count))
         let defaultIndex = options.defaultModel.flatMap { name in module.functions.firstIndex { $0.name == name } }

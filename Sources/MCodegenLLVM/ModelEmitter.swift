@@ -12,17 +12,44 @@ enum Storage {
 
 /// Emits, for one MIR function (one model): its kernels, the forward entry point, the
 /// workspace-size and dims functions the runtime calls, and its descriptor constant.
+/// A sum with like terms combined (`c1 * batch + c2 * batch` -> `(c1 + c2) * batch`).
+func sumOfTerms(_ terms: [Dim]) -> Dim {
+    var order: [String] = []
+    var coefficient: [String: Int] = [:], factor: [String: Dim] = [:]
+    for t in terms {
+        var c = 1, f = t
+        if case .mul(.constant(let k), let rest) = t { c = k; f = rest }
+        if case .constant(let k) = t { c = k; f = .constant(1) }
+        let key = f.description
+        if coefficient[key] == nil { order.append(key); factor[key] = f }
+        coefficient[key, default: 0] += c
+    }
+    return order.reduce(Dim.constant(0)) { $0 + .constant(coefficient[$1] ?? 0) * (factor[$1] ?? .constant(1)) }
+}
+
+/// What the static memory plan achieved for one model (reported by `mcc --stats`).
+public struct MemoryPlanStats: Sendable {
+    public var model: String
+    /// Intermediate tensors that need memory, and the buffers they share.
+    public var buffers = 0, slots = 0
+    /// Workspace bytes with reuse, and without (one buffer per tensor), as expressions of the symbols.
+    public var plannedBytes = Dim.constant(0), unplannedBytes = Dim.constant(0)
+    init(model: String) { self.model = model }
+}
+
 struct ModelEmitter {
     let gen: IRGen
     let function: Function
     let parameterOffsets: [String: Int]
     let blas: BLAS
+    var memoryStats: MemoryPlanStats?
 
     var symbols: [String] { function.symbols }
 
     /// Storage for every value. Outputs are written in place when their producer is a
     /// kernel; results that are inputs, parameters or shared get a copy at the end.
-    func plan() -> (storage: [Storage], workspaceValues: [ValueID], copies: [(Int, ValueID)]) {
+    func plan() -> (storage: [Storage], workspaceValues: [ValueID], copies: [(Int, ValueID)], stats: MemoryPlanStats) {
+        var planStats = MemoryPlanStats(model: function.name)
         var storage = [Storage](repeating: .input(0), count: function.valueCount)
         for i in function.arguments.indices { storage[i] = .input(i) }
         var workspaceValues: [ValueID] = []
@@ -47,9 +74,54 @@ struct ModelEmitter {
             if case .workspace = storage[producer.raw] { storage[producer.raw] = .output(i) }
             else { copies.append((i, r.value)) }
         }
-        workspaceValues.removeAll { if case .output = storage[$0.raw] { return true }; return false }
-        for (slot, v) in workspaceValues.enumerated() { storage[v.raw] = .workspace(slot: slot) }
-        return (storage, workspaceValues, copies)
+        // Static memory plan: a buffer whose last reader has run is reused by the next value
+        // of exactly the same byte size (symbolic sizes compare structurally, so the plan is
+        // valid for every batch size). Outputs live in the caller-visible output buffers.
+        var lastUse = [Int](repeating: -1, count: function.valueCount)
+        for (i, op) in function.ops.enumerated() { for v in op.operands { lastUse[root(v).raw] = i } }
+        for r in function.results { lastUse[root(r.value).raw] = Int.max }
+        var slots: [ValueID] = []
+        var free: [(slot: Int, bytes: Dim)] = []
+        func bytes(_ v: ValueID) -> Dim { function.type(of: v).elementCount * .constant(function.type(of: v).dtype.byteSize) }
+        for (i, op) in function.ops.enumerated() {
+            let v = op.result
+            // Elementwise ops may write over an operand of their own shape that dies here
+            // (each element is read before it is written).
+            let elementwise = op.kind.info.category == .elementwiseUnary || op.kind.info.category == .elementwiseBinary
+            var released = Set<Int>()
+            if elementwise {
+                for operand in op.operands where function.type(of: operand).shape == function.type(of: v).shape {
+                    let r = root(operand)
+                    guard lastUse[r.raw] == i, case .workspace(let s) = storage[r.raw], !released.contains(s) else { continue }
+                    released.insert(s)
+                    free.append((s, bytes(r)))
+                }
+            }
+            if case .workspace = storage[v.raw] {
+                let size = bytes(v)
+                if let k = free.firstIndex(where: { $0.bytes == size }) {
+                    storage[v.raw] = .workspace(slot: free[k].slot)
+                    free.remove(at: k)
+                } else {
+                    storage[v.raw] = .workspace(slot: slots.count)
+                    slots.append(v)
+                }
+                if lastUse[v.raw] < 0, case .workspace(let s) = storage[v.raw] { free.append((s, size)) }
+            }
+            for operand in op.operands {
+                let r = root(operand)
+                guard lastUse[r.raw] == i, case .workspace(let s) = storage[r.raw], !released.contains(s) else { continue }
+                released.insert(s)
+                free.append((s, bytes(r)))
+            }
+        }
+        workspaceValues = slots
+        planStats.buffers = function.ops.filter { if case .workspace = storage[$0.result.raw] { return true }; return false }.count
+        planStats.slots = slots.count
+        planStats.plannedBytes = sumOfTerms(slots.map(bytes))
+        planStats.unplannedBytes = sumOfTerms(function.ops.compactMap { op -> Dim? in
+            if case .workspace = storage[op.result.raw] { return bytes(op.result) }; return nil })
+        return (storage, workspaceValues, copies, planStats)
     }
 
     /// Bytes of a value, rounded up to 64 so every buffer is cache-line aligned.
@@ -58,8 +130,9 @@ struct ModelEmitter {
         return LLVMBuildAnd(gen.builder, gen.add(bytes, gen.int(63)), gen.int(-64), "")!
     }
 
-    func emit() throws(CodegenError) -> LLVMValueRef {
-        let (storage, workspaceValues, copies) = plan()
+    mutating func emit() throws(CodegenError) -> LLVMValueRef {
+        let (storage, workspaceValues, copies, stats) = plan()
+        memoryStats = stats
         let emitter = KernelEmitter(gen: gen, function: function, symbols: symbols, blas: blas)
         var lowerings: [Lowering] = []
         for (i, op) in function.ops.enumerated() { lowerings.append(try emitter.lower(op, index: i)) }

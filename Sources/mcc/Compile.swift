@@ -25,6 +25,7 @@ struct Compile: ParsableCommand {
     @Option(help: "Print the MIR to stderr after the named pass.") var printIrAfter: String?
     @Option(help: "Also write the model parameters to this safetensors file.") var saveWeights: String?
     @Flag(help: "Print the time each stage takes.") var timeStages = false
+    @Flag(help: "Print the static memory plan (workspace with and without buffer reuse) and parameter size.") var stats = false
     @OptionGroup var extras: LibraryExtras  // --emit-bindings, --emit-pkgconfig, --emit-cmake
     @Flag(help: "ONNX: make every input dim symbolic (tests dynamic-shape support).") var forceDynamic = false
 
@@ -85,6 +86,7 @@ struct Compile: ParsableCommand {
         do {
             let codegen = try LLVMCodegen(module: module, options: options, parameterData: store.bytes(for:))
             clock.lap("lowering to LLVM")
+            if stats { printStats(codegen) }
             try codegen.optimize()
             clock.lap("LLVM O3")
             switch emit {
@@ -118,6 +120,19 @@ struct Compile: ParsableCommand {
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
             printError("cannot write '\(path)'"); throw ExitCode(1)
         }
+    }
+
+    func printStats(_ codegen: LLVMCodegen) {
+        var out = "mcc: parameters: \(codegen.parameterBytes) bytes\n"
+        for p in codegen.memoryPlans {
+            // Evaluate symbolic sizes at 1 (per unit of each symbol, e.g. per batch row).
+            let env = Dictionary(uniqueKeysWithValues: Set(p.plannedBytes.symbols + p.unplannedBytes.symbols).map { ($0, 1) })
+            let planned = p.plannedBytes.evaluate(env).map(String.init) ?? "?"
+            let naive = p.unplannedBytes.evaluate(env).map(String.init) ?? "?"
+            out += "mcc: model \(p.model): \(p.buffers) intermediate tensors in \(p.slots) buffers; workspace \(p.plannedBytes) bytes"
+            out += " (\(planned) at every symbol = 1; \(naive) without reuse)\n"
+        }
+        FileHandle.standardError.write(Data(out.utf8))
     }
 
     func outputPath(default name: String) -> String {

@@ -1,0 +1,247 @@
+import MIR
+
+/// The op table of the exporter: every MIR op and the ONNX (opset 13) nodes that compute it.
+/// The switch has no `default:`, so a new MIR op fails to compile here until it is mapped.
+extension ONNXExportContext {
+    /// Appends the nodes computing `op`; the last one writes `names[op.result.raw]`.
+    mutating func export(_ op: Operation) throws(ONNXExportError) {
+        let out = names[op.result.raw]
+        let xs = op.operands.map { names[$0.raw] }
+        let a = op.attributes
+        func f(_ key: String, _ fallback: Double) -> ExportAttribute { .float(a[key]?.floatValue ?? fallback) }
+        func i(_ key: String, _ fallback: Int) -> ExportAttribute { .int(a[key]?.intValue ?? fallback) }
+        switch op.kind {
+        case .param: return  // an initializer, named when the context was made
+        case .neg: node("Neg", xs, output: out)
+        case .abs: node("Abs", xs, output: out)
+        case .sign: node("Sign", xs, output: out)
+        case .relu: node("Relu", xs, output: out)
+        case .sigmoid: node("Sigmoid", xs, output: out)
+        case .tanh: node("Tanh", xs, output: out)
+        case .exp: node("Exp", xs, output: out)
+        case .log: node("Log", xs, output: out)
+        case .sqrt: node("Sqrt", xs, output: out)
+        case .erf: node("Erf", xs, output: out)
+        case .floor: node("Floor", xs, output: out)
+        case .ceil: node("Ceil", xs, output: out)
+        case .round: node("Round", xs, output: out)
+        case .reciprocal: node("Reciprocal", xs, output: out)
+        case .sin: node("Sin", xs, output: out)
+        case .cos: node("Cos", xs, output: out)
+        case .tan: node("Tan", xs, output: out)
+        case .asin: node("Asin", xs, output: out)
+        case .acos: node("Acos", xs, output: out)
+        case .atan: node("Atan", xs, output: out)
+        case .sinh: node("Sinh", xs, output: out)
+        case .cosh: node("Cosh", xs, output: out)
+        case .asinh: node("Asinh", xs, output: out)
+        case .acosh: node("Acosh", xs, output: out)
+        case .atanh: node("Atanh", xs, output: out)
+        case .softplus: node("Softplus", xs, output: out)
+        case .softsign: node("Softsign", xs, output: out)
+        // Activations with parameters: MIR's defaults (codegen's) are ONNX's, written out anyway.
+        case .leakyRelu: node("LeakyRelu", xs, output: out, [("alpha", f("alpha", 0.01))])
+        case .elu: node("Elu", xs, output: out, [("alpha", f("alpha", 1))])
+        case .celu: node("Celu", xs, output: out, [("alpha", f("alpha", 1))])
+        case .selu:
+            node("Selu", xs, output: out, [("alpha", f("alpha", 1.67326319217681884765625)),
+                                            ("gamma", f("gamma", 1.05070102214813232421875))])
+        case .hardSigmoid: node("HardSigmoid", xs, output: out, [("alpha", f("alpha", 0.2)), ("beta", f("beta", 0.5))])
+        case .hardSwish:
+            // HardSwish is opset 14: x * HardSigmoid(x; 1/6, 1/2) is its definition.
+            let h = node("HardSigmoid", xs, [("alpha", .float(1.0 / 6.0)), ("beta", .float(0.5))])
+            node("Mul", [xs[0], h], output: out)
+        case .thresholdedRelu: node("ThresholdedRelu", xs, output: out, [("alpha", f("alpha", 1))])
+        case .gelu: try gelu(op, xs[0], out)
+        case .clip:
+            let dtype = function.type(of: op.operands[0]).dtype
+            var inputs = [xs[0], a["min"]?.floatValue.map { scalar($0, dtype, hint: "clip_min") } ?? "",
+                          a["max"]?.floatValue.map { scalar($0, dtype, hint: "clip_max") } ?? ""]
+            while inputs.last == "" { inputs.removeLast() }
+            node("Clip", inputs, output: out)
+        case .isNaN: node("IsNaN", xs, output: out)
+        case .isInf: node("IsInf", xs, output: out)
+        case .logicalNot: node("Not", xs, output: out)
+        case .add: node("Add", xs, output: out)
+        case .sub: node("Sub", xs, output: out)
+        case .mul: node("Mul", xs, output: out)
+        case .div: node("Div", xs, output: out)
+        case .pow: node("Pow", xs, output: out)
+        case .maximum: node("Max", xs, output: out)
+        case .minimum: node("Min", xs, output: out)
+        case .mod: mod(op, xs, out)
+        case .equal: node("Equal", xs, output: out)
+        case .less: node("Less", xs, output: out)
+        case .lessEqual: node("LessOrEqual", xs, output: out)
+        case .greater: node("Greater", xs, output: out)
+        case .greaterEqual: node("GreaterOrEqual", xs, output: out)
+        case .logicalAnd: node("And", xs, output: out)
+        case .logicalOr: node("Or", xs, output: out)
+        case .logicalXor: node("Xor", xs, output: out)
+        case .select: node("Where", xs, output: out)
+        case .cast: node("Cast", xs, output: out, [("to", .int(function.type(of: op.result).dtype.onnxElementType))])
+        case .reduceSum: reduce(op, "ReduceSum", xs[0], out)
+        case .reduceMean: reduce(op, "ReduceMean", xs[0], out)
+        case .reduceMax: reduce(op, "ReduceMax", xs[0], out)
+        case .reduceMin: reduce(op, "ReduceMin", xs[0], out)
+        case .reduceProd: reduce(op, "ReduceProd", xs[0], out)
+        case .reduceSumSquare: reduce(op, "ReduceSumSquare", xs[0], out)
+        case .reduceL1: reduce(op, "ReduceL1", xs[0], out)
+        case .reduceL2: reduce(op, "ReduceL2", xs[0], out)
+        case .reduceLogSum: reduce(op, "ReduceLogSum", xs[0], out)
+        case .reduceLogSumExp: reduce(op, "ReduceLogSumExp", xs[0], out)
+        case .argmax, .argmin:
+            node(op.kind == .argmax ? "ArgMax" : "ArgMin", xs, output: out,
+                 [("axis", i("axis", 0)), ("keepdims", i("keepdims", 1)), ("select_last_index", i("select_last_index", 0))])
+        case .cumsum:
+            let axis = int64s([a["axis"]?.intValue ?? 0], dims: [], hint: "cumsum_axis")
+            node("CumSum", [xs[0], axis], output: out, [("exclusive", i("exclusive", 0)), ("reverse", i("reverse", 0))])
+        case .matmul: node("MatMul", xs, output: out)
+        case .conv2d, .convTranspose2d: try convolution(op, xs, out)
+        case .maxPool2d, .avgPool2d: try pooling(op, xs[0], out)
+        case .softmax: node("Softmax", xs, output: out, [("axis", i("axis", -1))])
+        case .logSoftmax: node("LogSoftmax", xs, output: out, [("axis", i("axis", -1))])
+        case .reshape: node("Reshape", [xs[0], try reshapeTarget(op)], output: out)
+        case .flatten: node("Flatten", xs, output: out, [("axis", i("axis", 1))])
+        case .transpose: node("Transpose", xs, output: out, a["perm"]?.intsValue.map { [("perm", .ints($0))] } ?? [])
+        case .concat: node("Concat", xs, output: out, [("axis", i("axis", 0))])
+        case .slice:
+            let starts = a["starts"]?.intsValue ?? [], ends = a["ends"]?.intsValue ?? []
+            let axes = a["axes"]?.intsValue ?? Array(0..<starts.count)
+            let steps = a["steps"]?.intsValue ?? [Int](repeating: 1, count: starts.count)
+            node("Slice", [xs[0], int64s(starts, hint: "starts"), int64s(ends, hint: "ends"), int64s(axes, hint: "axes"),
+                           int64s(steps, hint: "steps")], output: out)
+        case .gather: node("Gather", xs, output: out, [("axis", i("axis", 0))])
+        case .gatherElements: node("GatherElements", xs, output: out, [("axis", i("axis", 0))])
+        case .expand: node("Expand", [xs[0], try expandTarget(op)], output: out)
+        case .tile: node("Tile", [xs[0], int64s(a["repeats"]?.intsValue ?? [], hint: "repeats")], output: out)
+        case .pad: try pad(op, xs[0], out)
+        case .resize: try resize(op, xs[0], out)
+        case .topkValues, .topkIndices:
+            let k = int64s([a["k"]?.intValue ?? 1], hint: "k")
+            let attrs: [(name: String, value: ExportAttribute)] = [("axis", i("axis", -1)), ("largest", i("largest", 1)), ("sorted", .int(1))]
+            let unused = fresh(op.kind == .topkValues ? "\(out)_indices" : "\(out)_values")
+            if op.kind == .topkValues { node("TopK", [xs[0], k], output: out, attrs, outputs: [unused]) }
+            else { node("TopK", [xs[0], k], output: unused, attrs, outputs: [out]) }
+        }
+    }
+
+    /// Gelu is opset 20; before it, its definition: x/2 (1 + erf(x/√2)), or the tanh form.
+    private mutating func gelu(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
+        let dtype = function.type(of: op.operands[0]).dtype
+        switch op.attributes["approximate"]?.stringValue ?? "none" {
+        case "none":
+            let e = node("Erf", [node("Mul", [x, scalar(0.7071067811865476, dtype, hint: "inv_sqrt2")])])
+            let y = node("Mul", [x, node("Add", [e, scalar(1, dtype, hint: "one")])])
+            node("Mul", [y, scalar(0.5, dtype, hint: "half")], output: out)
+        case "tanh":
+            let cube = node("Mul", [x, node("Mul", [x, x])])
+            let inner = node("Add", [x, node("Mul", [cube, scalar(0.044715, dtype, hint: "gelu_c")])])
+            let t = node("Tanh", [node("Mul", [inner, scalar(0.7978845608028654, dtype, hint: "sqrt_2_over_pi")])])
+            let y = node("Mul", [x, node("Add", [t, scalar(1, dtype, hint: "one")])])
+            node("Mul", [y, scalar(0.5, dtype, hint: "half")], output: out)
+        case let other:
+            throw unsupported(op, "approximate = \"\(other)\" has no ONNX form")
+        }
+    }
+
+    /// ONNX Mod needs fmod = 1 for floats; MIR's float mod with the divisor's sign is
+    /// fmod corrected where the remainder and the divisor differ in sign (as codegen does).
+    private mutating func mod(_ op: Operation, _ xs: [String], _ out: String) {
+        let dtype = function.type(of: op.operands[0]).dtype
+        let cMod = (op.attributes["fmod"]?.intValue ?? 0) != 0
+        guard dtype.isFloat && !cMod else { node("Mod", xs, output: out, [("fmod", .int(cMod ? 1 : 0))]); return }
+        let r = node("Mod", xs, [("fmod", .int(1))])
+        let zero = scalar(0, dtype, hint: "zero")
+        let signsDiffer = node("Xor", [node("Less", [r, zero]), node("Less", [xs[1], zero])])
+        let fix = node("And", [node("Not", [node("Equal", [r, zero])]), signsDiffer])
+        node("Where", [fix, node("Add", [r, xs[1]]), r], output: out)
+    }
+
+    /// Reductions: axes is an attribute in opset 13 except for ReduceSum, which takes an input.
+    private mutating func reduce(_ op: Operation, _ opType: String, _ x: String, _ out: String) {
+        let axes = op.attributes["axes"]?.intsValue ?? []
+        let keep: (name: String, value: ExportAttribute) = ("keepdims", .int(op.attributes["keepdims"]?.intValue ?? 1))
+        if op.kind == .reduceSum {
+            node(opType, axes.isEmpty ? [x] : [x, int64s(axes, hint: "axes")], output: out, [keep])
+        } else {
+            node(opType, [x], output: out, axes.isEmpty ? [keep] : [("axes", .ints(axes)), keep])
+        }
+    }
+
+    private func window(_ op: Operation) throws(ONNXExportError) -> WindowParams {
+        do { return try WindowParams(op.attributes) } catch { throw unsupported(op, error.message) }
+    }
+
+    /// Conv / ConvTranspose: MIR's pads [top, left, bottom, right] are ONNX's [x1_begin, x2_begin, x1_end, x2_end].
+    private mutating func convolution(_ op: Operation, _ xs: [String], _ out: String) throws(ONNXExportError) {
+        let p = try window(op)
+        guard let w = function.type(of: op.operands[1]).staticShape, w.count == 4 else { throw unsupported(op, "the weight is not static rank 4") }
+        var attrs: [(name: String, value: ExportAttribute)] = [
+            ("kernel_shape", .ints([w[2], w[3]])), ("strides", .ints(p.strides)), ("pads", .ints(p.pads)),
+            ("dilations", .ints(p.dilations)), ("group", .int(p.groups))]
+        if op.kind == .convTranspose2d {
+            attrs.append(("output_padding", .ints(op.attributes["output_padding"]?.intsValue ?? [0, 0])))
+        }
+        node(op.kind == .conv2d ? "Conv" : "ConvTranspose", xs, output: out, attrs)
+    }
+
+    private mutating func pooling(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
+        let p = try window(op)
+        var attrs: [(name: String, value: ExportAttribute)] = [
+            ("kernel_shape", .ints(p.kernel)), ("strides", .ints(p.strides)), ("pads", .ints(p.pads)),
+            ("ceil_mode", .int(p.ceilMode ? 1 : 0))]
+        if op.kind == .maxPool2d {
+            attrs.append(("dilations", .ints(p.dilations)))
+            node("MaxPool", [x], output: out, attrs)
+        } else {
+            attrs.append(("count_include_pad", .int(op.attributes["count_include_pad"]?.intValue ?? 0)))
+            node("AveragePool", [x], output: out, attrs)
+        }
+    }
+
+    private mutating func pad(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
+        let mode = op.attributes["mode"]?.stringValue ?? "constant"
+        guard ["constant", "reflect", "edge"].contains(mode) else { throw unsupported(op, "mode '\(mode)'") }
+        var inputs = [x, int64s(op.attributes["pads"]?.intsValue ?? [], hint: "pads")]
+        if mode == "constant" {
+            inputs.append(scalar(op.attributes["value"]?.floatValue ?? 0, function.type(of: op.operands[0]).dtype, hint: "pad_value"))
+        }
+        node("Pad", inputs, output: out, [("mode", .string(mode))])
+    }
+
+    /// Resize with `scales` when ONNX's output size rule floor(in * scale) gives MIR's result
+    /// shape, else with static `sizes` (whose implied scales MIR must then agree with).
+    private mutating func resize(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
+        let inType = function.type(of: op.operands[0]), outType = function.type(of: op.result)
+        let scales = op.attributes["scales"]?.floatsValue ?? [Double](repeating: 1, count: inType.rank)
+        guard scales.count == inType.rank else { throw unsupported(op, "\(scales.count) scales for rank \(inType.rank)") }
+        let mode = op.attributes["mode"]?.stringValue ?? "nearest"
+        let attrs: [(name: String, value: ExportAttribute)] = [
+            ("mode", .string(mode)),
+            ("coordinate_transformation_mode", .string(op.attributes["coordinate_mode"]?.stringValue ?? "half_pixel")),
+            ("nearest_mode", .string(op.attributes["nearest_mode"]?.stringValue ?? "round_prefer_floor"))]
+        var scalesGiveShape = true
+        for (axis, s) in scales.enumerated() {
+            let (i, o) = (inType.shape[axis], outType.shape[axis])
+            if let iv = i.constantValue, let ov = o.constantValue {
+                if Int((Double(iv) * Double(Float(s))).rounded(.down)) != ov { scalesGiveShape = false }
+            } else if !(s == 1 && i == o) {
+                scalesGiveShape = false
+            }
+        }
+        if scalesGiveShape {
+            let name = constant(ExportTensor(name: "scales", elementType: DType.f32.onnxElementType, dims: [scales.count],
+                                             rawData: packValues(scales, as: .f32)))
+            node("Resize", [x, "", name], output: out, attrs)
+            return
+        }
+        let mismatch = unsupported(op, "its scales \(scales) and result type \(outType) do not follow ONNX's Resize size rule")
+        guard let ins = inType.staticShape, let outs = outType.staticShape else { throw mismatch }
+        for axis in 0..<ins.count {
+            let implied: Double = Double(outs[axis]) / Double(max(ins[axis], 1))
+            if abs(implied - scales[axis]) > 1e-6 * max(1, abs(scales[axis])) { throw mismatch }
+        }
+        node("Resize", [x, "", "", int64s(outs, hint: "sizes")], output: out, attrs)
+    }
+}
