@@ -19,7 +19,7 @@ struct KernelEmitter {
     let symbols: [String]
     let blas: BLAS
 
-    func lower(_ op: Operation, index: Int) throws(CodegenError) -> Lowering {
+    func lower(_ op: Operation, index: Int, scratch: Bool = false) throws(CodegenError) -> Lowering {
         switch op.kind {
         case .param, .reshape, .flatten: return .alias
         default: break
@@ -28,6 +28,7 @@ struct KernelEmitter {
         let values = [op.result] + op.operands
         var params: [LLVMTypeRef] = []
         for v in values { params.append(LLVMPointerType(try gen.storageType(function.type(of: v).dtype), 0)) }
+        if scratch { params.append(LLVMPointerType(try gen.storageType(function.type(of: op.result).dtype), 0)) }
         params.append(gen.i64Ptr)
         params += [gen.i64, gen.i64]
         let fn = gen.function(name, returns: gen.void, params: params, isInternal: true, noAliasParams: !aliasesAllowed(op),
@@ -35,9 +36,11 @@ struct KernelEmitter {
         gen.entry(fn.0)
         let out = gen.param(fn.0, 0)
         let ins = (0..<op.operands.count).map { gen.param(fn.0, $0 + 1) }
-        let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(fn.0, op.operands.count + 1))
-        let parallel = op.kind != .matmul && op.kind != .convTranspose2d
-        gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2), gen.param(fn.0, op.operands.count + 3)) : nil
+        let extra = scratch ? 1 : 0
+        let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(fn.0, op.operands.count + 1 + extra))
+        let gemmConv = op.kind == .conv2d && KernelEmitter.usesGEMM(op, function)
+        let parallel = op.kind != .matmul && op.kind != .convTranspose2d && !gemmConv
+        gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2 + extra), gen.param(fn.0, op.operands.count + 3 + extra)) : nil
         defer { gen.partition = nil }
         let outType = function.type(of: op.result)
         let inTypes = op.operands.map(function.type(of:))
@@ -60,7 +63,12 @@ struct KernelEmitter {
         case .matmul:
             try emitMatmul(ctx, out: out, outType: outType, a: ins[0], aType: inTypes[0], b: ins[1], bType: inTypes[1])
         case .conv2d:
-            try emitConv2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+            if gemmConv {
+                try emitConv2dGEMM(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
+                                   scratch: scratch ? gen.param(fn.0, op.operands.count + 1) : nil)
+            } else {
+                try emitConv2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+            }
         case .convTranspose2d:
             try emitConvTranspose2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
         case .maxPool2d, .avgPool2d:
@@ -85,12 +93,12 @@ struct KernelEmitter {
         }
         gen.retVoid()
         gen.partition = nil
-        return .kernel(entry: try entryPoint(fn, name: name, values: values), parallel: parallel)
+        return .kernel(entry: try entryPoint(fn, name: name, values: values, scratch: scratch), parallel: parallel)
     }
 
     /// `void entry(void **args, const int64_t *syms, int64_t part, int64_t parts)`: unpacks
     /// the argument array and calls the typed kernel, whose noalias parameters keep it vectorizable.
-    func entryPoint(_ kernel: (LLVMValueRef, LLVMTypeRef), name: String, values: [ValueID]) throws(CodegenError) -> LLVMValueRef {
+    func entryPoint(_ kernel: (LLVMValueRef, LLVMTypeRef), name: String, values: [ValueID], scratch: Bool) throws(CodegenError) -> LLVMValueRef {
         let argsType = LLVMPointerType(gen.i8Ptr, 0)!
         let fn = gen.function("mcc_entry_" + name.dropFirst("mcc_kernel_".count), returns: gen.void, params: [argsType, gen.i64Ptr, gen.i64, gen.i64], isInternal: true)
         gen.entry(fn.0)
@@ -98,6 +106,10 @@ struct KernelEmitter {
         for (i, v) in values.enumerated() {
             let raw = LLVMBuildLoad2(gen.builder, gen.i8Ptr, gen.gep(gen.param(fn.0, 0), gen.int(i), element: gen.i8Ptr), "")!
             args.append(gen.bitcast(raw, LLVMPointerType(try gen.storageType(function.type(of: v).dtype), 0)))
+        }
+        if scratch, let first = values.first {
+            let raw = LLVMBuildLoad2(gen.builder, gen.i8Ptr, gen.gep(gen.param(fn.0, 0), gen.int(values.count), element: gen.i8Ptr), "")!
+            args.append(gen.bitcast(raw, LLVMPointerType(try gen.storageType(function.type(of: first).dtype), 0)))
         }
         _ = gen.call(kernel, args + [gen.param(fn.0, 1), gen.param(fn.0, 2), gen.param(fn.0, 3)])
         gen.retVoid()

@@ -79,3 +79,87 @@ extension KernelEmitter {
         }
     }
 }
+
+/// Convolution as GEMM: im2col into scratch memory, then one BLAS GEMM per image
+/// (out[n] = W[oc, c*kh*kw] x col[c*kh*kw, oh*ow]). 1x1 stride-1 unpadded convolutions
+/// multiply the input plane directly and need no scratch.
+extension KernelEmitter {
+    static func usesGEMM(_ op: Operation, _ f: Function) -> Bool {
+        guard op.kind == .conv2d, let p = try? WindowParams(op.attributes), p.groups == 1 else { return false }
+        let dt = f.type(of: op.result).dtype
+        return dt == .f32 || dt == .f64
+    }
+
+    static func isPointwise(_ op: Operation, _ f: Function) -> Bool {
+        guard let p = try? WindowParams(op.attributes), op.operands.count >= 2 else { return false }
+        let w = f.type(of: op.operands[1]).shape
+        return w.count == 4 && w[2] == .constant(1) && w[3] == .constant(1) && p.strides == [1, 1] && p.pads == [0, 0, 0, 0]
+    }
+
+    /// Scratch bytes an op's kernel needs, if any.
+    static func scratchBytes(_ op: Operation, _ f: Function) -> Dim? {
+        guard usesGEMM(op, f), !isPointwise(op, f) else { return nil }
+        let w = f.type(of: op.operands[1]).shape, out = f.type(of: op.result)
+        return w[1] * w[2] * w[3] * out.shape[2] * out.shape[3] * .constant(out.dtype.byteSize)
+    }
+
+    func emitConv2dGEMM(_ ctx: KernelContext, op: Operation, out: LLVMValueRef, ins: [LLVMValueRef], inTypes: [TensorType],
+                        outType: TensorType, scratch: LLVMValueRef?) throws(CodegenError) {
+        let p = try windowParams(op.attributes)
+        let x = ins[0], w = ins[1], t = elementType(out)
+        let xs = inTypes[0].shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
+        guard let kh = inTypes[1].shape[2].constantValue, let kw = inTypes[1].shape[3].constantValue,
+              let cin = inTypes[1].shape[1].constantValue, let cout = inTypes[1].shape[0].constantValue else {
+            throw .unsupported("conv2d with a symbolic weight shape")
+        }
+        let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
+        let plane = gen.mul(oh, ow), rows = gen.int(cin * kh * kw)
+        var failure: CodegenError?
+        defer { _ = failure }
+        gen.loop(gen.int(0), xs[0]) { n in
+            let input = gen.gep(x, gen.mul(n, gen.mul(gen.int(cin), gen.mul(height, width))), element: t)
+            let result = gen.gep(out, gen.mul(n, gen.mul(gen.int(cout), plane)), element: t)
+            var columns = input
+            if let scratch {
+                columns = scratch
+                // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
+                // 512-channel layers.
+                let kk = gen.int(kh * kw)
+                gen.loop(gen.int(0), rows) { r in
+                    let c = gen.sdiv(r, kk), rem = LLVMBuildSRem(gen.builder, r, kk, "")!
+                    let ky = gen.sdiv(rem, gen.int(kw)), kx = LLVMBuildSRem(gen.builder, rem, gen.int(kw), "")!
+                    let row = gen.mul(r, plane)
+                    let offY = gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0]))
+                    let offX = gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1]))
+                    let (loX, hiX) = validRange(offset: offX, stride: p.strides[1], input: width, output: ow)
+                    gen.loop(gen.int(0), oh) { y in
+                        let rowStart = gen.add(row, gen.mul(y, ow))
+                        let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), offY)
+                        let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
+                        gen.loop(gen.int(0), ow) { xo in gen.store(gen.constant(0, t), scratch, gen.add(rowStart, xo)) }
+                        gen.ifThen(inside) {
+                            let inRow = gen.add(gen.mul(c, gen.mul(height, width)), gen.mul(iy, width))
+                            gen.loop(loX, hiX) { xo in
+                                let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), offX)
+                                gen.store(gen.load(input, gen.add(inRow, ix)), scratch, gen.add(rowStart, xo))
+                            }
+                        }
+                    }
+                }
+            }
+            do {
+                try gemmCall(outType.dtype, a: w, b: columns, c: result, m: gen.int(cout), n: plane, k: rows)
+            } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
+            if ins.count == 3 {
+                gen.loop(gen.int(0), gen.int(cout)) { oc in
+                    let b = gen.load(ins[2], oc)
+                    let base = gen.mul(oc, plane)
+                    gen.loop(gen.int(0), plane) { i in
+                        let o = gen.add(base, i)
+                        gen.store(gen.fadd(gen.load(result, o), b), result, o)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -48,7 +48,7 @@ struct ModelEmitter {
 
     /// Storage for every value. Outputs are written in place when their producer is a
     /// kernel; results that are inputs, parameters or shared get a copy at the end.
-    func plan() -> (storage: [Storage], workspaceValues: [ValueID], copies: [(Int, ValueID)], stats: MemoryPlanStats) {
+    func plan() -> (storage: [Storage], slotBytes: [Dim], scratch: [Int: Int], copies: [(Int, ValueID)], stats: MemoryPlanStats) {
         var planStats = MemoryPlanStats(model: function.name)
         var storage = [Storage](repeating: .input(0), count: function.valueCount)
         for i in function.arguments.indices { storage[i] = .input(i) }
@@ -80,7 +80,8 @@ struct ModelEmitter {
         var lastUse = [Int](repeating: -1, count: function.valueCount)
         for (i, op) in function.ops.enumerated() { for v in op.operands { lastUse[root(v).raw] = i } }
         for r in function.results { lastUse[root(r.value).raw] = Int.max }
-        var slots: [ValueID] = []
+        var slots: [Dim] = []
+        var scratch: [Int: Int] = [:]
         var free: [(slot: Int, bytes: Dim)] = []
         func bytes(_ v: ValueID) -> Dim { function.type(of: v).elementCount * .constant(function.type(of: v).dtype.byteSize) }
         for (i, op) in function.ops.enumerated() {
@@ -104,9 +105,16 @@ struct ModelEmitter {
                     free.remove(at: k)
                 } else {
                     storage[v.raw] = .workspace(slot: slots.count)
-                    slots.append(v)
+                    slots.append(size)
                 }
                 if lastUse[v.raw] < 0, case .workspace(let s) = storage[v.raw] { free.append((s, size)) }
+            }
+            // Kernel scratch (im2col) lives only during its op.
+            var scratchSlot: (Int, Dim)?
+            if let need = KernelEmitter.scratchBytes(op, function) {
+                if let k = free.firstIndex(where: { $0.bytes == need }) { scratchSlot = free[k]; free.remove(at: k) }
+                else { scratchSlot = (slots.count, need); slots.append(need) }
+                scratch[i] = scratchSlot?.0
             }
             for operand in op.operands {
                 let r = root(operand)
@@ -114,28 +122,27 @@ struct ModelEmitter {
                 released.insert(s)
                 free.append((s, bytes(r)))
             }
+            if let scratchSlot { free.append(scratchSlot) }
         }
-        workspaceValues = slots
         planStats.buffers = function.ops.filter { if case .workspace = storage[$0.result.raw] { return true }; return false }.count
         planStats.slots = slots.count
-        planStats.plannedBytes = sumOfTerms(slots.map(bytes))
+        planStats.plannedBytes = sumOfTerms(slots)
         planStats.unplannedBytes = sumOfTerms(function.ops.compactMap { op -> Dim? in
             if case .workspace = storage[op.result.raw] { return bytes(op.result) }; return nil })
-        return (storage, workspaceValues, copies, planStats)
+        return (storage, slots, scratch, copies, planStats)
     }
 
-    /// Bytes of a value, rounded up to 64 so every buffer is cache-line aligned.
-    func alignedBytes(_ v: ValueID, _ ctx: KernelContext) -> LLVMValueRef {
-        let bytes = gen.mul(ctx.dim(function.type(of: v).elementCount), gen.int(function.type(of: v).dtype.byteSize))
-        return LLVMBuildAnd(gen.builder, gen.add(bytes, gen.int(63)), gen.int(-64), "")!
+    /// A buffer's bytes, rounded up to 64 so every buffer is cache-line aligned.
+    func alignedBytes(_ bytes: Dim, _ ctx: KernelContext) -> LLVMValueRef {
+        LLVMBuildAnd(gen.builder, gen.add(ctx.dim(bytes), gen.int(63)), gen.int(-64), "")!
     }
 
     mutating func emit() throws(CodegenError) -> LLVMValueRef {
-        let (storage, workspaceValues, copies, stats) = plan()
+        let (storage, workspaceValues, scratch, copies, stats) = plan()
         memoryStats = stats
         let emitter = KernelEmitter(gen: gen, function: function, symbols: symbols, blas: blas)
         var lowerings: [Lowering] = []
-        for (i, op) in function.ops.enumerated() { lowerings.append(try emitter.lower(op, index: i)) }
+        for (i, op) in function.ops.enumerated() { lowerings.append(try emitter.lower(op, index: i, scratch: scratch[i] != nil)) }
 
         // int64_t workspace_size(const int64_t *syms)
         let wsFn = gen.function("mcc_model_\(function.name)_workspace_size", returns: gen.i64, params: [gen.i64Ptr], isInternal: true)
@@ -204,12 +211,16 @@ struct ModelEmitter {
         let entryType = LLVMPointerType(entryParams.withUnsafeMutableBufferPointer { LLVMFunctionType(gen.void, $0.baseAddress, 4, 0)! }, 0)!
         let runParallel = gen.declareExternal("mcc_rt_parallel", returns: gen.void,
                                               params: [gen.i8Ptr, entryType, LLVMPointerType(gen.i8Ptr, 0), gen.i64Ptr])
-        let maxArgs = function.ops.map { $0.operands.count + 1 }.max() ?? 1
+        let maxArgs = (function.ops.map { $0.operands.count + 1 }.max() ?? 1) + 1
         let argsSlot = try argumentArray(count: maxArgs, in: fwd.0)
-        for (op, lowering) in zip(function.ops, lowerings) {
+        for (index, (op, lowering)) in zip(function.ops, lowerings).enumerated() {
             guard case .kernel(let entry, let parallel) = lowering else { continue }
             for (i, v) in ([op.result] + op.operands).enumerated() {
                 LLVMBuildStore(gen.builder, gen.bitcast(pointer(v), gen.i8Ptr), gen.gep(argsSlot, gen.int(i), element: gen.i8Ptr))
+            }
+            if let slot = scratch[index] {
+                let p = gen.gep(gen.param(fwd.0, 4), slotOffsets[slot], element: gen.i8)
+                LLVMBuildStore(gen.builder, p, gen.gep(argsSlot, gen.int(op.operands.count + 1), element: gen.i8Ptr))
             }
             let entryFn = (entry, LLVMGetElementType(LLVMTypeOf(entry))!)
             if parallel {

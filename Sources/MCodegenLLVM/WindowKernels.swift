@@ -101,6 +101,16 @@ extension KernelEmitter {
         }
     }
 
+    /// `validRange` for an offset known only at run time.
+    func validRange(offset: LLVMValueRef, stride: Int, input: LLVMValueRef, output: LLVMValueRef) -> (LLVMValueRef, LLVMValueRef) {
+        let s = gen.int(stride)
+        let lo = gen.select(gen.icmp(LLVMIntSGE, offset, gen.int(0)), gen.int(0),
+                            gen.sdiv(gen.add(gen.sub(gen.int(0), offset), gen.sub(s, gen.int(1))), s))
+        let t = gen.sub(gen.sub(input, gen.int(1)), offset)
+        let hiRaw = gen.select(gen.icmp(LLVMIntSLT, t, gen.int(0)), gen.int(0), gen.add(gen.sdiv(t, s), gen.int(1)))
+        return (gen.imin(lo, output), gen.imax(gen.imin(hiRaw, output), gen.imin(lo, output)))
+    }
+
     /// Output positions o in [lo, hi) with 0 <= o * stride + offset < input.
     func validRange(offset: Int, stride: Int, input: LLVMValueRef, output: LLVMValueRef) -> (LLVMValueRef, LLVMValueRef) {
         let lo = offset >= 0 ? gen.int(0) : gen.int((-offset + stride - 1) / stride)
