@@ -58,7 +58,7 @@ struct KernelEmitter {
             }
             if let failure { throw failure }
         case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .mod, .equal, .less, .lessEqual, .greater, .greaterEqual,
-             .logicalAnd, .logicalOr, .logicalXor, .select:
+             .logicalAnd, .logicalOr, .logicalXor, .select, .fused:
             try emitBroadcast(op, ctx, out: out, outType: outType, ins: ins, inTypes: inTypes)
         case .matmul:
             try emitMatmul(ctx, out: out, outType: outType, a: ins[0], aType: inTypes[0], b: ins[1], bType: inTypes[1])
@@ -125,9 +125,31 @@ struct KernelEmitter {
                        ins: [LLVMValueRef], inTypes: [TensorType]) throws(CodegenError) {
         let dtype = op.kind == .select ? inTypes[1].dtype : inTypes[0].dtype
         var failure: CodegenError?
+        var program: FusedProgram?
+        if op.kind == .fused {
+            do { program = try FusedProgram(parsing: op.attributes["program"]?.stringValue ?? "", operandCount: ins.count) }
+            catch { throw .unsupported(error.message) }
+        }
         func compute(_ vs: [LLVMValueRef]) -> LLVMValueRef {
             do {
                 if op.kind == .select { return gen.select(gen.icmp(LLVMIntNE, vs[0], gen.constant(0, gen.i8)), vs[1], vs[2]) }
+                if let program {
+                    var stack: [LLVMValueRef] = []
+                    for step in program.steps {
+                        switch step {
+                        case .operand(let i): stack.append(vs[i])
+                        case .op(let kind):
+                            if kind.info.arity.lowerBound == 1 {
+                                let x = stack.removeLast()
+                                stack.append(try gen.unary(kind, x, [:], from: dtype, to: dtype))
+                            } else {
+                                let b = stack.removeLast(), a = stack.removeLast()
+                                stack.append(try gen.binary(kind, a, b, [:], dtype: dtype))
+                            }
+                        }
+                    }
+                    return stack.last ?? vs[0]
+                }
                 return try gen.binary(op.kind, vs[0], vs[1], op.attributes, dtype: dtype)
             } catch { failure = error; return vs[0] }
         }

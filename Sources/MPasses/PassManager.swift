@@ -19,8 +19,10 @@ public struct PassError: Error, Sendable, CustomStringConvertible {
 
 /// Every pass, by name. The default pipeline is a flat list, like Go's `passes`.
 public enum PassRegistry {
-    public static let all: [any ModulePass.Type] = [CommonSubexpressionElimination.self, DeadCodeElimination.self]
-    public static let defaultPipeline: [String] = [CommonSubexpressionElimination.name, DeadCodeElimination.name]
+    public static let all: [any ModulePass.Type] = [CommonSubexpressionElimination.self, DeadCodeElimination.self,
+                                                    FuseElementwise.self]
+    public static let defaultPipeline: [String] = [CommonSubexpressionElimination.name, DeadCodeElimination.name,
+                                                   FuseElementwise.name, DeadCodeElimination.name]
 
     public static func pass(named name: String) -> (any ModulePass.Type)? { all.first { $0.name == name } }
 }

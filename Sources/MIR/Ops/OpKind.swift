@@ -56,6 +56,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case pad                               // {pads = [begins..., ends...], mode, value}
     case resize                            // {scales, mode = "nearest"|"linear", coordinate_mode, nearest_mode}
     case topkValues = "topk_values", topkIndices = "topk_indices"   // {k, axis, largest}
+    // A chain of elementwise ops evaluated in one loop (made by the fuse-elementwise pass).
+    case fused                             // {program}: postfix, e.g. "$0 $1 add relu"
 
     public var info: OpInfo {
         switch self {
@@ -104,6 +106,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .resize:
             return OpInfo(arity: 1...1, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode"],
                           resultTypeIsExplicit: true)
+        case .fused: return OpInfo(arity: 1...64, category: .elementwiseBinary, attributes: ["program"])
         case .topkValues, .topkIndices:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["k", "axis", "largest"])
         }

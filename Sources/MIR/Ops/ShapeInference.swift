@@ -20,7 +20,12 @@ extension OpKind {
             guard attrs["name"]?.stringValue != nil else { throw ShapeError("'param' needs a name attribute") }
             return explicit
         case .elementwiseUnary: return try inferUnary(operands[0], attrs)
-        case .elementwiseBinary: return try inferElementwise(operands)
+        case .elementwiseBinary:
+            if self == .fused {
+                guard let text = attrs["program"]?.stringValue else { throw ShapeError("'fused' needs a program") }
+                _ = try FusedProgram(parsing: text, operandCount: operands.count)
+            }
+            return try inferElementwise(operands)
         case .reduction: return try inferReduction(operands[0], attrs)
         case .contraction: return try inferMatmul(operands[0], operands[1])
         case .convolution: return try inferConvolution(operands, attrs)
@@ -62,6 +67,11 @@ extension OpKind {
         var shape = ops[0].shape
         for o in ops.dropFirst() { shape = try broadcastShapes(shape, o.shape) }
         switch self {
+        case .fused:
+            guard ops.allSatisfy({ $0.dtype == ops[0].dtype }), ops[0].dtype != .bool else {
+                throw ShapeError("'fused' operands must share one numeric dtype")
+            }
+            return TensorType(ops[0].dtype, shape)
         case .select:
             guard ops[0].dtype == .bool else { throw ShapeError("'where' expects a bool condition, got \(ops[0])") }
             guard ops[1].dtype == ops[2].dtype else { throw ShapeError("'where' branches differ in dtype: \(ops[1]) and \(ops[2])") }

@@ -117,12 +117,44 @@ extension ONNXExportContext {
         case .tile: node("Tile", [xs[0], int64s(a["repeats"]?.intsValue ?? [], hint: "repeats")], output: out)
         case .pad: try pad(op, xs[0], out)
         case .resize: try resize(op, xs[0], out)
+        case .fused: try fused(op, xs, out)
         case .topkValues, .topkIndices:
             let k = int64s([a["k"]?.intValue ?? 1], hint: "k")
             let attrs: [(name: String, value: ExportAttribute)] = [("axis", i("axis", -1)), ("largest", i("largest", 1)), ("sorted", .int(1))]
             let unused = fresh(op.kind == .topkValues ? "\(out)_indices" : "\(out)_values")
             if op.kind == .topkValues { node("TopK", [xs[0], k], output: out, attrs, outputs: [unused]) }
             else { node("TopK", [xs[0], k], output: unused, attrs, outputs: [out]) }
+        }
+    }
+
+    /// A fused elementwise program expands back into one node per step.
+    private mutating func fused(_ op: Operation, _ xs: [String], _ out: String) throws(ONNXExportError) {
+        guard let text = op.attributes["program"]?.stringValue,
+              let program = try? FusedProgram(parsing: text, operandCount: xs.count) else {
+            throw unsupported(op, "its fused program is invalid")
+        }
+        let names: [OpKind: String] = [.neg: "Neg", .abs: "Abs", .sign: "Sign", .relu: "Relu", .sigmoid: "Sigmoid",
+                                       .tanh: "Tanh", .exp: "Exp", .log: "Log", .sqrt: "Sqrt", .erf: "Erf", .floor: "Floor",
+                                       .ceil: "Ceil", .round: "Round", .reciprocal: "Reciprocal", .sin: "Sin", .cos: "Cos",
+                                       .softplus: "Softplus", .softsign: "Softsign", .add: "Add", .sub: "Sub", .mul: "Mul",
+                                       .div: "Div", .pow: "Pow", .maximum: "Max", .minimum: "Min"]
+        var stack: [String] = []
+        for (index, step) in program.steps.enumerated() {
+            let last = index == program.steps.count - 1
+            switch step {
+            case .operand(let i): stack.append(xs[i])
+            case .op(let kind):
+                let arity = kind.info.arity.lowerBound
+                let args = Array(stack.suffix(arity))
+                stack.removeLast(arity)
+                if kind == .hardSwish {
+                    let h = node("HardSigmoid", args, output: nil, [("alpha", .float(1.0 / 6.0)), ("beta", .float(0.5))])
+                    if last { node("Mul", [args[0], h], output: out) } else { stack.append(node("Mul", [args[0], h])) }
+                    continue
+                }
+                guard let name = names[kind] else { throw unsupported(op, "'\(kind.rawValue)' has no ONNX form") }
+                if last { node(name, args, output: out) } else { stack.append(node(name, args)) }
+            }
         }
     }
 
