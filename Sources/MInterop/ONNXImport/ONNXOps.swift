@@ -35,6 +35,13 @@ extension ONNXImporter {
         switch n.opType {
         case "Identity", "Dropout":
             if n.opType == "Dropout", n.outputs.count > 1, !n.outputs[1].isEmpty { throw .unsupported("the Dropout mask output") }
+            if n.opType == "Dropout", let training = try input(n, 2) {
+                // Training-mode dropout is random; only the inference form (identity) is supported.
+                var zeroRatio = false
+                if case .constant(let r)? = try input(n, 1), r.values.allSatisfy({ $0 == 0 }) { zeroRatio = true }
+                if case .constant(let c) = training, c.values.allSatisfy({ $0 == 0 }) { zeroRatio = true }
+                guard zeroRatio else { throw .unsupported("training-mode Dropout") }
+            }
             return [try required(n, 0)]
         case "LeakyRelu": return [.tensor(try emit(.leakyRelu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 0.01))]))]
         case "Elu": return [.tensor(try emit(.elu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 1))]))]
