@@ -143,9 +143,10 @@ MCC_API mcc_status mcc_model_run(mcc_model *model, const DLTensor *inputs, int32
  * The view is owned by the instance (see the threading contract above). */
 MCC_API mcc_status mcc_model_output(mcc_model *model, int32_t index, DLTensor *out_view);
 
-/* Number of threads kernels may use (default: all cores). Until mcc's own thread
- * pool lands (performance issue), this sets OpenBLAS's thread count, which is
- * process-wide: it affects every instance of every library in the process. */
+/* Number of threads this instance's kernels use (default: the number of online
+ * cores; 1 runs everything on the calling thread). Each instance owns its thread pool,
+ * whose idle workers sleep (no spinning). GEMM runs in OpenBLAS, whose thread count is
+ * process-wide: the last call of any instance sets it. */
 MCC_API mcc_status mcc_model_set_num_threads(mcc_model *model, int32_t num_threads);
 
 #ifdef __cplusplus
