@@ -149,6 +149,15 @@ MCC_API mcc_status mcc_model_output(mcc_model *model, int32_t index, DLTensor *o
  * process-wide: the last call of any instance sets it. */
 MCC_API mcc_status mcc_model_set_num_threads(mcc_model *model, int32_t num_threads);
 
+/* --- profiling ---------------------------------------------------------- */
+
+/* Starts (enable != 0) or stops and discards per-kernel profiling of this instance.
+ * While enabled, every kernel call of every run is recorded with its time and FLOPs. */
+MCC_API mcc_status mcc_model_enable_profiling(mcc_model *model, int32_t enable);
+/* Writes the recorded kernel calls as Chrome trace JSON (chrome://tracing, Perfetto):
+ * one complete event per call, named "op #index type", with flops and GFLOP/s in args. */
+MCC_API mcc_status mcc_model_write_profile(const mcc_model *model, const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,10 +6,11 @@ import MIR
 ///                     const int32_t *dim_symbols; int32_t dtype_code, dtype_bits, ndim, reserved; }
 ///   mcc_desc_model  { const char *name; tensors *inputs, *outputs, *params; const char *const *symbols;
 ///                     const uint64_t *param_offsets; const void *param_data; fn workspace_size, dims,
-///                     forward; int32_t n_inputs, n_outputs, n_params, n_symbols; }
+///                     forward; int32_t n_inputs, n_outputs, n_params, n_symbols;
+///                     const char *const *kernel_names; fn kernel_flops; int64_t n_kernels; }
 extension IRGen {
     var tensorDescType: LLVMTypeRef { structType([i8Ptr, i8Ptr, i8Ptr, i8Ptr, i32, i32, i32, i32]) }
-    var modelDescType: LLVMTypeRef { structType([LLVMTypeRef](repeating: i8Ptr, count: 10) + [i32, i32, i32, i32]) }
+    var modelDescType: LLVMTypeRef { structType([LLVMTypeRef](repeating: i8Ptr, count: 10) + [i32, i32, i32, i32, i8Ptr, i8Ptr, i64]) }
 
     func structType(_ fields: [LLVMTypeRef]) -> LLVMTypeRef {
         var f: [LLVMTypeRef?] = fields
@@ -79,7 +80,8 @@ extension IRGen {
 }
 
 extension ModelEmitter {
-    func descriptor(workspaceSize: LLVMValueRef, dims: LLVMValueRef, forward: LLVMValueRef) throws(CodegenError) -> LLVMValueRef {
+    func descriptor(workspaceSize: LLVMValueRef, dims: LLVMValueRef, forward: LLVMValueRef,
+                    kernelNames: [String], flops: LLVMValueRef) throws(CodegenError) -> LLVMValueRef {
         let syms = symbols
         let inputs = function.arguments.map { gen.tensorDesc(name: $0.name, type: $0.type, symbols: syms) }
         let outputs = function.results.map { gen.tensorDesc(name: $0.name, type: function.type(of: $0.value), symbols: syms) }
@@ -102,6 +104,8 @@ extension ModelEmitter {
             paramData,
             LLVMConstBitCast(workspaceSize, gen.i8Ptr), LLVMConstBitCast(dims, gen.i8Ptr), LLVMConstBitCast(forward, gen.i8Ptr),
             gen.int32(function.arguments.count), gen.int32(function.results.count), gen.int32(paramNames.count), gen.int32(syms.count),
+            kernelNames.isEmpty ? gen.null : gen.privateGlobal(gen.constArray(gen.i8Ptr, kernelNames.map { gen.cString($0) })),
+            LLVMConstBitCast(flops, gen.i8Ptr), gen.int(kernelNames.count),
         ])
     }
 }

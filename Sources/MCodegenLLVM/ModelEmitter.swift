@@ -177,9 +177,36 @@ struct ModelEmitter {
             gen.ret(bad)
         }
 
-        // void forward(const int64_t *syms, void **inputs, void **outputs, const void *params, void *workspace, void *pool)
+        // int64_t flops(const int64_t *syms, int64_t *out): floating-point operations per kernel (profiles).
+        let flopsFn = gen.function("mcc_model_\(function.name)_flops", returns: gen.void, params: [gen.i64Ptr, gen.i64Ptr], isInternal: true)
+        gen.entry(flopsFn.0)
+        var kernelNames: [String] = []
+        do {
+            let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(flopsFn.0, 0))
+            for (i, (op, lowering)) in zip(function.ops, lowerings).enumerated() {
+                guard case .kernel = lowering else { continue }
+                let outType = function.type(of: op.result)
+                var flops = ctx.dim(outType.elementCount)
+                switch op.kind {
+                case .matmul:
+                    let a = function.type(of: op.operands[0])
+                    flops = gen.mul(gen.mul(flops, ctx.dim(a.shape[a.rank - 1])), gen.int(2))
+                case .conv2d, .convTranspose2d:
+                    let w = function.type(of: op.operands[1])
+                    let perOutput = op.kind == .conv2d ? w.shape[1] * w.shape[2] * w.shape[3] : w.shape[0] * w.shape[2] * w.shape[3]
+                    flops = gen.mul(gen.mul(op.kind == .conv2d ? flops : ctx.dim(function.type(of: op.operands[0]).elementCount), ctx.dim(perOutput)), gen.int(2))
+                default: break
+                }
+                LLVMBuildStore(gen.builder, flops, gen.gep(gen.param(flopsFn.0, 1), gen.int(kernelNames.count), element: gen.i64))
+                kernelNames.append("\(op.kind.rawValue) #\(i) \(outType)")
+            }
+            gen.retVoid()
+        }
+
+        // void forward(const int64_t *syms, void **inputs, void **outputs, const void *params, void *workspace,
+        //              void *pool, void *profile)
         let fwd = gen.function("mcc_model_\(function.name)_forward", returns: gen.void,
-                               params: [gen.i64Ptr, LLVMPointerType(gen.i8Ptr, 0), LLVMPointerType(gen.i8Ptr, 0), gen.i8Ptr, gen.i8Ptr, gen.i8Ptr],
+                               params: [gen.i64Ptr, LLVMPointerType(gen.i8Ptr, 0), LLVMPointerType(gen.i8Ptr, 0), gen.i8Ptr, gen.i8Ptr, gen.i8Ptr, gen.i8Ptr],
                                isInternal: true)
         gen.entry(fwd.0)
         let syms = gen.param(fwd.0, 0)
@@ -213,8 +240,15 @@ struct ModelEmitter {
                                               params: [gen.i8Ptr, entryType, LLVMPointerType(gen.i8Ptr, 0), gen.i64Ptr])
         let maxArgs = (function.ops.map { $0.operands.count + 1 }.max() ?? 1) + 1
         let argsSlot = try argumentArray(count: maxArgs, in: fwd.0)
+        let profileBegin = gen.declareExternal("mcc_rt_profile_begin", returns: gen.i64, params: [gen.i8Ptr])
+        let profileEnd = gen.declareExternal("mcc_rt_profile_end", returns: gen.void, params: [gen.i8Ptr, gen.i64, gen.i64, gen.i64Ptr])
+        let profile = gen.param(fwd.0, 6)
+        var kernelIndex = 0
         for (index, (op, lowering)) in zip(function.ops, lowerings).enumerated() {
             guard case .kernel(let entry, let parallel) = lowering else { continue }
+            defer { kernelIndex += 1 }
+            // Profiling costs one pointer test per kernel when off.
+            let started = gen.call(profileBegin, [profile])
             for (i, v) in ([op.result] + op.operands).enumerated() {
                 LLVMBuildStore(gen.builder, gen.bitcast(pointer(v), gen.i8Ptr), gen.gep(argsSlot, gen.int(i), element: gen.i8Ptr))
             }
@@ -231,6 +265,7 @@ struct ModelEmitter {
             } else {
                 _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)])
             }
+            _ = gen.call(profileEnd, [profile, gen.int(kernelIndex), started, syms])
         }
         for (i, v) in copies {
             let typed = LLVMPointerType(try gen.storageType(function.type(of: v).dtype), 0)!
@@ -238,7 +273,7 @@ struct ModelEmitter {
             gen.loop(gen.int(0), ctx.dim(function.type(of: v).elementCount)) { j in gen.store(gen.load(src, j), dst, j) }
         }
         gen.retVoid()
-        return try descriptor(workspaceSize: wsFn.0, dims: dimsFn.0, forward: fwd.0)
+        return try descriptor(workspaceSize: wsFn.0, dims: dimsFn.0, forward: fwd.0, kernelNames: kernelNames, flops: flopsFn.0)
     }
 
     /// A `void *[count]` stack array in the entry block of `fn`, reused by every kernel call.

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MCC_MAX_RANK 16
@@ -112,6 +113,51 @@ void mcc_rt_parallel(void *raw, mcc_kernel_entry fn, void *const *args, const in
   pthread_mutex_unlock(&p->mutex);
 }
 
+/* ---- profiling -------------------------------------------------------------------------
+ * Every kernel call becomes one event; mcc_model_write_profile writes them as Chrome trace
+ * JSON (chrome://tracing, Perfetto) with each kernel's FLOP count and GFLOP/s. */
+#define MCC_MAX_EVENTS (1 << 20)
+
+typedef struct { int64_t kernel, start_ns, duration_ns, flops; } mcc_event;
+
+typedef struct mcc_profile {
+  const mcc_desc_model *desc;
+  mcc_event *events;
+  size_t count, capacity, dropped;
+  int64_t *flops;       /* per kernel, for the current run's symbols */
+  int64_t origin_ns;
+} mcc_profile;
+
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t mcc_rt_profile_begin(void *raw) { return raw ? now_ns() : 0; }
+
+void mcc_rt_profile_end(void *raw, int64_t kernel, int64_t started, const int64_t *syms) {
+  mcc_profile *p = raw;
+  if (!p) return;
+  int64_t end = now_ns();
+  if (kernel == 0 && p->flops) p->desc->kernel_flops(syms, p->flops);
+  if (p->count == p->capacity) {
+    size_t grown = p->capacity ? p->capacity * 2 : 1024;
+    mcc_event *e = grown <= MCC_MAX_EVENTS ? realloc(p->events, grown * sizeof *e) : NULL;
+    if (!e) { p->dropped++; return; }
+    p->events = e;
+    p->capacity = grown;
+  }
+  p->events[p->count++] = (mcc_event){kernel, started - p->origin_ns, end - started, p->flops ? p->flops[kernel] : 0};
+}
+
+static void profile_destroy(mcc_profile *p) {
+  if (!p) return;
+  free(p->events);
+  free(p->flops);
+  free(p);
+}
+
 static int default_threads(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n < 1 ? 1 : (n > 256 ? 256 : (int)n);
@@ -132,6 +178,7 @@ struct mcc_model {
   int has_run;
   int threads;
   mcc_pool *pool;            /* created on the first run */
+  mcc_profile *profile;      /* non-NULL while profiling is enabled */
 };
 
 static _Thread_local char last_error[1024];
@@ -228,6 +275,7 @@ void mcc_model_destroy(mcc_model *m) {
   free(m->syms); free(m->dims); free(m->new_syms); free(m->new_dims); free(m->input_ptrs); free(m->output_ptrs);
   free(m->output_capacity); free(m->output_shapes); free(m->workspace);
   pool_destroy(m->pool);
+  profile_destroy(m->profile);
   free(m);
 }
 
@@ -414,7 +462,7 @@ mcc_status mcc_model_run(mcc_model *m, const DLTensor *inputs, int32_t num_input
   memcpy(m->syms, m->new_syms, sizeof(int64_t) * (size_t)d->n_symbols);
   memcpy(m->dims, m->new_dims, sizeof(int64_t) * (size_t)total_dims(d));
   if (!m->pool && m->threads > 1) m->pool = pool_create(m->threads);
-  d->forward(m->syms, m->input_ptrs, m->output_ptrs, d->param_data, m->workspace, m->pool);
+  d->forward(m->syms, m->input_ptrs, m->output_ptrs, d->param_data, m->workspace, m->pool, m->profile);
   m->has_run = 1;
   return MCC_OK;
 }
@@ -446,5 +494,55 @@ mcc_status mcc_model_set_num_threads(mcc_model *m, int32_t n) {
     m->threads = n;
   }
   if (openblas_set_num_threads) openblas_set_num_threads(n);
+  return MCC_OK;
+}
+
+mcc_status mcc_model_enable_profiling(mcc_model *m, int32_t enable) {
+  if (!m) return fail(MCC_ERR_INVALID_ARGUMENT, "mcc_model_enable_profiling: model is NULL");
+  if (!enable) { profile_destroy(m->profile); m->profile = NULL; return MCC_OK; }
+  if (m->profile) return MCC_OK;
+  mcc_profile *p = calloc(1, sizeof *p);
+  if (!p) return fail(MCC_ERR_OUT_OF_MEMORY, "mcc_model_enable_profiling: out of memory");
+  p->desc = m->desc;
+  p->flops = calloc((size_t)m->desc->n_kernels + 1, sizeof(int64_t));
+  p->origin_ns = now_ns();
+  m->profile = p;
+  return MCC_OK;
+}
+
+/* Writes a JSON string with the characters JSON requires escaped. */
+static void json_string(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+    else if (c < 0x20) fprintf(f, "\\u%04x", c);
+    else fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+mcc_status mcc_model_write_profile(const mcc_model *m, const char *path) {
+  if (!m || !path) return fail(MCC_ERR_INVALID_ARGUMENT, "mcc_model_write_profile: %s is NULL", m ? "path" : "model");
+  const mcc_profile *p = m->profile;
+  if (!p) return fail(MCC_ERR_INVALID_ARGUMENT, "mcc_model_write_profile: profiling is not enabled (mcc_model_enable_profiling)");
+  FILE *f = fopen(path, "w");
+  if (!f) return fail(MCC_ERR_INVALID_ARGUMENT, "cannot write profile '%s': %s", path, strerror(errno));
+  fprintf(f, "{\"displayTimeUnit\": \"ms\", \"otherData\": {\"model\": ");
+  json_string(f, m->desc->name);
+  fprintf(f, ", \"dropped_events\": %zu}, \"traceEvents\": [\n", p->dropped);
+  for (size_t i = 0; i < p->count; i++) {
+    const mcc_event *e = &p->events[i];
+    const char *name = e->kernel >= 0 && e->kernel < m->desc->n_kernels ? m->desc->kernel_names[e->kernel] : "?";
+    double us = (double)e->duration_ns / 1000.0;
+    fprintf(f, "%s{\"name\": ", i ? ",\n" : "");
+    json_string(f, name);
+    fprintf(f, ", \"ph\": \"X\", \"pid\": 1, \"tid\": 1, \"ts\": %.3f, \"dur\": %.3f, "
+               "\"args\": {\"flops\": %lld, \"gflops_per_s\": %.3f}}",
+            (double)e->start_ns / 1000.0, us, (long long)e->flops, us > 0 ? (double)e->flops / (us * 1000.0) : 0.0);
+  }
+  fprintf(f, "\n]}\n");
+  int bad = ferror(f);
+  if (fclose(f) != 0 || bad) return fail(MCC_ERR_INVALID_ARGUMENT, "cannot write profile '%s'", path);
   return MCC_OK;
 }

@@ -15,7 +15,12 @@ typedef struct mcc_desc_tensor {
 typedef int64_t (*mcc_workspace_size_fn)(const int64_t *syms);
 typedef int32_t (*mcc_dims_fn)(const int64_t *syms, int64_t *dims);
 typedef void (*mcc_forward_fn)(const int64_t *syms, void *const *inputs, void *const *outputs,
-                               const void *params, void *workspace, void *pool);
+                               const void *params, void *workspace, void *pool, void *profile);
+typedef void (*mcc_flops_fn)(const int64_t *syms, int64_t *flops);
+
+/* Profiling hooks around every kernel call; cheap no-ops when profile is NULL. */
+int64_t mcc_rt_profile_begin(void *profile);
+void mcc_rt_profile_end(void *profile, int64_t kernel, int64_t started, const int64_t *syms);
 
 /* A kernel's entry point: `part` of `parts` of its work (see mcc_rt_parallel). */
 typedef void (*mcc_kernel_entry)(void *const *args, const int64_t *syms, int64_t part, int64_t parts);
@@ -34,6 +39,9 @@ typedef struct mcc_desc_model {
   mcc_dims_fn dims;
   mcc_forward_fn forward;
   int32_t n_inputs, n_outputs, n_params, n_symbols;
+  const char *const *kernel_names;
+  mcc_flops_fn kernel_flops;
+  int64_t n_kernels;
 } mcc_desc_model;
 
 extern const mcc_desc_model mcc_desc_models[];

@@ -141,6 +141,8 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
     "mcc_model_run": (c_int, [_Handle, POINTER(DLTensor), c_int32]),
     "mcc_model_output": (c_int, [_Handle, c_int32, POINTER(DLTensor)]),
     "mcc_model_set_num_threads": (c_int, [_Handle, c_int32]),
+    "mcc_model_enable_profiling": (c_int, [_Handle, c_int32]),
+    "mcc_model_write_profile": (c_int, [_Handle, c_char_p]),
 }
 
 

@@ -172,6 +172,16 @@ class Model:
         with self._lock:
             self._check(self._lib.mcc_model_set_num_threads(self._live_handle(), num_threads))
 
+    def enable_profiling(self, enable: bool = True) -> None:
+        """Record every kernel call (time, FLOPs) of the following runs; False discards the record."""
+        with self._lock:
+            self._check(self._lib.mcc_model_enable_profiling(self._live_handle(), 1 if enable else 0))
+
+    def write_profile(self, path: str | os.PathLike[str]) -> None:
+        """Write the recorded kernel calls as Chrome trace JSON (chrome://tracing, Perfetto)."""
+        with self._lock:
+            self._check(self._lib.mcc_model_write_profile(self._live_handle(), os.fsencode(path)))
+
     def clone(self) -> Model:
         """A new, independent instance of the same model (parameters are shared, read-only).
 
