@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstring>
 #include <functional>
+#include <mutex>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -107,13 +108,22 @@ void libonnx_phases(ModelProto &m, const std::string &dir, int target_opset, std
     check_all_value_dims(m.graph());
 }
 
+// Serializes all libonnx work in the process. libonnx initializes its schema registry
+// lazily under a function-local static guard; a fork while another thread holds such a
+// guard (or any libonnx-internal lock) would leave the child deadlocked. With this mutex
+// held around the fork, no other thread is inside libonnx at that moment.
+std::mutex &libonnx_mutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+
 // libonnx 1.12 crashes (SIGFPE, SIGSEGV) on some malformed models that pass its checker,
 // and our structural checks cannot foresee them all. So the libonnx phases first run in a
 // forked child on its copy-on-write copy of the model: if the child dies from a signal,
 // the load fails with an error instead of taking the caller down. If it exits (with or
 // without an exception) the phases are deterministic and are safe to run here. Set
-// MCC_ONNX_SANDBOX=0 to skip the child (e.g. under a debugger).
-void probe_in_child(const std::function<void()> &phases, std::vector<std::string> &warnings) {
+// MCC_ONNX_SANDBOX=0 to skip the child (e.g. under a debugger). Call with libonnx_mutex held.
+void probe_in_child(const std::function<void()> &phases) {
     const char *setting = getenv("MCC_ONNX_SANDBOX");
     if (setting && strcmp(setting, "0") == 0) return;
     pid_t pid = fork();
@@ -132,9 +142,10 @@ void probe_in_child(const std::function<void()> &phases, std::vector<std::string
         }
         _exit(code);  // no atexit handlers or stdio flushes of the parent's state
     }
-    // A child forked from a multithreaded parent could in theory deadlock on a lock another
-    // thread held; a generous deadline turns that into a warning and an unprotected run.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+    // Checking and inferring even large models takes seconds; a child still busy after
+    // this long is looping on a pathological model, which must not hang the caller.
+    const int limit_s = 300;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limit_s);
     int status = 0;
     for (int wait_us = 50;; wait_us = std::min(wait_us * 2, 20000)) {
         pid_t done = waitpid(pid, &status, WNOHANG);
@@ -143,8 +154,8 @@ void probe_in_child(const std::function<void()> &phases, std::vector<std::string
         if (std::chrono::steady_clock::now() > deadline) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
-            warnings.push_back("the libonnx sandbox timed out; the model was checked without it");
-            return;
+            throw Error("libonnx did not finish checking and inferring shapes within " + std::to_string(limit_s) +
+                        " seconds");
         }
         usleep(static_cast<useconds_t>(wait_us));
     }
@@ -206,8 +217,11 @@ extern "C" mcc_onnx_model *mcc_onnx_load(const char *path, int target_opset, cha
         if (!m.has_graph()) throw Error("the model has no graph");
         structural_checks(m, model->dir, model->warnings);
         auto phases = [&] { libonnx_phases(m, model->dir, target_opset, model->warnings); };
-        probe_in_child(phases, model->warnings);
-        phases();
+        {
+            std::lock_guard<std::mutex> lock(libonnx_mutex());
+            probe_in_child(phases);
+            phases();
+        }
         build_views(*model);
         return model.release();
     } catch (const std::exception &e) {

@@ -20,9 +20,15 @@ public struct PassError: Error, Sendable, CustomStringConvertible {
 /// Every pass, by name. The default pipeline is a flat list, like Go's `passes`.
 public enum PassRegistry {
     public static let all: [any ModulePass.Type] = [CommonSubexpressionElimination.self, DeadCodeElimination.self,
-                                                    FuseElementwise.self]
-    public static let defaultPipeline: [String] = [CommonSubexpressionElimination.name, DeadCodeElimination.name,
-                                                   FuseElementwise.name, DeadCodeElimination.name]
+                                                    SimplifyMovement.self, FuseElementwise.self]
+    public static let defaultPipeline: [String] = [SimplifyMovement.name, CommonSubexpressionElimination.name,
+                                                   DeadCodeElimination.name, FuseElementwise.name, DeadCodeElimination.name]
+
+    /// Ordering rules checked by a test, with the reason each holds.
+    public static let order: [(before: String, after: String, why: String)] = [
+        (SimplifyMovement.name, FuseElementwise.name, "dropping identity movement exposes more elementwise chains"),
+        (CommonSubexpressionElimination.name, FuseElementwise.name, "fusion needs single-use values; CSE first removes duplicates"),
+    ]
 
     public static func pass(named name: String) -> (any ModulePass.Type)? { all.first { $0.name == name } }
 }

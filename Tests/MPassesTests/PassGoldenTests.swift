@@ -48,3 +48,16 @@ import MIR
         }
     }
 }
+
+/// The default pipeline respects every ordering rule (Go's passOrder check).
+@Suite struct PassOrderTests {
+    @Test func defaultPipelineRespectsOrderingRules() {
+        let pipeline = PassRegistry.defaultPipeline
+        for rule in PassRegistry.order {
+            guard let b = pipeline.firstIndex(of: rule.before), let a = pipeline.lastIndex(of: rule.after) else {
+                Issue.record("rule \(rule.before) < \(rule.after) names a pass missing from the pipeline"); continue
+            }
+            #expect(b < a, "\(rule.before) must run before \(rule.after): \(rule.why)")
+        }
+    }
+}

@@ -43,7 +43,16 @@ enum {
 
 /* Reads, parses, validates (checker + structural checks), optionally converts to
  * `target_opset` (when > 0 and different from the model's ai.onnx opset) and runs shape
- * inference. Returns NULL and sets *error on any failure. */
+ * inference. Returns NULL and sets *error on any failure.
+ *
+ * Shape inference runs strict first; node-level failures (an op libonnx cannot infer, a
+ * violated type constraint) become warnings and a lenient pass follows. A conflict between
+ * declared and inferred types or shapes fails the load ("inconsistent types or shapes").
+ *
+ * libonnx is not thread-safe and crashes on some malformed models, so loads take a
+ * process-wide lock and run the libonnx phases first in a forked child: a child killed by
+ * a signal (or still busy after 300 s) fails the load instead of the caller.
+ * MCC_ONNX_SANDBOX=0 in the environment skips the child (e.g. under a debugger). */
 mcc_onnx_model *mcc_onnx_load(const char *path, int target_opset, char **error);
 void mcc_onnx_free(mcc_onnx_model *model);
 

@@ -125,8 +125,9 @@ private struct ModelReader {
         for a in 0..<max(0, mcc_onnx_attr_count(model, n)) {
             attributes[string(mcc_onnx_attr_name(model, n, a))] = try readAttribute(n, a)
         }
+        let domain = string(mcc_onnx_node_domain(model, n))
         return ONNXNode(opType: string(mcc_onnx_node_op_type(model, n)), name: string(mcc_onnx_node_name(model, n)),
-                        domain: string(mcc_onnx_node_domain(model, n)), inputs: inputs, outputs: outputs,
+                        domain: domain == "ai.onnx" ? "" : domain, inputs: inputs, outputs: outputs,
                         attributes: attributes)
     }
 

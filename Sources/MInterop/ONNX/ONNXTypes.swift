@@ -122,7 +122,7 @@ public enum ONNXAttribute: Sendable, Hashable {
 public struct ONNXNode: Sendable, Hashable {
     public var opType: String
     public var name: String
-    /// "" for the default ai.onnx domain.
+    /// "" for the default ai.onnx domain (a node saying "ai.onnx" is read as "").
     public var domain: String
     /// "" marks an omitted optional input.
     public var inputs: [String]
