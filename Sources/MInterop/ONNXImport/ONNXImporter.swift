@@ -46,6 +46,9 @@ struct ONNXImporter {
     /// Forced-dynamic symbols and the static size the model declared for them. A symbol is
     /// pinned back to its size only when an op cannot work with it symbolically.
     var forcedSymbols: [String: Int] = [:]
+    /// How many nodes (and graph outputs) read each value name: folding BatchNorm into a
+    /// convolution is only safe when the convolution's output has no other reader.
+    var readers: [String: Int] = [:]
 
     init(model: ONNXModel, modelName: String, forceDynamic: Bool) {
         self.model = model; self.modelName = modelName; self.forceDynamic = forceDynamic
@@ -90,6 +93,8 @@ struct ONNXImporter {
             c.name = name
             values[name] = .constant(c)
         }
+        for n in graph.nodes { for i in n.inputs where !i.isEmpty { readers[i, default: 0] += 1 } }
+        for o in graph.outputs { readers[o.name, default: 0] += 1 }
         for n in graph.nodes {
             node = n
             do throws(NodeError) {
