@@ -258,8 +258,14 @@ struct ModelEmitter {
             }
             let entryFn = (entry, LLVMGetElementType(LLVMTypeOf(entry))!)
             if parallel {
-                // Small tensors run on the calling thread: waking the pool costs more than they do.
-                let big = gen.icmp(LLVMIntSGE, ctx.dim(function.type(of: op.result).elementCount), gen.int(16384))
+                // Small kernels run on the calling thread: waking the pool costs more than they do.
+                // Work ~ output elements x per-element cost (the window for conv and pooling).
+                var cost = 1
+                if op.kind == .conv2d, let w = function.type(of: op.operands[1]).staticShape { cost = w[1] * w[2] * w[3] }
+                if let k = op.attributes["kernel"]?.intsValue { cost = k.reduce(1, *) }
+                if op.kind.info.category == .reduction || op.kind.info.category == .normalization { cost = 8 }
+                let work = gen.mul(ctx.dim(function.type(of: op.result).elementCount), gen.int(cost))
+                let big = gen.icmp(LLVMIntSGE, work, gen.int(1 << 18))
                 gen.ifThen(big) { _ = gen.call(runParallel, [gen.param(fwd.0, 5), entry, argsSlot, syms]) }
                 gen.ifThen(LLVMBuildNot(gen.builder, big, "")!) { _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)]) }
             } else {

@@ -100,3 +100,42 @@ func halfToDouble(_ h: UInt16) -> Double {
 
 func mirDType(_ t: ONNXElementType) -> DType? { mirDType(t.rawValue) }
 func onnxTypeName(_ t: ONNXElementType) -> String { onnxTypeName(t.rawValue) }
+
+extension ConstTensor {
+    /// The tensor's bytes rearranged at compile time: `self[index]` along axis 0, then a
+    /// 2-D transpose. Weights stored [out, in] (Gemm transB, LSTM W/R) are thus laid out
+    /// for the GEMM once, instead of being transposed on every run.
+    func slice0(_ index: Int) -> ConstTensor? {
+        guard shape.count >= 1, index >= 0, index < shape[0] else { return nil }
+        let size = dtype.byteSize, row = shape.dropFirst().reduce(1, *)
+        let data = bytes
+        guard data.count == count * size else { return nil }
+        let part = Array(data[(index * row * size)..<((index + 1) * row * size)])
+        var c = ConstTensor(dtype: dtype, shape: Array(shape.dropFirst()), values: [], raw: part)
+        c.values = row <= 1 << 16 ? (decodeValues(part, dtype) ?? []) : []
+        c.name = name.map { "\($0).\(index)" }
+        return c
+    }
+
+    func transposed2D() -> ConstTensor? {
+        guard shape.count == 2 else { return nil }
+        let (rows, cols, size) = (shape[0], shape[1], dtype.byteSize)
+        let data = bytes
+        guard data.count == rows * cols * size else { return nil }
+        var out = [UInt8](repeating: 0, count: data.count)
+        data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for r in 0..<rows {
+                    for c in 0..<cols {
+                        let from = (r * cols + c) * size, to = (c * rows + r) * size
+                        for k in 0..<size { dst[to + k] = src[from + k] }
+                    }
+                }
+            }
+        }
+        var t = ConstTensor(dtype: dtype, shape: [cols, rows], values: [], raw: out)
+        t.values = count <= 1 << 16 ? (decodeValues(out, dtype) ?? []) : []
+        t.name = name.map { "\($0).T" }
+        return t
+    }
+}

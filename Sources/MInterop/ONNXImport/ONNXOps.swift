@@ -154,9 +154,16 @@ extension ONNXImporter {
     }
 
     mutating func gemm(_ n: ONNXNode) throws(NodeError) -> ValueID {
-        var a = try tensorInput(n, 0), b = try tensorInput(n, 1)
+        var a = try tensorInput(n, 0), b: ValueID
         if n.int("transA", 0) != 0 { a = try emit(.transpose, [a], attributes: ["perm": .ints([1, 0])]) }
-        if n.int("transB", 0) != 0 { b = try emit(.transpose, [b], attributes: ["perm": .ints([1, 0])]) }
+        let bv = try required(n, 1)
+        if n.int("transB", 0) != 0 {
+            // A constant B is transposed once, here, not on every run.
+            if case .constant(let c) = bv, let t = c.transposed2D() { b = try tensor(.constant(t)) }
+            else { b = try emit(.transpose, [try tensor(bv)], attributes: ["perm": .ints([1, 0])]) }
+        } else {
+            b = try tensor(bv)
+        }
         var y = try emit(.matmul, [a, b])
         let dt = function.type(of: y).dtype
         let alpha = n.float("alpha", 1), beta = n.float("beta", 1)

@@ -39,6 +39,12 @@ extension ONNXImporter {
             guard case .constant? = try input(n, 4) else { throw .unsupported("run-time sequence_lens") }
         }
         let x = try tensorInput(n, 0), w = try tensorInput(n, 1), r = try tensorInput(n, 2)
+        let wValue = try required(n, 1), rValue = try required(n, 2)
+        /// Direction d of a [dirs, gates*h, k] weight as [k, gates*h], transposed at compile time when constant.
+        func transposedWeight(_ v: ImportValue, _ id: ValueID, _ d: Int) throws(NodeError) -> ValueID {
+            if case .constant(let c) = v, let t = c.slice0(d)?.transposed2D() { return try tensor(.constant(t)) }
+            return try emit(.transpose, [try take(id, d)], attributes: ["perm": .ints([1, 0])])
+        }
         let xt = function.type(of: x)
         guard xt.rank == 3, let seq = xt.shape[0].constantValue else { throw .unsupported("a symbolic sequence length") }
         guard let hidden = function.type(of: r).shape.last?.constantValue else { throw NodeError("R needs a static hidden size") }
@@ -57,8 +63,8 @@ extension ONNXImporter {
                 let k = d * perDirection + i
                 return (names.flatMap { k < $0.count ? $0[k] : nil } ?? defaults[i], k < alphas.count ? alphas[k] : nil, k < betas.count ? betas[k] : nil)
             }
-            let wT = try emit(.transpose, [try take(w, d)], attributes: ["perm": .ints([1, 0])])   // [input, gates*h]
-            let rT = try emit(.transpose, [try take(r, d)], attributes: ["perm": .ints([1, 0])])   // [h, gates*h]
+            let wT = try transposedWeight(wValue, w, d)   // [input, gates*h]
+            let rT = try transposedWeight(rValue, r, d)   // [h, gates*h]
             var wb: ValueID?, rb: ValueID?
             if let b = try input(n, 3) {
                 let bd = try take(try tensor(b), d)
