@@ -29,7 +29,7 @@ extension IRGen {
         case .exp: return exp(x)
         case .log: return log(x)
         case .sqrt: return math("llvm.sqrt")
-        case .erf: return libm("erf", [x])
+        case .erf: return erf(x)
         case .floor: return math("llvm.floor")
         case .ceil: return math("llvm.ceil")
         case .round: return math("llvm.rint")   // default rounding mode: half to even, as ONNX requires
@@ -61,7 +61,7 @@ extension IRGen {
                 let inner = fmul(c(0.7978845608028654), fadd(x, fmul(c(0.044715), fmul(x, fmul(x, x)))))
                 return fmul(fmul(c(0.5), x), fadd(c(1), tanh(inner)))
             }
-            return fmul(fmul(c(0.5), x), fadd(c(1), libm("erf", [fmul(x, c(0.7071067811865476))])))
+            return fmul(fmul(c(0.5), x), fadd(c(1), erf(fmul(x, c(0.7071067811865476)))))
         case .clip:
             var y = x
             if let lo = attrs["min"]?.floatValue { y = where_(lt(y, c(lo)), c(lo), y) }
