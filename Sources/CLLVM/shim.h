@@ -5,3 +5,4 @@
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 #include <llvm-c/BitWriter.h>
+#include <llvm-c/DebugInfo.h>

@@ -18,6 +18,12 @@ final class IRGen {
 
     init(moduleName: String, target: TargetMachine, preferWide: Bool) {
         context = LLVMContextCreate()
+        // Optimization remarks and warnings (e.g. a vectorization hint not taken) are not the
+        // user's concern; errors still surface through the verifier and emit calls.
+        LLVMContextSetDiagnosticHandler(context, { info, _ in
+            guard let info else { return }
+            _ = LLVMGetDiagInfoSeverity(info)
+        }, nil)
         module = LLVMModuleCreateWithNameInContext(moduleName, context)
         builder = LLVMCreateBuilderInContext(context)
         self.target = target
@@ -217,8 +223,14 @@ final class IRGen {
 
     // MARK: control flow
 
+    /// A loop whose floating-point reduction may be reordered: `llvm.loop.vectorize.enable`
+    /// lets the vectorizer split a sum into lanes (LLVM only reorders FP math when asked).
+    func reductionLoop(_ start: LLVMValueRef, _ end: LLVMValueRef, _ body: (LLVMValueRef) -> Void) {
+        loop(start, end, vectorize: true, body)
+    }
+
     /// Emits `for i in start..<end { body(i) }` as a canonical loop the vectorizer recognizes.
-    func loop(_ start: LLVMValueRef, _ end: LLVMValueRef, _ body: (LLVMValueRef) -> Void) {
+    func loop(_ start: LLVMValueRef, _ end: LLVMValueRef, vectorize: Bool = false, _ body: (LLVMValueRef) -> Void) {
         let fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(builder))
         let preheader = LLVMGetInsertBlock(builder)!
         let header = LLVMAppendBasicBlockInContext(context, fn, "loop")!
@@ -232,7 +244,8 @@ final class IRGen {
         body(iv)
         let next = LLVMBuildNUWAdd(builder, iv, int(1), "")!
         let latch = LLVMGetInsertBlock(builder)!
-        LLVMBuildCondBr(builder, icmp(LLVMIntSLT, next, end), header, exit)
+        let branch = LLVMBuildCondBr(builder, icmp(LLVMIntSLT, next, end), header, exit)!
+        if vectorize { LLVMSetMetadata(branch, LLVMGetMDKindIDInContext(context, "llvm.loop", 9), loopVectorizeMetadata()) }
         var vals: [LLVMValueRef?] = [start, next]
         var blocks: [LLVMBasicBlockRef?] = [preheader, latch]
         vals.withUnsafeMutableBufferPointer { v in
@@ -250,6 +263,19 @@ final class IRGen {
         let lo = add(start, imin(mul(part, chunk), total))
         let hi = add(start, imin(add(mul(part, chunk), chunk), total))
         loop(lo, hi, body)
+    }
+
+    /// `distinct !{self, !{"llvm.loop.vectorize.enable", i1 true}}`, built with a temporary
+    /// node because loop metadata refers to itself.
+    func loopVectorizeMetadata() -> LLVMValueRef {
+        var hint: [LLVMMetadataRef?] = [LLVMMDStringInContext2(context, "llvm.loop.vectorize.enable", 26),
+                                        LLVMValueAsMetadata(LLVMConstInt(i1, 1, 0))]
+        let enable = hint.withUnsafeMutableBufferPointer { LLVMMDNodeInContext2(context, $0.baseAddress, 2)! }
+        let temporary = LLVMTemporaryMDNode(context, nil, 0)!
+        var fields: [LLVMMetadataRef?] = [temporary, enable]
+        let node = fields.withUnsafeMutableBufferPointer { LLVMMDNodeInContext2(context, $0.baseAddress, 2)! }
+        LLVMMetadataReplaceAllUsesWith(temporary, node)
+        return LLVMMetadataAsValue(context, node)
     }
 
     /// Emits `if cond { body() }`.

@@ -24,9 +24,16 @@ extension KernelEmitter {
         }
     }
 
-    func forEachReduced(_ s: Split, dims: [LLVMValueRef], base: LLVMValueRef, _ body: (LLVMValueRef) -> Void) {
+    func forEachReduced(_ s: Split, dims: [LLVMValueRef], base: LLVMValueRef, vectorize: Bool = false,
+                        _ body: (LLVMValueRef) -> Void) {
         let strides = gen.strides(dims)
-        gen.nest(s.reduced.map { dims[$0] }) { idx in
+        let reducedDims = s.reduced.map { dims[$0] }
+        if vectorize && reducedDims.count == 1 {
+            // A single reduced axis: one loop the vectorizer may reorder.
+            gen.reductionLoop(gen.int(0), reducedDims[0]) { i in body(gen.add(base, gen.mul(i, strides[s.reduced[0]]))) }
+            return
+        }
+        gen.nest(reducedDims) { idx in
             var off = base
             for (k, d) in s.reduced.enumerated() { off = gen.add(off, gen.mul(idx[k], strides[d])) }
             body(off)
@@ -65,7 +72,7 @@ extension KernelEmitter {
                     maxValue = gen.select(gen.fcmp(LLVMRealOEQ, mv, gen.constant(-Double.infinity, t)), gen.constant(0, t), mv)
                 }
                 var inner: CodegenError?
-                forEachReduced(s, dims: dims, base: base) { off in
+                forEachReduced(s, dims: dims, base: base, vectorize: isFloat && kind != .reduceMax && kind != .reduceMin) { off in
                     let v = gen.load(x, off), a = gen.read(acc)
                     switch kind {
                     case .reduceSum, .reduceMean, .reduceLogSum: gen.write(acc, add(a, v))
@@ -198,11 +205,12 @@ extension KernelEmitter {
             gen.loop(gen.int(0), inner) { j in
                 let base = gen.add(gen.mul(gen.mul(o, len), inner), j)
                 let at = { (i: LLVMValueRef) in gen.add(base, gen.mul(i, inner)) }
+                // maxnum and forced vectorization let both reductions run 16 lanes wide.
                 let maxSlot = gen.slot(gen.constant(-Double.infinity, t))
-                gen.loop(gen.int(0), len) { i in gen.write(maxSlot, gen.fmax(gen.read(maxSlot), gen.load(x, at(i)))) }
+                gen.reductionLoop(gen.int(0), len) { i in gen.write(maxSlot, gen.intrinsic("llvm.maxnum", [gen.read(maxSlot), gen.load(x, at(i))])) }
                 let m = gen.read(maxSlot)
                 let sumSlot = gen.slot(gen.constant(0, t))
-                gen.loop(gen.int(0), len) { i in
+                gen.reductionLoop(gen.int(0), len) { i in
                     let shifted = gen.fsub(gen.load(x, at(i)), m)
                     let e = gen.exp(shifted)
                     gen.store(log ? shifted : e, out, at(i))
