@@ -26,7 +26,7 @@ public struct SimplifyMovement: ModulePass {
                     }
                     if f.type(of: source) == resultType {
                         f.replaceAllUses(of: op.result, with: source)
-                    } else if source != op.operands[0] || op.kind == .flatten {
+                    } else if source != op.operands[0] {
                         f.ops[i].kind = .reshape
                         f.ops[i].operands = [source]
                         f.ops[i].attributes = [:]

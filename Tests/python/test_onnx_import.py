@@ -64,8 +64,9 @@ model Classifier {
     x = rng.standard_normal((3, 6)).astype(np.float32)
     with mlang.load(lib) as model:
         params = model.params()
-        assert set(params) >= {"Extractor.w", "Extractor.b", "head.weight", "head.bias"}
-        np.testing.assert_array_equal(params["Extractor.w"], weights["w"])
+        # Gemm's transB weight is stored pre-transposed (compile-time layout), hence ".T".
+        assert set(params) >= {"Extractor.w.T", "Extractor.b", "head.weight", "head.bias"}
+        np.testing.assert_array_equal(params["Extractor.w.T"], weights["w"].T)
         got = model(x)["probs"]
     features = np.maximum(x.astype(np.float64) @ weights["w"].T + weights["b"], 0)
     logits = features @ params["head.weight"] + params["head.bias"]
