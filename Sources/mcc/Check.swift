@@ -9,7 +9,7 @@ struct Check: ParsableCommand {
     @Argument(help: "Input file (.m, .mir or .onnx).") var input: String
 
     func run() throws {
-        _ = try loadModule(path: input)
+        _ = try loadModule(path: input, mode: .check)
         FileHandle.standardError.write(Data("\(input): ok\n".utf8))
     }
 }

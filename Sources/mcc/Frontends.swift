@@ -18,7 +18,7 @@ struct LoadedModule {
 }
 
 /// Reads an input file and produces a verified MIR module, printing diagnostics on failure.
-func loadModule(path: String, forceDynamic: Bool = false) throws -> LoadedModule {
+func loadModule(path: String, forceDynamic: Bool = false, mode: FrontendOptions.Mode = .compile) throws -> LoadedModule {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         printError("no such file: '\(path)'"); throw ExitCode(1)
@@ -38,7 +38,8 @@ func loadModule(path: String, forceDynamic: Bool = false) throws -> LoadedModule
         return try loadONNXModule(path: path, forceDynamic: forceDynamic)
     default:
         var importedData: [String: [UInt8]] = [:]
-        module = compileSource(file, diagnostics: diagnostics) { importPath in
+        let options = FrontendOptions(mode: mode, searchPaths: standardLibrarySearchPaths())
+        module = compileProgram(file, diagnostics: diagnostics, importer: { importPath in
             guard importPath.hasSuffix(".onnx") else { return .failure(ModelImportFailure("only .onnx files can be imported with 'import onnx'")) }
             do {
                 let model = try loadONNX(path: importPath)
@@ -53,7 +54,7 @@ func loadModule(path: String, forceDynamic: Bool = false) throws -> LoadedModule
             } catch {
                 return .failure(ModelImportFailure("\(error)"))
             }
-        }
+        }, options: options).module
         parameterData = importedData
     }
     let rendered = diagnostics.render()
@@ -96,4 +97,27 @@ func sanitizedModelName(_ s: String) -> String {
     })
     if out.isEmpty || out.first!.isNumber { out = "m_" + out }
     return out
+}
+
+/// Where `import "stdlib/x.m"` and the model repository find the standard library: the
+/// directory in `$MCC_STDLIB` (the stdlib folder itself), else the first ancestor of the mcc
+/// executable that holds a `stdlib/` folder (the source tree, or an install prefix's share/mcc).
+func standardLibrarySearchPaths() -> [String] {
+    var paths: [String] = []
+    if let env = ProcessInfo.processInfo.environment["MCC_STDLIB"], !env.isEmpty {
+        paths.append(URL(fileURLWithPath: env).standardizedFileURL.deletingLastPathComponent().path)
+    }
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<6 {
+        for candidate in [dir, dir.appendingPathComponent("share/mcc")] {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("stdlib").path, isDirectory: &isDirectory),
+               isDirectory.boolValue {
+                paths.append(candidate.path)
+                return paths
+            }
+        }
+        dir.deleteLastPathComponent()
+    }
+    return paths
 }

@@ -23,7 +23,7 @@ import pytest
 import mlang
 from conftest import EXAMPLES, ROOT, run_mcc
 
-RTOL, ATOL = 1e-4, 1e-6
+RTOL, ATOL = 1e-4, 1e-5  # deep models (12-layer BERT) differ by ~2e-6 where values cancel to near zero
 BATCHES = (1, 3)
 # Symbols other than a leading (batch) dim: large enough for the windows of a small CNN.
 OTHER_SYMBOL_SIZE = 32

@@ -46,6 +46,9 @@ extension TypeExpr: CustomStringConvertible {
         case .tensor(let dtype, let dims):
             return "\(dtype.rawValue)[\(dims.map(\.description).joined(separator: ", "))]"
         case .tuple(let elements): return "(\(elements.map(\.description).joined(separator: ", ")))"
+        case .list(let element): return "[\(element)]"
+        case .function(let parameters, let result):
+            return "(\(parameters.map(\.description).joined(separator: ", "))) -> \(result)"
         }
     }
 }

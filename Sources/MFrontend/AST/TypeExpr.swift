@@ -18,6 +18,10 @@ public struct TypeExpr: Sendable, Equatable {
         case tensor(dtype: DType, dims: [DimExpr])
         /// `(T1, T2)`, e.g. the result of a func returning two values.
         case tuple([TypeExpr])
+        /// `[T]`: a list of T.
+        case list(TypeExpr)
+        /// `(T1, T2) -> R`: the type of a func value (`train = train` in `autoTuneModel`).
+        case function(parameters: [TypeExpr], result: TypeExpr)
     }
 
     public var kind: Kind

@@ -12,63 +12,104 @@ public struct ModelImportFailure: Error, Sendable {
 /// front end does not depend on importers.
 public typealias ModelImporter = (String) -> Result<Module, ModelImportFailure>
 
-/// Front-end entry point: parses `file` and lowers every model to MIR, reporting problems
-/// to `diagnostics`. Returns nil when any error was reported.
+/// What the front end learned about one model of the root file.
+public struct ModelSummary: Sendable {
+    public var name: String
+    /// Elements of the trainable parameters (what PyTorch's `parameters()` counts).
+    public var parameterCount: Int
+    /// Elements of the other parameters: running statistics and constants.
+    public var bufferCount: Int
+    public var parameterNames: [String]
+}
+
+/// The result of the front end: the module (nil when errors were reported) and its models.
+public struct CompileResult {
+    public var module: Module?
+    public var models: [ModelSummary]
+}
+
+/// Front-end entry point of the first subset's API: compiles `file`'s models to MIR.
 public func compileSource(_ file: SourceFile, diagnostics: DiagnosticEngine, importer: ModelImporter? = nil) -> Module? {
+    compileProgram(file, diagnostics: diagnostics, importer: importer, options: FrontendOptions()).module
+}
+
+/// Parses `file` and what it imports and lowers the file's models to one MIR module (one
+/// function per model). In check mode, host code (funcs, top-level statements) is type-checked
+/// too; in compile mode it is skipped with a note: it runs under `mcc run` (a later issue).
+public func compileProgram(_ file: SourceFile, diagnostics: DiagnosticEngine, importer: ModelImporter? = nil,
+                           options: FrontendOptions) -> CompileResult {
+    // Lowering recurses over expressions and nested models; give it a stack that any input fits.
+    runWithLargeStack(64 << 20) { compileOnThisThread(file, diagnostics: diagnostics, importer: importer, options: options) }
+}
+
+private func compileOnThisThread(_ file: SourceFile, diagnostics: DiagnosticEngine, importer: ModelImporter?,
+                                 options: FrontendOptions) -> CompileResult {
     diagnostics.register(file)
-    let unit = parseSource(file, diagnostics: diagnostics)
-    if diagnostics.hasErrors { return nil }
-    let moduleName = URL(fileURLWithPath: file.path).deletingPathExtension().lastPathComponent
-    let module = Module(name: sanitizedIdentifier(moduleName))
-    let directory = URL(fileURLWithPath: file.path).deletingLastPathComponent().path
+    let diags = Diags(engine: diagnostics)
+    let program = Program(diags: diags, options: options, importer: importer)
+    guard program.load(root: file), !diagnostics.hasErrors else { return CompileResult(module: nil, models: []) }
+    let stem = URL(fileURLWithPath: file.path).deletingPathExtension().lastPathComponent
+    let module = Module(name: sanitizedIdentifier(stem))
+    var summaries: [ModelSummary] = []
     var modelCount = 0
-    var imported: [String: Function] = [:]
-    for decl in unit.declarations {
+    var hostDecls: [SourceRange] = []
+    for decl in program.root.declarations {
         switch decl {
         case .model(let m):
-            switch m.kind {
-            case .body:
-                var lowering = ModelLowering(model: m, module: module, diagnostics: diagnostics, directory: directory)
-                lowering.importedModels = imported
-                if let f = lowering.lower() { module.functions.append(f) }
-                modelCount += 1
-            case .instantiation, .extends, .custom:
-                diagnostics.error("model '\(m.name.name)': instantiation, inheritance and composition are not supported by this version of mcc yet (language issue #3)", at: m.name.range)
-            }
+            modelCount += 1
+            guard case .model(let declared)? = program.symbols[m.name.name], declared.range == m.range,
+                  let spec = program.spec(forModel: m.name.name), let lowered = program.lowerCached(spec) else { continue }
+            merge(lowered, into: module)
+            summaries.append(ModelSummary(name: m.name.name, parameterCount: lowered.trainableCount,
+                                          bufferCount: lowered.parameters.reduce(0) { $0 + (lowered.buffers.contains($1.name) ? ($1.type.staticShape ?? []).reduce(1, *) : 0) },
+                                          parameterNames: lowered.parameters.map(\.name)))
         case .metamodel(let m):
-            diagnostics.error("metamodel '\(m.name.name)': metamodels are not supported by this version of mcc yet (language issue #3)", at: m.name.range)
-        case .func(let f):
-            diagnostics.error("func '\(f.name.name)': functions are not supported by this version of mcc yet (language issue #3)", at: f.name.range)
-        case .import(let i):
-            diagnostics.error("imports are not supported by this version of mcc yet (language issue #3)", at: i.range)
-        case .importONNX(let i):
-            guard let importer else {
-                diagnostics.error("ONNX imports need the mcc driver (no importer available)", at: i.range); continue
-            }
-            let path = i.path.hasPrefix("/") ? i.path : URL(fileURLWithPath: directory).appendingPathComponent(i.path).standardizedFileURL.path
-            if imported[i.alias.name] != nil {
-                diagnostics.error("'\(i.alias.name)' is imported twice", at: i.alias.range); continue
-            }
-            switch importer(path) {
-            case .failure(let f):
-                diagnostics.error("cannot import '\(i.path)': \(f.message)", at: i.pathRange)
-            case .success(let m):
-                guard let f = m.functions.first else { diagnostics.error("'\(i.path)' holds no model", at: i.pathRange); continue }
-                // Parameters are namespaced by the import's name: `Encoder.conv1.weight`.
-                for p in m.parameters {
-                    module.parameters.append(MIR.Parameter(name: "\(i.alias.name).\(p.name)", type: p.type, initializer: p.initializer))
-                }
-                imported[i.alias.name] = f
-            }
-        case .statement(let s):
-            diagnostics.error("top-level statements are host code, which 'mcc run' will execute (not supported yet); declare a model instead", at: s.range)
+            if case .metamodel(let declared)? = program.symbols[m.name.name], declared.range == m.range { program.checkMetamodel(m) }
+        case .func(let f): hostDecls.append(f.range)
+        case .statement(let s): hostDecls.append(s.range)
+        case .import, .importONNX: break
         }
     }
-    if modelCount == 0 && !diagnostics.hasErrors {
-        let start = SourceLocation(file: file.path, line: 1, column: 1)
-        diagnostics.error("no model to compile: declare one with 'model Name { ... }'", at: SourceRange(start))
+    if options.mode == .check {
+        HostChecker(program: program).checkProgram()
+    } else {
+        if let first = hostDecls.first {
+            diags.emit(Diagnostic(.note, "host code (funcs and top-level statements) is not compiled into the library; 'mcc check' checks it and 'mcc run' will execute it",
+                                  at: first))
+        }
+        if modelCount == 0 && !diagnostics.hasErrors {
+            let start = SourceLocation(file: file.path, line: 1, column: 1)
+            diags.error("no model to compile: declare one with 'model Name { ... }'", at: SourceRange(start))
+        }
     }
-    return diagnostics.hasErrors ? nil : module
+    return CompileResult(module: diagnostics.hasErrors ? nil : module, models: summaries)
+}
+
+/// Adds a lowered model to the output module; a parameter name another model already uses is
+/// prefixed with the model's name (`CNN.fc.weight`).
+private func merge(_ lowered: LoweredModel, into module: Module) {
+    var renamed: [String: String] = [:]
+    for p in lowered.parameters {
+        var name = p.name
+        if let existing = module.parameter(named: name), lowered.buffers.contains(name), name.hasPrefix("const"),
+           existing.type == p.type, existing.initializer == p.initializer {
+            continue   // an equal constant: share it
+        }
+        if module.parameter(named: name) != nil {
+            name = "\(lowered.function.name).\(p.name)"
+            var k = 2
+            while module.parameter(named: name) != nil { name = "\(lowered.function.name)\(k).\(p.name)"; k += 1 }
+            renamed[p.name] = name
+        }
+        module.parameters.append(MIR.Parameter(name: name, type: p.type, initializer: p.initializer))
+    }
+    let f = lowered.function
+    if !renamed.isEmpty {
+        for i in f.ops.indices where f.ops[i].kind == .param {
+            if let old = f.ops[i].attributes["name"]?.stringValue, let new = renamed[old] { f.ops[i].attributes["name"] = .string(new) }
+        }
+    }
+    module.functions.append(f)
 }
 
 func sanitizedIdentifier(_ s: String) -> String {
@@ -77,26 +118,4 @@ func sanitizedIdentifier(_ s: String) -> String {
     }
     let out = String(mapped)
     return out.isEmpty ? "module" : out
-}
-
-/// Edit distance, for "did you mean" suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.lowercased()), y = Array(b.lowercased())
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var previous = Array(0...y.count)
-    for i in 1...x.count {
-        var current = [i] + [Int](repeating: 0, count: y.count)
-        for j in 1...y.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[y.count]
-}
-
-func suggestion(for name: String, among candidates: [String]) -> String {
-    let best = candidates.map { ($0, editDistance(name, $0)) }.min { $0.1 < $1.1 }
-    guard let best, best.1 <= max(2, name.count / 3) else { return "" }
-    return "; did you mean '\(best.0)'?"
 }

@@ -1,246 +1,311 @@
-import Foundation
 import MIR
 
-/// Lowering of forward bodies: tensor expressions, layer applications and their parameters.
-extension ModelLowering {
-    static let functions: [String] = ["relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "softmax", "flatten",
-                                      "maximum", "minimum", "matmul"]
+/// An expression's value in forward: a tensor, a compile-time number (becomes a constant of the
+/// other operand's dtype), or the named outputs of a multi-output model.
+enum Operand {
+    case tensor(ValueID)
+    case scalar(Double)
+    case outputs([NamedValue])
+}
 
-    /// Without a forward block, layers apply in declaration order (Keras' Sequential).
-    mutating func lowerSequential() {
-        guard inputs.count == 1, outputs.count == 1 else {
-            error("model '\(name)' has no forward block; that is only allowed with exactly one input and one output (layers then apply in order)", model.name.range)
-            return
+/// Lowering of forward bodies: assignments, compile-time `for` and `if`, tensor expressions,
+/// layer and sub-model applications.
+extension Scope {
+    func lowerBlock(_ block: Block) {
+        for stmt in block.statements {
+            if lowerer.overBudget(at: stmt.range) { return }
+            lowerStatement(stmt)
         }
-        var current = function.argument(0)
-        for layerName in layerOrder {
-            guard let layer = layers[layerName], let v = apply(layerName, to: current, at: layer.range) else { return }
-            current = v
-        }
-        values[outputs[0].0.name] = current
     }
 
-    mutating func lowerStatement(_ stmt: Stmt) {
+    func lowerStatement(_ stmt: Stmt) {
+        lowerer.steps += 1
         switch stmt.kind {
         case .assign(let targets, let value):
-            guard targets.count == 1, case .identifier(let target) = targets[0].kind else {
-                error("forward supports assignments to a single name only", stmt.range); return
+            var names: [Identifier] = []
+            for t in targets {
+                guard case .identifier(let n) = t.kind else {
+                    diags.error("forward assigns to names only (like 'h = relu(x)')", at: t.range); return
+                }
+                guard assignable(n, at: t.range) else { return }
+                names.append(Identifier(name: n, range: t.range))
             }
-            if layers[target] != nil || inputs.contains(where: { $0.0.name == target }) {
-                error("cannot assign to '\(target)': it is \(layers[target] != nil ? "a layer" : "an input") of model '\(name)'", targets[0].range)
-                return
-            }
-            if let v = lowerExpr(value) { values[target] = v }
-        case .variable(_, let id, let type, let value):
-            guard let value else { error("'\(id.name)' needs a value", stmt.range); return }
             guard let v = lowerExpr(value) else { return }
-            if let type, let declared = resolveType(type), declared != function.type(of: v) {
-                error("'\(id.name)' is declared \(declared) but its value is \(function.type(of: v))", type.range); return
+            bind(names, v, at: value.range)
+        case .variable(_, let id, let type, let value):
+            guard let value else { diags.error("'\(id.name)' needs a value", at: stmt.range); return }
+            guard assignable(id.name, at: id.range), let v = lowerTensorOperand(lowerExpr(value), at: value.range) else { return }
+            if let type, let declared = resolveType(type), substitute(declared) != lowerer.type(v) {
+                diags.error("'\(id.name)' is declared \(substitute(declared)) but its value is \(lowerer.type(v))", at: type.range); return
             }
-            values[id.name] = v
-        case .expression, .for, .while, .if, .return:
-            error("forward blocks hold tensor assignments only (like 'h = relu(fc1(x))')", stmt.range)
+            bind([id], .tensor(v), at: value.range)
+        case .for(let variables, let sequence, let body):
+            guard variables.count == 1 else { diags.error("a forward loop binds one variable", at: stmt.range); return }
+            guard let items = loopItems(sequence) else { return }
+            let saved = env[variables[0].name]
+            for item in items {
+                lowerer.steps += 1
+                if lowerer.overBudget(at: stmt.range) { break }
+                env[variables[0].name] = item
+                lowerBlock(body)
+            }
+            env[variables[0].name] = saved
+        case .if(let condition, let then, let orElse):
+            switch evaluator.evaluate(condition) {
+            case .success(.bool(let b)):
+                if b { lowerBlock(then) } else if let orElse { lowerBlock(orElse) }
+            case .success(let other):
+                diags.error("an 'if' in forward needs a compile-time Bool condition (from hyperparameters), got \(MFrontend.describe(other))", at: condition.range)
+            case .failure(let e):
+                let tensorName = e.unknownName.map { values[$0] != nil } ?? false
+                diags.error(tensorName ? "an 'if' in forward is decided at compile time; '\(e.unknownName ?? "")' is a tensor (use where(cond, a, b) for an elementwise choice)"
+                                       : e.message, at: e.range)
+            }
+        case .return:
+            diags.error("forward has no 'return': assign each output by name (like 'logits = fc(h)')", at: stmt.range)
+        case .expression:
+            diags.error("forward blocks hold tensor assignments only (like 'h = relu(fc1(x))')", at: stmt.range)
+        case .while:
+            diags.error("forward cannot loop with 'while'; use 'for i in range(n)' (unrolled at compile time)", at: stmt.range)
         }
     }
 
-    mutating func lowerExpr(_ e: Expr) -> ValueID? {
+    private func assignable(_ name: String, at range: SourceRange) -> Bool {
+        if components[name] != nil || inputNames.contains(name) {
+            diags.error("cannot assign to '\(name)': it is \(components[name] != nil ? "a layer" : "an input") of model '\(spec.name)'", at: range)
+            return false
+        }
+        if env[name] != nil && values[name] == nil {
+            diags.error("cannot assign to '\(name)': it is a hyperparameter or constant of model '\(spec.name)'", at: range); return false
+        }
+        return true
+    }
+
+    private func bind(_ names: [Identifier], _ v: Operand, at range: SourceRange) {
+        if names.count == 1 {
+            guard let t = lowerTensorOperand(v, at: range, allowOutputs: true) else { return }
+            if case .outputs(let outs) = v, outs.count > 1 { values[names[0].name] = .outputs(outs) } else { values[names[0].name] = .tensor(t) }
+            if localRanges[names[0].name] == nil { localRanges[names[0].name] = names[0].range }
+            return
+        }
+        guard case .outputs(let outs) = v, outs.count == names.count else {
+            diags.error("cannot unpack \(describe(v)) into \(names.count) names", at: range); return
+        }
+        for (n, o) in zip(names, outs) {
+            values[n.name] = .tensor(o.value)
+            if localRanges[n.name] == nil { localRanges[n.name] = n.range }
+        }
+    }
+
+    private func describe(_ v: Operand) -> String {
+        switch v {
+        case .tensor(let t): return "a tensor \(lowerer.type(t))"
+        case .scalar(let s): return "the number \(formatFloat(s))"
+        case .outputs(let outs): return "\(outs.count) outputs (\(outs.map(\.name).joined(separator: ", ")))"
+        }
+    }
+
+    /// The values of a compile-time `for`: `range(...)`, or a tuple or list.
+    private func loopItems(_ sequence: Expr) -> [ConstValue]? {
+        if case .call(let callee, let args) = sequence.kind, case .identifier("range") = callee.kind {
+            var bounds: [Int] = []
+            for a in args {
+                guard case .success(.int(let v)) = evaluator.evaluate(a.value), a.label == nil else {
+                    diags.error("'range' takes compile-time Ints in forward", at: a.range); return nil
+                }
+                bounds.append(v)
+            }
+            guard (1...3).contains(bounds.count) else { diags.error("'range' takes 1 to 3 Ints", at: sequence.range); return nil }
+            let (start, end, step) = bounds.count == 1 ? (0, bounds[0], 1) : (bounds[0], bounds[1], bounds.count == 3 ? bounds[2] : 1)
+            guard step != 0 else { diags.error("'range' step must not be 0", at: sequence.range); return nil }
+            guard bounds.allSatisfy({ $0.magnitude <= 1 << 40 }) else {
+                diags.error("'range' bounds must be within ±2^40", at: sequence.range); return nil
+            }
+            let count = step > 0 ? max(0, (end - start + step - 1) / step) : max(0, (start - end - step - 1) / -step)
+            guard count <= 10_000 else { diags.error("a forward loop unrolls at compile time; \(count) iterations is too many", at: sequence.range); return nil }
+            return (0..<count).map { .int(start + $0 * step) }
+        }
+        switch evaluator.evaluate(sequence) {
+        case .success(.tuple(let items)), .success(.list(let items)): return items
+        case .success(let other):
+            diags.error("a forward loop runs over range(...) or a tuple, got \(MFrontend.describe(other))", at: sequence.range); return nil
+        case .failure(let e): diags.error(e.message, at: e.range); return nil
+        }
+    }
+
+    // MARK: expressions
+
+    /// The single tensor of `v`; a scalar becomes an f32 constant, several outputs are an error.
+    func lowerTensorOperand(_ v: Operand?, at range: SourceRange, allowOutputs: Bool = false) -> ValueID? {
+        switch v {
+        case nil: return nil
+        case .tensor(let t)?: return t
+        case .scalar(let s)?: return lowerer.scalar(s, .f32, at: range)
+        case .outputs(let outs)?:
+            if outs.count == 1 { return outs[0].value }
+            if allowOutputs, let first = outs.first { return first.value }
+            diags.error("this has \(outs.count) outputs (\(outs.map(\.name).joined(separator: ", "))); pick one with '.\(outs.first?.name ?? "name")' or unpack them with 'a, b = ...'", at: range)
+            return nil
+        }
+    }
+
+    func lowerTensor(_ e: Expr) -> ValueID? { lowerTensorOperand(lowerExpr(e), at: e.range) }
+
+    func lowerExpr(_ e: Expr) -> Operand? {
         switch e.kind {
         case .identifier(let n):
-            if let v = values[n] { return v }
-            if layers[n] != nil { error("layer '\(n)' must be applied to a tensor, like '\(n)(x)'", e.range); return nil }
-            let known = Array(values.keys)
-            error("unknown name '\(n)'\(suggestion(for: n, among: known))", e.range)
+            if let v = values[n] {
+                readLocals.insert(n)
+                switch v {
+                case .tensor(let t): return .tensor(t)
+                case .outputs(let o): return .outputs(o)
+                }
+            }
+            if let c = env[n] {
+                guard let d = c.doubleValue else {
+                    diags.error("'\(n)' is \(MFrontend.describe(c)), not a number usable in a tensor expression", at: e.range); return nil
+                }
+                return .scalar(d)
+            }
+            if components[n] != nil { diags.error("layer '\(n)' must be applied to a tensor, like '\(n)(x)'", at: e.range); return nil }
+            let known = Array(values.keys) + Array(env.keys)
+            diags.error("unknown name '\(n)'\(suggestion(for: n, among: known))", at: e.range)
             return nil
+        case .int(let v): return .scalar(Double(v))
+        case .float(let v): return .scalar(v)
         case .call(let callee, let args):
-            guard case .identifier(let fname) = callee.kind else {
-                error("only layers and tensor functions can be called in forward", callee.range); return nil
-            }
-            return lowerCall(fname, callee: callee, args: args, range: e.range)
+            return lowerCall(callee, args, range: e.range)
         case .binary(let op, let lhs, let rhs):
-            guard let a = lowerExpr(lhs), let b = lowerExpr(rhs) else { return nil }
-            let kind: OpKind
-            switch op {
-            case .add: kind = .add
-            case .subtract: kind = .sub
-            case .multiply: kind = .mul
-            case .divide: kind = .div
-            case .matmul: kind = .matmul
-            case .or, .and, .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual, .modulo, .power:
-                error("operator '\(op.spelling)' is not supported on tensors yet", e.range); return nil
+            return lowerBinary(op, lhs, rhs, range: e.range)
+        case .unary(let op, let operand):
+            guard let v = lowerExpr(operand) else { return nil }
+            if case .scalar(let s) = v, op == .negate { return .scalar(-s) }
+            guard let t = lowerTensorOperand(v, at: operand.range) else { return nil }
+            return lowerer.emit(op == .negate ? .neg : .logicalNot, [t], at: e.range).map { .tensor($0) }
+        case .member(let base, let name):
+            guard let v = lowerExpr(base) else { return nil }
+            guard case .outputs(let outs) = v else {
+                diags.error("'.\(name.name)' picks an output of a model with several outputs; this is \(describe(v))", at: name.range); return nil
             }
-            return emit(kind, [a, b], at: e.range)
-        case .unary(.negate, let inner):
-            guard let v = lowerExpr(inner) else { return nil }
-            return emit(.neg, [v], at: e.range)
-        case .int, .float:
-            error("scalar constants in forward are not supported yet; use a layer", e.range); return nil
-        case .string, .bool, .member, .subscript, .tuple, .list, .unary:
-            error("expected a tensor expression, found \(describe(e))", e.range); return nil
-        }
-    }
-
-    mutating func lowerCall(_ fname: String, callee: Expr, args: [Argument], range: SourceRange) -> ValueID? {
-        if layers[fname] != nil {
-            guard args.count == 1, args[0].label == nil else {
-                error("layer '\(fname)' takes exactly one tensor argument", range); return nil
-            }
-            guard let x = lowerExpr(args[0].value) else { return nil }
-            return apply(fname, to: x, at: range)
-        }
-        if let callee = importedModels[fname] {
-            var operands: [ValueID] = []
-            for a in args {
-                if let label = a.label { error("imported model '\(fname)' takes positional tensors, not '\(label.name) ='", label.range); return nil }
-                guard let v = lowerExpr(a.value) else { return nil }
-                operands.append(v)
-            }
-            do {
-                let results = try function.inline(callee, arguments: operands, parameterName: { "\(fname).\($0)" }, location: range.start)
-                guard results.count == 1 else {
-                    error("imported model '\(fname)' has \(results.count) outputs; only single-output models can be called in an expression yet", range)
-                    return nil
-                }
-                return results[0]
-            } catch {
-                self.error(error.message, range); return nil
-            }
-        }
-        guard ModelLowering.functions.contains(fname) else {
-            let candidates = ModelLowering.functions + layerOrder + Array(importedModels.keys)
-            if LayerKind(rawValue: fname) != nil {
-                error("'\(fname)' is a layer type: declare it as a member (e.g. 'l = \(fname)(...)') and apply it by name", callee.range)
-            } else {
-                error("unknown function or layer '\(fname)'\(suggestion(for: fname, among: candidates))", callee.range)
-            }
-            return nil
-        }
-        var tensors: [ValueID] = []
-        var axis: Int?
-        for a in args {
-            if let label = a.label {
-                guard fname == "softmax" || fname == "flatten", label.name == "axis", let v = literalInt(a.value) else {
-                    error("'\(fname)' has no argument '\(label.name)'", label.range); return nil
-                }
-                axis = v
-            } else {
-                guard let v = lowerExpr(a.value) else { return nil }
-                tensors.append(v)
-            }
-        }
-        let arity = ["maximum", "minimum", "matmul"].contains(fname) ? 2 : 1
-        guard tensors.count == arity else {
-            error("'\(fname)' takes \(arity) tensor argument\(arity == 1 ? "" : "s"), got \(tensors.count)", range); return nil
-        }
-        switch fname {
-        case "softmax": return emit(.softmax, tensors, attributes: ["axis": .int(axis ?? -1)], at: range)
-        case "flatten": return emit(.flatten, tensors, attributes: ["axis": .int(axis ?? 1)], at: range)
-        case "maximum": return emit(.maximum, tensors, at: range)
-        case "minimum": return emit(.minimum, tensors, at: range)
-        case "matmul": return emit(.matmul, tensors, at: range)
-        default: return activationOps[fname].flatMap { emit($0, tensors, at: range) }
-        }
-    }
-
-    /// Appends an op, reporting a shape-rule failure at `range`.
-    func emit(_ kind: OpKind, _ operands: [ValueID], attributes: Attributes = [:], explicit: TensorType? = nil,
-              at range: SourceRange) -> ValueID? {
-        do {
-            return try function.append(kind, operands, attributes: attributes, explicitType: explicit, location: range.start)
-        } catch {
-            self.error(error.message, range); return nil
-        }
-    }
-
-    // MARK: layers
-
-    mutating func apply(_ layerName: String, to x: ValueID, at range: SourceRange) -> ValueID? {
-        guard var layer = layers[layerName] else { return nil }
-        let xt = function.type(of: x)
-        let call = "\(layer.kind.rawValue) '\(layerName)'"
-        var result: ValueID?
-        switch layer.kind {
-        case .dense:
-            guard xt.rank >= 2 else {
-                error("\(call) expects an input of rank 2 or more [batch, features], got \(xt)", range); return nil
-            }
-            guard let features = xt.shape[xt.rank - 1].constantValue else {
-                error("\(call) needs a static feature dim, got \(xt)", range); return nil
-            }
-            if xt.rank > 2 {
-                error("\(call) expects a rank-2 input [batch, features], got rank \(xt.rank) (\(xt)); apply flatten() first", range)
+            guard let o = outs.first(where: { $0.name == name.name }) else {
+                diags.error("no output '\(name.name)'\(suggestion(for: name.name, among: outs.map(\.name))) (outputs: \(outs.map(\.name).joined(separator: ", ")))", at: name.range)
                 return nil
             }
-            guard let w = weight(&layer, shape: [features, layer.units], fanIn: features, fanOut: layer.units, at: range),
-                  var y = emit(.matmul, [x, w], at: range) else { return nil }
-            if layer.useBias {
-                guard let b = bias(layer, count: layer.units), let yb = emit(.add, [y, b], at: range) else { return nil }
-                y = yb
+            return .tensor(o.value)
+        case .subscript(let base, let indices):
+            guard case .identifier(let n) = base.kind, case .outputs(let outs)? = values[n], indices.count == 1,
+                  case .success(.int(let i)) = evaluator.evaluate(indices[0]) else {
+                diags.error("tensors cannot be indexed in forward yet; only the outputs of a multi-output model (outs[0])", at: e.range); return nil
             }
-            result = y
-        case .conv2d:
-            guard xt.rank == 4, let channels = xt.shape[1].constantValue else {
-                error("\(call) expects a rank-4 NCHW input with a static channel dim, got \(xt)", range); return nil
-            }
-            let (kh, kw) = (layer.kernel[0], layer.kernel[1])
-            var pads = [0, 0, 0, 0]
-            if layer.padding == "same" {
-                guard layer.strides == [1, 1] else { error("\(call): padding \"same\" needs stride 1", range); return nil }
-                let th = layer.dilations[0] * (kh - 1), tw = layer.dilations[1] * (kw - 1)
-                pads = [th / 2, tw / 2, th - th / 2, tw - tw / 2]
-            }
-            let fan = channels * kh * kw
-            guard let w = weight(&layer, shape: [layer.units, channels, kh, kw], fanIn: fan, fanOut: layer.units * kh * kw, at: range)
-            else { return nil }
-            var operands = [x, w]
-            if layer.useBias { guard let b = bias(layer, count: layer.units) else { return nil }; operands.append(b) }
-            result = emit(.conv2d, operands, attributes: ["strides": .ints(layer.strides), "pads": .ints(pads),
-                                                          "dilations": .ints(layer.dilations)], at: range)
-        case .maxPooling2d, .averagePooling2d:
-            var pads = [0, 0, 0, 0]
-            if layer.padding == "same" {
-                let th = layer.kernel[0] - 1, tw = layer.kernel[1] - 1
-                pads = [th / 2, tw / 2, th - th / 2, tw - tw / 2]
-            }
-            result = emit(layer.kind == .maxPooling2d ? .maxPool2d : .avgPool2d, [x],
-                          attributes: ["kernel": .ints(layer.kernel), "strides": .ints(layer.strides), "pads": .ints(pads)], at: range)
-        case .flatten:
-            result = emit(.flatten, [x], attributes: ["axis": .int(1)], at: range)
-        case .softmax:
-            result = emit(.softmax, [x], attributes: ["axis": .int(layer.axis)], at: range)
-        case .activation, .relu:
-            result = x
+            readLocals.insert(n)
+            guard i >= 0, i < outs.count else { diags.error("index \(i) is out of range for \(outs.count) outputs", at: indices[0].range); return nil }
+            return .tensor(outs[i].value)
+        case .string, .bool, .tuple, .list:
+            diags.error("expected a tensor expression, found \(MFrontend.describe(e))", at: e.range); return nil
         }
-        if let act = layer.activation, let r = result { result = emit(act, [r], at: range) }
-        layer.used = true
-        layers[layerName] = layer
-        return result
     }
 
-    /// The layer's weight parameter, created on first use; later uses must agree in shape.
-    mutating func weight(_ layer: inout Layer, shape: [Int], fanIn: Int, fanOut: Int, at range: SourceRange) -> ValueID? {
-        let paramName = "\(layer.name.name).weight"
-        if let existing = layer.weightShape, existing != shape {
-            error("layer '\(layer.name.name)' is applied again to an input that needs weight shape \(shape), but its first use fixed \(existing)", range)
+    private func lowerBinary(_ op: BinaryOperator, _ lhs: Expr, _ rhs: Expr, range: SourceRange) -> Operand? {
+        guard let a = lowerExpr(lhs), let b = lowerExpr(rhs) else { return nil }
+        if case .scalar = a, case .scalar = b {
+            switch evaluator.evaluate(Expr(.binary(op: op, lhs: lhs, rhs: rhs), range: range)) {
+            case .success(let v): if let d = v.doubleValue { return .scalar(d) }
+            case .failure(let e): diags.error(e.message, at: e.range); return nil
+            }
+        }
+        var x: ValueID? = nil, y: ValueID? = nil
+        if case .scalar = a {} else { x = lowerTensorOperand(a, at: lhs.range) }
+        if case .scalar = b {} else { y = lowerTensorOperand(b, at: rhs.range) }
+        let dtype = (x ?? y).map { lowerer.type($0).dtype } ?? .f32
+        if case .scalar(let s) = a { x = lowerer.scalar(s, dtype, at: lhs.range) }
+        if case .scalar(let s) = b { y = lowerer.scalar(s, dtype, at: rhs.range) }
+        guard let x, let y else { return nil }
+        let kind: OpKind
+        switch op {
+        case .add: kind = .add
+        case .subtract: kind = .sub
+        case .multiply: kind = .mul
+        case .divide: kind = .div
+        case .matmul: kind = .matmul
+        case .power: kind = .pow
+        case .modulo: kind = .mod
+        case .equal, .notEqual: kind = .equal
+        case .less: kind = .less
+        case .lessEqual: kind = .lessEqual
+        case .greater: kind = .greater
+        case .greaterEqual: kind = .greaterEqual
+        case .and: kind = .logicalAnd
+        case .or: kind = .logicalOr
+        }
+        let tx = lowerer.type(x), ty = lowerer.type(y)
+        do {
+            _ = try kind.inferResultType(operands: [tx, ty], attributes: [:])
+        } catch {
+            diags.error("cannot apply '\(op.spelling)' to \(tx) and \(ty): \(error.message)", at: range,
+                        notes: [diags.note("left operand is \(tx)", at: lhs.range), diags.note("right operand is \(ty)", at: rhs.range)])
             return nil
         }
-        layer.weightShape = shape
-        let limit = (6.0 / Double(max(1, fanIn + fanOut))).squareRoot()  // Glorot/Xavier uniform
-        return parameter(paramName, shape: shape, initializer: .uniform(limit: limit, seed: (seed ^ stableHash(name + "." + paramName)) & 0x7FFF_FFFF_FFFF_FFFF))
+        guard let r = lowerer.emit(kind, [x, y], at: range) else { return nil }
+        if op == .notEqual { return lowerer.emit(.logicalNot, [r], at: range).map { .tensor($0) } }
+        return .tensor(r)
     }
 
-    mutating func bias(_ layer: Layer, count: Int) -> ValueID? {
-        parameter("\(layer.name.name).bias", shape: [count], initializer: .zeros)
-    }
-
-    mutating func parameter(_ paramName: String, shape: [Int], initializer: Initializer) -> ValueID? {
-        let type = TensorType(.f32, static: shape)
-        var globalName = paramName
-        if let existing = module.parameter(named: paramName), !isOurs(existing) { globalName = "\(name).\(paramName)" }
-        if module.parameter(named: globalName) == nil {
-            let init_ = weightsFile.map { Initializer.safetensors(path: $0, key: paramName) } ?? initializer
-            module.parameters.append(MIR.Parameter(name: globalName, type: type, initializer: init_))
-            ownedParameters.insert(globalName)
+    private func lowerCall(_ callee: Expr, _ args: [Argument], range: SourceRange) -> Operand? {
+        // `blocks[i](h)`: one part of a sequentialModel.
+        if case .subscript(let base, let indices) = callee.kind, case .identifier(let n) = base.kind,
+           let item = components[n], case .sequential(let parts) = item.component {
+            guard indices.count == 1, case .success(.int(let i)) = evaluator.evaluate(indices[0]) else {
+                diags.error("a part of '\(n)' is picked by a compile-time Int", at: callee.range); return nil
+            }
+            guard i >= 0, i < parts.count else { diags.error("'\(n)' has \(parts.count) parts; index \(i) is out of range", at: indices[0].range); return nil }
+            usedComponents.insert(n)
+            guard let inputs = tensorArguments(args, callee: n) else { return nil }
+            return apply(parts[i], label: "\(n)[\(i)]", path: join(join(prefix, n), "\(i)"), inputs: inputs, at: range).map(result)
         }
-        return try? function.append(.param, [], attributes: ["name": .string(globalName)], explicitType: type)
+        guard case .identifier(let name) = callee.kind else {
+            diags.error("only layers, models and tensor functions can be called in forward", at: callee.range); return nil
+        }
+        if let item = components[name] {
+            usedComponents.insert(name)
+            guard let inputs = tensorArguments(args, callee: name) else { return nil }
+            return apply(item, label: name, path: join(prefix, name), inputs: inputs, at: range).map(result)
+        }
+        if values[name] != nil { diags.error("'\(name)' is a tensor, not a layer", at: callee.range); return nil }
+        if let fn = ForwardFunctions.table[name] { return lowerFunction(name, fn, args, range: range).map { .tensor($0) } }
+        switch program.symbols[name] {
+        case .model?:
+            guard let s = program.spec(forModel: name), let inputs = tensorArguments(args, callee: name) else { return nil }
+            return apply(ComponentItem(component: .model(s), range: range), label: name, path: join(prefix, name), inputs: inputs, at: range).map(result)
+        case .onnx(let m)?:
+            guard let inputs = tensorArguments(args, callee: name) else { return nil }
+            return applyImported(m, path: join(prefix, name), inputs: inputs, at: range).map(result)
+        case .metamodel?:
+            diags.error("metamodel '\(name)' is a template: declare an instance as a member ('m = \(name)(...)') and apply it as 'm(x)'", at: callee.range)
+            return nil
+        case .function?:
+            diags.error("'\(name)' is a func (host code); forward calls layers, models and tensor functions", at: callee.range); return nil
+        case nil: break
+        }
+        if LayerKind(name: name) != nil {
+            diags.error("'\(name)' is a layer type: declare it as a member (e.g. 'l = \(name)(...)') and apply it by name", at: callee.range)
+        } else {
+            let candidates = Array(ForwardFunctions.table.keys) + componentOrder.map(\.name) + program.modelNames
+            diags.error("unknown function or layer '\(name)'\(suggestion(for: name, among: candidates))", at: callee.range)
+        }
+        return nil
+    }
+
+    private func result(_ outs: [NamedValue]) -> Operand { outs.count == 1 ? .tensor(outs[0].value) : .outputs(outs) }
+
+    private func tensorArguments(_ args: [Argument], callee: String) -> [ValueID]? {
+        var out: [ValueID] = []
+        for a in args {
+            if let label = a.label {
+                diags.error("'\(callee)' takes tensors by position, not '\(label.name) ='", at: label.range); return nil
+            }
+            guard let v = lowerTensor(a.value) else { return nil }
+            out.append(v)
+        }
+        return out
     }
 }

@@ -57,7 +57,11 @@ extension Parser {
         var expr = try parsePrimary()
         var links = 0
         defer { chainLinks -= links }
-        while kind == .lparen || kind == .dot || kind == .lbracket {
+        while true {
+            // A line that starts with `.name` continues a method chain (`Model()\n    .add(...)`):
+            // no statement can start with a dot, so this never swallows a statement.
+            if kind == .newline && peek(1).kind == .dot && isIdentifier(peek(2)) { advance() }
+            guard kind == .lparen || kind == .dot || kind == .lbracket else { break }
             let token = current
             try addChainLink(at: token)
             links += 1

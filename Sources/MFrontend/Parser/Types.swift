@@ -10,7 +10,23 @@ extension Parser {
             let list = try parseCommaList(closer: .rparen, what: "tuple type") { () throws(ParseError) -> TypeExpr in
                 try self.parseType()
             }
+            if let arrow = accept(.arrow) {
+                // `() -> () -> ...` recurses once per arrow, so it counts as nesting.
+                try enterNesting(at: arrow)
+                defer { depth -= 1 }
+                let result = try parseType()
+                return TypeExpr(.function(parameters: list.items, result: result), range: range(from: range(of: token), to: result.range))
+            }
             return TypeExpr(.tuple(list.items), range: range(token.start, list.close.end))
+        }
+        if token.kind == .lbracket {
+            let list = try parseCommaList(closer: .rbracket, what: "list type") { () throws(ParseError) -> TypeExpr in
+                try self.parseType()
+            }
+            guard list.items.count == 1, let element = list.items.first else {
+                throw fail(.expected("one element type in '[...]'", found: "\(list.items.count)"), at: range(token.start, list.close.end))
+            }
+            return TypeExpr(.list(element), range: range(token.start, list.close.end))
         }
         guard case .identifier(let name) = token.kind else { throw failExpected("a type") }
         advance()
