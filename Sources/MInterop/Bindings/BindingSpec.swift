@@ -134,17 +134,6 @@ enum Identifiers {
         return reserved.contains(s) ? s + "_" : s
     }
 
-    /// Quoted for C-family and Python string literals.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
+    /// Quoted for C-family and Python string literals (MIR's escaping is a subset of theirs).
+    static func quoted(_ s: String) -> String { quoteString(s) }
 }
