@@ -52,7 +52,6 @@ struct ModelEmitter {
         var planStats = MemoryPlanStats(model: function.name)
         var storage = [Storage](repeating: .input(0), count: function.valueCount)
         for i in function.arguments.indices { storage[i] = .input(i) }
-        var workspaceValues: [ValueID] = []
         for op in function.ops {
             switch op.kind {
             case .param:
@@ -60,8 +59,7 @@ struct ModelEmitter {
             case .reshape, .flatten:
                 storage[op.result.raw] = .alias(op.operands[0])
             default:
-                storage[op.result.raw] = .workspace(slot: workspaceValues.count)
-                workspaceValues.append(op.result)
+                storage[op.result.raw] = .workspace(slot: -1)   // a slot is chosen by the plan below
             }
         }
         func root(_ v: ValueID) -> ValueID {
@@ -127,8 +125,10 @@ struct ModelEmitter {
         planStats.buffers = function.ops.filter { if case .workspace = storage[$0.result.raw] { return true }; return false }.count
         planStats.slots = slots.count
         planStats.plannedBytes = sumOfTerms(slots)
+        // Without reuse: one buffer per intermediate tensor plus one per kernel scratch.
         planStats.unplannedBytes = sumOfTerms(function.ops.compactMap { op -> Dim? in
-            if case .workspace = storage[op.result.raw] { return bytes(op.result) }; return nil })
+            if case .workspace = storage[op.result.raw] { return bytes(op.result) }; return nil }
+            + function.ops.compactMap { KernelEmitter.scratchBytes($0, function) })
         return (storage, slots, scratch, copies, planStats)
     }
 
@@ -138,7 +138,7 @@ struct ModelEmitter {
     }
 
     mutating func emit() throws(CodegenError) -> LLVMValueRef {
-        let (storage, workspaceValues, scratch, copies, stats) = plan()
+        let (storage, slotBytes, scratch, copies, stats) = plan()
         memoryStats = stats
         let emitter = KernelEmitter(gen: gen, function: function, symbols: symbols, blas: blas)
         var lowerings: [Lowering] = []
@@ -150,7 +150,7 @@ struct ModelEmitter {
         do {
             let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(wsFn.0, 0))
             var total = gen.int(0)
-            for v in workspaceValues { total = gen.add(total, alignedBytes(v, ctx)) }
+            for bytes in slotBytes { total = gen.add(total, alignedBytes(bytes, ctx)) }
             gen.ret(total)
         }
 
@@ -213,7 +213,7 @@ struct ModelEmitter {
         let ctx = KernelContext(gen: gen, symbols: symbols, syms: syms)
         var slotOffsets: [LLVMValueRef] = []
         var running = gen.int(0)
-        for v in workspaceValues { slotOffsets.append(running); running = gen.add(running, alignedBytes(v, ctx)) }
+        for bytes in slotBytes { slotOffsets.append(running); running = gen.add(running, alignedBytes(bytes, ctx)) }
         var pointers = [LLVMValueRef?](repeating: nil, count: function.valueCount)
         func bytePointer(_ base: LLVMValueRef, _ offset: LLVMValueRef) -> LLVMValueRef {
             gen.bitcast(gen.gep(base, offset, element: gen.i8), gen.f32Ptr)

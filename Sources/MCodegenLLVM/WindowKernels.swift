@@ -113,10 +113,7 @@ extension KernelEmitter {
 
     /// Output positions o in [lo, hi) with 0 <= o * stride + offset < input.
     func validRange(offset: Int, stride: Int, input: LLVMValueRef, output: LLVMValueRef) -> (LLVMValueRef, LLVMValueRef) {
-        let lo = offset >= 0 ? gen.int(0) : gen.int((-offset + stride - 1) / stride)
-        let t = gen.sub(gen.sub(input, gen.int(1)), gen.int(offset))
-        let hiRaw = gen.select(gen.icmp(LLVMIntSLT, t, gen.int(0)), gen.int(0), gen.add(gen.sdiv(t, gen.int(stride)), gen.int(1)))
-        return (gen.imin(lo, output), gen.imax(gen.imin(hiRaw, output), gen.imin(lo, output)))
+        validRange(offset: gen.int(offset), stride: stride, input: input, output: output)   // LLVM folds the constant
     }
 
     /// Max or average pooling. Padding never wins a max; averages divide by the number of

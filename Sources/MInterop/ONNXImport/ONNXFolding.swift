@@ -184,7 +184,7 @@ extension ONNXImporter {
             guard count <= 1 << 24 else { throw .unsupported("a Range of \(count) elements") }
             return [.constant(ConstTensor(dtype: x.dtype, shape: [count], values: (0..<count).map { start + Double($0) * delta }))]
         case "ReduceProd":
-            guard x.shape.count == 1, n.int("keepdims", 1) == 0 || true else { return nil }
+            guard x.shape.count == 1 else { return nil }
             var out = ConstTensor(dims: [x.asDims.product])
             out.dtype = x.dtype
             if x.dims == nil { out.dims = nil; out.values = [x.values.reduce(1, *)] }
