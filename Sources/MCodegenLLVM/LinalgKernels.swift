@@ -115,7 +115,6 @@ extension KernelEmitter {
         let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
         let plane = gen.mul(oh, ow), rows = gen.int(cin * kh * kw)
         var failure: CodegenError?
-        defer { _ = failure }
         gen.loop(gen.int(0), xs[0]) { n in
             let input = gen.gep(x, gen.mul(n, gen.mul(gen.int(cin), gen.mul(height, width))), element: t)
             let result = gen.gep(out, gen.mul(n, gen.mul(gen.int(cout), plane)), element: t)
@@ -161,5 +160,6 @@ extension KernelEmitter {
                 }
             }
         }
+        if let failure { throw failure }
     }
 }
