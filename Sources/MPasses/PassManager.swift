@@ -20,7 +20,8 @@ public struct PassError: Error, Sendable, CustomStringConvertible {
 /// Every pass, by name. The default pipeline is a flat list, like Go's `passes`.
 public enum PassRegistry {
     public static let all: [any ModulePass.Type] = [LowerInference.self, CommonSubexpressionElimination.self, DeadCodeElimination.self,
-                                                    SimplifyMovement.self, FuseElementwise.self]
+                                                    SimplifyMovement.self, FuseElementwise.self,
+                                                    AutodiffPass.self]
     public static let defaultPipeline: [String] = [LowerInference.name, SimplifyMovement.name, CommonSubexpressionElimination.name,
                                                    DeadCodeElimination.name, FuseElementwise.name, DeadCodeElimination.name]
 
