@@ -39,6 +39,19 @@ struct ConstantPool {
         return "mcc.const\(n)"
     }
 
+    /// A constant tensor (e.g. the class indices 0..<C of a one-hot), reused when one with the
+    /// same type and values exists.
+    func tensor(_ values: [Double], _ type: TensorType) -> String {
+        let wanted: Initializer = .values(values)
+        if let p = module.parameters.first(where: { $0.type == type && $0.initializer == wanted && ConstantPool.isConstant($0.name) }) {
+            return p.name
+        }
+        var n = module.parameters.count
+        while module.parameter(named: "mcc.const\(n)") != nil { n += 1 }
+        module.parameters.append(Parameter(name: "mcc.const\(n)", type: type, initializer: wanted))
+        return "mcc.const\(n)"
+    }
+
     /// Names of compiler-made constants: `constN` (the M front end) and `mcc.constN` (passes).
     static func isConstant(_ name: String) -> Bool {
         for prefix in ["const", "mcc.const"] where name.hasPrefix(prefix) {
