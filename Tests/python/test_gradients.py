@@ -375,6 +375,30 @@ def test_lstm_backprop_through_time(mcc: Path, tmp_path: Path) -> None:
     assert {n.split(".")[0] for n, _ in weights} >= {"lstm1", "lstm2", "head"}
 
 
+GRU = """
+model Tagger {
+    seed = 9
+    input tokens: f32[batch, 3, 2]
+    output scores: f32[batch, 2]
+    gru = GRU(3)
+    head = Dense(2)
+    forward {
+        scores = head(gru(tokens))
+    }
+}
+"""
+
+
+def test_gru_backprop_through_time(mcc: Path, tmp_path: Path) -> None:
+    lib, weights = train_case(mcc, tmp_path, GRU, "Tagger", "bce_logits")
+    rng = np.random.default_rng(4)
+    inputs = [rng.standard_normal((2, 3, 2))] + weight_values(weights, rng)
+    target = rng.uniform(0, 1, (2, 2))
+    checked = check_model(lib, "Tagger", inputs, ["tokens"], target, 3, weights, rng, limit=12)
+    print(f"GRU: {checked} weight elements checked over {[n for n, _ in weights]}")
+    assert any(n.startswith("gru.") for n, _ in weights)
+
+
 CNN = """
 model SmallCNN {
     seed = 3
