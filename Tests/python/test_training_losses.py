@@ -162,3 +162,19 @@ def test_dropout_mask_is_a_function_of_seed_and_index(tmp_path: Path) -> None:
     assert 0.55 < first.mean() < 0.85
     with mlang.load(lib, "Net") as m:
         np.testing.assert_array_equal(m.run(x)["y"], x)   # inference: identity
+
+
+def test_cli_train_loss_and_freeze(tmp_path: Path) -> None:
+    from conftest import EXAMPLES
+    proc = run_mcc(EXAMPLES / "mlp.m", "--train-loss", "cross_entropy:0.1", "--freeze", "fc1", "--emit", "mir")
+    assert proc.returncode == 0, proc.stderr.decode()
+    text = proc.stdout.decode()
+    header = next(l for l in text.splitlines() if l.startswith("func @MLP.train("))
+    assert "(%x: f32[batch, 784], %target: i64[batch], %seed: i64[1]) -> (loss: f32[1], grad.fc2.weight" in header
+    assert "grad.fc1" not in header and "out.probs: f32[batch, 10]" in header
+    assert "func @MLP.loss(%x: f32[batch, 784], %target: i64[batch]) -> (loss: f32[1], out.probs" in text
+
+    bad = run_mcc(EXAMPLES / "mlp.m", "--train-loss", "hinge", "--emit", "mir")
+    assert bad.returncode != 0 and b"--train-loss: 'hinge' is not one of" in bad.stderr
+    lonely = run_mcc(EXAMPLES / "mlp.m", "--freeze", "fc1", "--emit", "mir")
+    assert lonely.returncode != 0 and b"--freeze needs --train-loss" in lonely.stderr
