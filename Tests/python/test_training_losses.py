@@ -178,3 +178,20 @@ def test_cli_train_loss_and_freeze(tmp_path: Path) -> None:
     assert bad.returncode != 0 and b"--train-loss: 'hinge' is not one of" in bad.stderr
     lonely = run_mcc(EXAMPLES / "mlp.m", "--freeze", "fc1", "--emit", "mir")
     assert lonely.returncode != 0 and b"--freeze needs --train-loss" in lonely.stderr
+
+
+def test_cross_entropy_of_a_softmax_output_uses_its_logits(tmp_path: Path) -> None:
+    text = """module @sm
+
+func @Net(%x: f64[4, 3]) -> (p: f64[4, 3]) {
+  %0 = softmax %x {axis = 1} : f64[4, 3]
+  return %0
+}
+"""
+    lib = compile_mir(tmp_path, text, "--train-loss", "cross_entropy")
+    x = np.random.default_rng(3).standard_normal((4, 3)) * 3
+    target = np.array([1, 0, 2, 2], dtype=np.int64)
+    with mlang.load(lib, "Net.loss") as m:
+        out = m.run(x, target)
+    probs = out["out.p"]
+    assert out["loss"][0] == pytest.approx(-np.log(probs[np.arange(4), target]).mean(), rel=1e-12)
