@@ -331,6 +331,14 @@ static const ckpt_entry *find_entry(const ckpt_header *h, const char *name) {
  * (and 0/1/2 for param/m/v in *kind). */
 static mcc_status validate(const mcc_model *m, const char *path, const ckpt_header *h, int64_t data_size, int32_t *target, int32_t *kind) {
   const mcc_desc_model *d = m->desc;
+  for (int32_t i = 0; i < h->n; i++) {   /* the file's own consistency first */
+    const ckpt_entry *e = &h->e[i];
+    int64_t bytes = st_size(e->dtype);
+    for (int32_t k = 0; k < e->ndim; k++) bytes = e->dims[k] > 0 && bytes > MCC_MAX_BYTES / e->dims[k] ? -1 : bytes * e->dims[k];
+    if (!st_size(e->dtype) || bytes != e->end - e->begin || e->end > data_size)
+      return fail(MCC_ERR_INVALID_ARGUMENT, "checkpoint '%s' is corrupt: tensor '%s' (%s) has data_offsets [%lld, %lld] for %lld data bytes",
+                  path, e->name, e->dtype, (long long)e->begin, (long long)e->end, (long long)data_size);
+  }
   for (int32_t p = 0; p < d->n_params; p++) {
     const ckpt_entry *e = find_entry(h, d->params[p].name);
     if (!e)
@@ -341,11 +349,6 @@ static mcc_status validate(const mcc_model *m, const char *path, const ckpt_head
   }
   for (int32_t i = 0; i < h->n; i++) {
     const ckpt_entry *e = &h->e[i];
-    int64_t bytes = st_size(e->dtype);
-    for (int32_t k = 0; k < e->ndim; k++) bytes = e->dims[k] > 0 && bytes > MCC_MAX_BYTES / e->dims[k] ? -1 : bytes * e->dims[k];
-    if (!st_size(e->dtype) || bytes != e->end - e->begin || e->end > data_size)
-      return fail(MCC_ERR_INVALID_ARGUMENT, "checkpoint '%s' is corrupt: tensor '%s' (%s) has data_offsets [%lld, %lld] for %lld data bytes",
-                  path, e->name, e->dtype, (long long)e->begin, (long long)e->end, (long long)data_size);
     const char *name = e->name;
     kind[i] = strncmp(name, "optimizer/m/", 12) == 0 ? 1 : strncmp(name, "optimizer/v/", 12) == 0 ? 2 : 0;
     if (kind[i]) name += 12;
