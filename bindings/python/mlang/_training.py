@@ -13,7 +13,9 @@ from ._dlpack import Tensor
 from ._errors import MccError, Status
 
 if TYPE_CHECKING:
-    from ._model import Model
+    import threading
+
+    from ._model import TensorSpec
 
 #: What `train_step`/`backward`/`evaluate` take as inputs: one array (a model with one input),
 #: a sequence in declaration order, or a mapping from input name.
@@ -27,13 +29,28 @@ class TrainingMixin:
     state and step count; other instances of the same library are unaffected.
     """
 
+    if TYPE_CHECKING:  # provided by Model
+        _lib: ctypes.CDLL
+        _lock: threading.Lock
+        name: str
+        path: str
+        inputs: list[TensorSpec]
+        outputs: list[TensorSpec]
+        params_info: list[TensorSpec]
+
+        def _check(self, status: int) -> None: ...
+        def _live_handle(self) -> int: ...
+        def _bind_inputs(self, arrays: tuple[Any, ...], named: dict[str, Any]) -> list[Any]: ...
+        @staticmethod
+        def _input_tensor(value: Any, spec: TensorSpec, keep: list[Any], imported: list[Tensor]) -> DLTensor: ...
+
     @property
-    def has_training(self: Model) -> bool:
+    def has_training(self) -> bool:
         """Whether the model was compiled with training functions."""
         fn = getattr(self._lib, "mcc_model_has_training", None)
         return fn is not None and bool(fn(self._live_handle()))
 
-    def set_optimizer(self: Model, name: str = "sgd", lr: float = 0.01, *, momentum: float = 0.0,
+    def set_optimizer(self, name: str = "sgd", lr: float = 0.01, *, momentum: float = 0.0,
                       nesterov: bool = False, weight_decay: float = 0.0,
                       betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                       schedule: str = "constant", warmup_steps: int = 0, step_size: int = 1,
@@ -55,28 +72,28 @@ class TrainingMixin:
         with self._lock:
             self._check(self._training_fn("mcc_model_set_optimizer")(self._live_handle(), ctypes.byref(config)))
 
-    def train_step(self: Model, inputs: Inputs, target: Any) -> float:
+    def train_step(self, inputs: Inputs, target: Any) -> float:
         """zero_grad + backward + optimizer_step; returns the batch loss."""
         return self._loss_call("mcc_model_train_step", inputs, target)
 
-    def backward(self: Model, inputs: Inputs, target: Any) -> float:
+    def backward(self, inputs: Inputs, target: Any) -> float:
         """Adds this batch's gradients to the accumulated ones; returns the batch loss."""
         return self._loss_call("mcc_model_backward", inputs, target)
 
-    def evaluate(self: Model, inputs: Inputs, target: Any) -> float:
+    def evaluate(self, inputs: Inputs, target: Any) -> float:
         """The inference-mode loss of a batch; `last_outputs()` then has the forward outputs."""
         return self._loss_call("mcc_model_evaluate", inputs, target)
 
-    def zero_grad(self: Model) -> None:
+    def zero_grad(self) -> None:
         with self._lock:
             self._check(self._training_fn("mcc_model_zero_grad")(self._live_handle()))
 
-    def optimizer_step(self: Model) -> None:
+    def optimizer_step(self) -> None:
         """Updates the parameters from the accumulated gradients and advances the schedule."""
         with self._lock:
             self._check(self._training_fn("mcc_model_optimizer_step")(self._live_handle()))
 
-    def last_outputs(self: Model) -> dict[str, np.ndarray]:
+    def last_outputs(self) -> dict[str, np.ndarray]:
         """Copies of the outputs of the last run, train step, backward or evaluate."""
         from ._model import _copy_out
         with self._lock:
@@ -88,7 +105,7 @@ class TrainingMixin:
                 out[spec.name] = _copy_out(view)
             return out
 
-    def set_param(self: Model, name: str, value: Any) -> None:
+    def set_param(self, name: str, value: Any) -> None:
         """Copies `value` (the parameter's dtype and shape) into this instance's parameter `name`."""
         index = self._param_index(name)
         spec = self.params_info[index]
@@ -98,61 +115,61 @@ class TrainingMixin:
         with self._lock:
             self._check(self._training_fn("mcc_model_set_param")(self._live_handle(), index, ctypes.byref(t)))
 
-    def freeze(self: Model, prefix: str) -> int:
+    def freeze(self, prefix: str) -> int:
         """Stops updating the parameters `prefix` or `prefix.*`; returns how many matched."""
         return self._freeze(prefix, 1)
 
-    def unfreeze(self: Model, prefix: str) -> int:
+    def unfreeze(self, prefix: str) -> int:
         return self._freeze(prefix, 0)
 
-    def save_checkpoint(self: Model, path: Union[str, os.PathLike[str]]) -> None:
+    def save_checkpoint(self, path: Union[str, os.PathLike[str]]) -> None:
         """Parameters, optimizer state, step and seed as safetensors, written atomically."""
         with self._lock:
             self._check(self._training_fn("mcc_model_save_checkpoint")(self._live_handle(), os.fsencode(path)))
 
-    def load_checkpoint(self: Model, path: Union[str, os.PathLike[str]]) -> None:
+    def load_checkpoint(self, path: Union[str, os.PathLike[str]]) -> None:
         """Restores a checkpoint; the model is unchanged when any tensor does not fit."""
         with self._lock:
             self._check(self._training_fn("mcc_model_load_checkpoint")(self._live_handle(), os.fsencode(path)))
 
-    def set_seed(self: Model, seed: int) -> None:
+    def set_seed(self, seed: int) -> None:
         """Seed of dropout in training mode: step k uses seed + k."""
         with self._lock:
             self._check(self._training_fn("mcc_model_set_seed")(self._live_handle(), seed))
 
     @property
-    def learning_rate(self: Model) -> float:
+    def learning_rate(self) -> float:
         """The rate the next optimizer step uses (0.0 before set_optimizer)."""
         with self._lock:
             return float(self._training_fn("mcc_model_learning_rate")(self._live_handle()))
 
     @property
-    def step(self: Model) -> int:
+    def step(self) -> int:
         """Optimizer steps taken (restored by load_checkpoint)."""
         with self._lock:
             return int(self._training_fn("mcc_model_step_count")(self._live_handle()))
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def _training_fn(self: Model, name: str) -> Any:
+    def _training_fn(self, name: str) -> Any:
         fn = getattr(self._lib, name, None)
         if fn is None:
             raise MccError(Status.UNSUPPORTED, f"{self.path} was built before the training ABI (1.1): it has no {name}")
         return fn
 
-    def _param_index(self: Model, name: str) -> int:
+    def _param_index(self, name: str) -> int:
         names = [p.name for p in self.params_info]
         if name not in names:
             raise KeyError(f"model {self.name!r} has no parameter {name!r} (parameters: {', '.join(names)})")
         return names.index(name)
 
-    def _freeze(self: Model, prefix: str, frozen: int) -> int:
+    def _freeze(self, prefix: str, frozen: int) -> int:
         count = ctypes.c_int32(0)
         with self._lock:
             self._check(self._training_fn("mcc_model_freeze")(self._live_handle(), prefix.encode(), frozen, ctypes.byref(count)))
         return count.value
 
-    def _loss_call(self: Model, fn_name: str, inputs: Inputs, target: Any) -> float:
+    def _loss_call(self, fn_name: str, inputs: Inputs, target: Any) -> float:
         fn = self._training_fn(fn_name)
         if isinstance(inputs, Mapping):
             values = self._bind_inputs((), dict(inputs))
