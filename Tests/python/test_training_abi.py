@@ -466,3 +466,33 @@ def test_bad_target_shapes(raw: tuple[ctypes.CDLL, int]) -> None:
         assert lib.mcc_model_train_step(m, ctypes.byref(xs), 1, ctypes.byref(ts), None) == status
         assert message in lib.mcc_last_error().decode()
     assert lib.mcc_model_step_count(m) == 0
+
+
+def test_cpp_binding_trains(lib_path: Path, tmp_path: Path) -> None:
+    """mcc.hpp's training methods (bindings/cpp/tests/test_mcc_hpp_training.cpp) against the reference."""
+    import subprocess
+    from conftest import ROOT
+    exe = tmp_path / "test_mcc_hpp_training"
+    proc = subprocess.run([os.environ.get("CXX", "g++"), "-std=c++17", "-O1", "-Wall", "-Wextra", "-Werror", "-pedantic",
+                           "-I", str(ROOT / "include"), "-I", str(ROOT / "bindings" / "cpp" / "include"),
+                           str(ROOT / "bindings" / "cpp" / "tests" / "test_mcc_hpp_training.cpp"), "-ldl", "-o", str(exe)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    x, t = batch(4)
+    x.tofile(tmp_path / "x.f32")
+    t.tofile(tmp_path / "t.f32")
+    run = subprocess.run([str(exe), str(lib_path), str(tmp_path / "x.f32"), str(tmp_path / "t.f32"), "8",
+                          str(tmp_path / "ck.safetensors")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "FAIL" not in run.stdout, run.stdout
+    lines = [line for line in run.stdout.splitlines() if line.startswith(("loss ", "w ", "b ", "0 failed"))]
+    with mlang.load(lib_path, "F") as m:
+        want = params_of(m)
+    ref = RefOptimizer("sgd", lr=0.05, momentum=0.9)
+    for k in range(3):
+        loss, grads = linreg_grads(want, x, t)
+        assert float(lines[k].split()[1]) == pytest.approx(loss, rel=1e-5)
+        ref.update(want, grads)
+    np.testing.assert_allclose([float(v) for v in lines[3].split()[1:]], want["w"].ravel(), rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(float(lines[4].split()[1]), want["b"][0], rtol=RTOL, atol=ATOL)
+    assert lines[-1] == "0 failed"
