@@ -15,7 +15,7 @@ struct MCC: ParsableCommand {
           mcc check model.m                   parse and type-check only
         """,
         version: version,
-        subcommands: [Compile.self, Check.self],
+        subcommands: [Compile.self, Check.self, GradientRules.self],
         defaultSubcommand: Compile.self
     )
 }
