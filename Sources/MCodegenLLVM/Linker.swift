@@ -78,7 +78,9 @@ public struct SharedLibraryLinker {
             let cached = cacheDir + "/\(stem)-\(String(hash, radix: 16)).o"
             if FileManager.default.fileExists(atPath: cached) { objects.append(cached); continue }
             let fresh = workDirectory + "/\(stem).o"
-            try run([compiler, "-std=c11", "-O2", "-fPIC", "-fvisibility=hidden", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
+            // -O3 -fno-math-errno: the optimizer loops (mcc_training.c) vectorize only with both
+            // (GCC's -O2 cost model skips them; an errno-setting sqrtf blocks Adam's loop).
+            try run([compiler, "-std=c11", "-O3", "-fno-math-errno", "-fPIC", "-fvisibility=hidden", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
                      "-I", includeDirectory, "-I", runtimeDirectory,
                      "-c", runtimeDirectory + "/" + source, "-o", fresh])
             objects.append(fresh)
