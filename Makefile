@@ -11,6 +11,8 @@
 #   make java    the Java binding: out/java-lib/mcc.jar and its JNI glue out/java-lib/libmccjni.so
 #   make bench   mcc vs ONNX Runtime on the issue-#5 models (release mcc, .venv-bench with onnxruntime);
 #                writes docs/benchmarks.md and bench/results.json. Measured, not a test (takes minutes)
+#   make bench-train  training steps/s of mcc vs PyTorch eager on CPU (bench/train.py, torch from PyPI in
+#                .venv-bench); writes docs/benchmarks-training.md and bench/train_results.json
 #   make clean   remove out/ and Swift build products
 
 SHELL := /bin/bash
@@ -31,7 +33,7 @@ JAVA_TESTS := $(wildcard bindings/java/src/test/java/mcc/*.java)
 # The model every binding test and demo shares, with everything mcc can write beside it.
 MODEL_EXTRAS := --emit-bindings python,cpp,java --emit-pkgconfig --emit-cmake
 
-.PHONY: all deps build test demo clean conformance java java-test fuzz bench
+.PHONY: all deps build test demo clean conformance java java-test fuzz bench bench-train
 
 all: build
 
@@ -124,6 +126,14 @@ bench: deps $(BENCH_VENV)/.installed
 	$(SWIFT) build -c release --product mcc --scratch-path $(BENCH_SCRATCH)
 	$(BENCH_VENV)/bin/python bench/models.py
 	$(BENCH_VENV)/bin/python bench/run.py --mcc $(BENCH_SCRATCH)/release/mcc $(BENCH_ARGS)
+
+# PyPI's torch wheel (the only registry reachable here) is large; installed once, only for this target.
+$(BENCH_VENV)/.torch: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/pip install --quiet torch
+	@touch $@
+
+bench-train: build $(BENCH_VENV)/.torch
+	$(BENCH_VENV)/bin/python bench/train.py --mcc $(MCC) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(OUT)

@@ -101,6 +101,10 @@ def test_mlp_trains_like_numpy(build: Callable[[str, str], Path]) -> None:
         x, _ = data(9)
         h = np.maximum(x @ want["fc1.weight"] + want["fc1.bias"], 0)
         np.testing.assert_allclose(m.run(x)["logits"], h @ want["fc2.weight"] + want["fc2.bias"], rtol=1e-4, atol=1e-5)
+        bad = np.zeros(16, np.int64)
+        bad[5] = 10
+        with pytest.raises(mlang.MccError, match=r"target\[5\] is 10 at step 4: class labels of output 'logits' must be in \[0, 10\)"):
+            m.evaluate(x, bad)
 
 
 def test_batchnorm_dropout_model_resumes_identically(build: Callable[[str, str], Path], tmp_path: Path) -> None:
