@@ -138,7 +138,7 @@ def bench_row(lib: str, name: str, batch: int, threads: int, steps: int, rounds:
         loss = torch.nn.functional.cross_entropy(net(tx), tt)
         loss.backward()
         opt.step()
-        return float(loss)
+        return float(loss.item())
 
     # Correctness: one step from identical weights.
     loss_mcc, loss_torch = model.train_step(x, t), torch_step()
@@ -191,6 +191,7 @@ def main() -> int:
     args = parser.parse_args()
     import torch
     os.makedirs(args.scratch, exist_ok=True)
+    load_before = round(os.getloadavg()[0], 2)  # other work on the machine skews the multi-thread rows most
     rows: list[dict[str, Any]] = []
     for name in args.only.split(","):
         source = os.path.join(args.scratch, f"{name}.m")
@@ -210,6 +211,7 @@ def main() -> int:
                 rows.append(row)
                 print(json.dumps(row), flush=True)
     meta = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "load_before": load_before, "load_after": round(os.getloadavg()[0], 2),
             "cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(), "torch": torch.__version__,
             "optimizer": f"SGD lr {LR} momentum {MOMENTUM}", "loss": "cross-entropy (mean)"}
     with open(args.json, "w") as f:
@@ -217,7 +219,9 @@ def main() -> int:
     lines = ["# Training benchmark: mcc vs PyTorch eager (CPU)", "",
              f"`bench/train.py` ({meta['date']}, {meta['cores']} cores, torch {meta['torch']}): steps/s of one train step",
              f"(forward, cross-entropy, backward, {meta['optimizer']}) at the same thread count, same initial",
-             "weights and data; each row first checks one step against PyTorch (max relative error).", "",
+             "weights and data; each row first checks one step against PyTorch (max relative error).",
+             f"Load average {meta['load_before']} before, {meta['load_after']} after: on a shared machine PyTorch's",
+             "spinning OpenMP threads suffer most when another process holds a core (its 2-thread rows).", "",
              "| model | batch | threads | mcc steps/s | PyTorch steps/s | mcc / PyTorch | max rel err |",
              "|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -227,6 +231,8 @@ def main() -> int:
         else:
             lines.append(f"| {label} | {r['batch']} | {r['threads']} | {r['mcc_steps_per_s']:.0f} | {r['torch_steps_per_s']:.0f} "
                          f"| {r['speedup']:.2f} | {r['max_rel_err']:.1e} |")
+    lines += ["", "To see where a compiled train step spends its time, profile the training function itself:",
+              "`mlang.load(lib, \"LeNet.train\")` with `enable_profiling()` (inputs, then `target` and `seed`)."]
     with open(args.report, "w") as f:
         f.write("\n".join(lines) + "\n")
     ok = [r for r in rows if "error" not in r]
