@@ -81,6 +81,11 @@ $(OUT)/test/libcnn.so: examples/cnn.m $(MCC)
 	@mkdir -p $(OUT)/test
 	$(MCC) examples/cnn.m -o $@
 
+# Hand-written training functions (F.train, F.loss, ...) for the Java training tests.
+$(OUT)/test/liblinreg.so: Tests/python/training/linreg.mir $(MCC)
+	@mkdir -p $(OUT)/test
+	$(MCC) Tests/python/training/linreg.mir -o $@
+
 java: $(JAVA_LIB)/mcc.jar $(JAVA_LIB)/libmccjni.so
 
 # javac -h writes the JNI header the C glue is compiled against, so the two cannot drift apart.
@@ -97,12 +102,13 @@ $(JAVA_LIB)/libmccjni.so: bindings/java/src/main/c/mcc_jni.c include/mcc.h $(JAV
 # flat RSS) and the wrapper mcc generated for examples/mlp.m (GeneratedWrapperTest). A fixed,
 # pre-touched heap, the serial GC and C1 only keep the JVM's own RSS still, so that RSS growth
 # measures native memory.
-java-test: java $(OUT)/libmlp.so $(OUT)/test/libcnn.so
+java-test: java $(OUT)/libmlp.so $(OUT)/test/libcnn.so $(OUT)/test/liblinreg.so
 	@rm -rf $(JAVA_LIB)/test-classes
 	$(JAVAC) -Xlint:all -Werror --release 17 -d $(JAVA_LIB)/test-classes -cp $(JAVA_LIB)/mcc.jar:$(JUNIT) \
 	    $(JAVA_TESTS) $(OUT)/java/mlp/MLP.java
 	$(JAVA) -Xms64m -Xmx64m -XX:+AlwaysPreTouch -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dmcc.jni.library=$(abspath $(JAVA_LIB))/libmccjni.so \
 	    -Dmcc.test.library=$(abspath $(OUT))/libmlp.so -Dmcc.test.other.library=$(abspath $(OUT))/test/libcnn.so \
+	    -Dmcc.test.training.library=$(abspath $(OUT))/test/liblinreg.so \
 	    -jar $(JUNIT) --disable-banner --disable-ansi-colors --fail-if-no-tests --details=tree \
 	    --class-path $(JAVA_LIB)/mcc.jar:$(JAVA_LIB)/test-classes --select-package mcc
 
