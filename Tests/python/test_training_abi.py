@@ -496,3 +496,39 @@ def test_cpp_binding_trains(lib_path: Path, tmp_path: Path) -> None:
     np.testing.assert_allclose([float(v) for v in lines[3].split()[1:]], want["w"].ravel(), rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(float(lines[4].split()[1]), want["b"][0], rtol=RTOL, atol=ATOL)
     assert lines[-1] == "0 failed"
+
+
+def test_mutated_checkpoints_load_or_fail_cleanly(lib_path: Path, tmp_path: Path) -> None:
+    """Random byte flips, truncations and header edits of a real checkpoint: a clean error or a load, never a crash."""
+    with mlang.load(lib_path, "F") as m:
+        m.set_optimizer("adam", lr=0.01)
+        m.train_step(*batch(0))
+        good = tmp_path / "good.safetensors"
+        m.save_checkpoint(good)
+        raw = good.read_bytes()
+        rng = np.random.default_rng(11)
+        path = tmp_path / "mutated.safetensors"
+        outcomes = {"loaded": 0, "rejected": 0}
+        for _ in range(300):
+            data = bytearray(raw)
+            kind = rng.integers(0, 3)
+            if kind == 0:
+                for _ in range(rng.integers(1, 4)):
+                    data[rng.integers(0, len(data))] = rng.integers(0, 256)
+            elif kind == 1:
+                data = data[:rng.integers(0, len(data))]
+            else:
+                header_len = int.from_bytes(raw[:8], "little")
+                pos = 8 + rng.integers(0, header_len)
+                data[pos] = ord(rng.choice(list('{}[]:,"0123456789-')))
+            path.write_bytes(bytes(data))
+            try:
+                m.load_checkpoint(path)
+                outcomes["loaded"] += 1
+            except mlang.MccError as e:
+                assert e.status in (Status.INVALID_ARGUMENT, Status.NOT_FOUND, Status.SHAPE_MISMATCH), e
+                assert "checkpoint" in e.message
+                outcomes["rejected"] += 1
+        assert outcomes["rejected"] > 100
+        m.load_checkpoint(good)   # still usable
+        assert m.step == 1
