@@ -532,3 +532,21 @@ def test_mutated_checkpoints_load_or_fail_cleanly(lib_path: Path, tmp_path: Path
         assert outcomes["rejected"] > 100
         m.load_checkpoint(good)   # still usable
         assert m.step == 1
+
+
+def test_profile_covers_training_calls(model: mlang.Model, tmp_path: Path) -> None:
+    import json
+    model.set_optimizer("sgd", lr=0.1)
+    x, t = batch(0)
+    model.enable_profiling()
+    model.run(x)
+    model.train_step(x, t)
+    model.evaluate(x, t)
+    model.write_profile(tmp_path / "p.json")
+    names = [e["name"] for e in json.loads((tmp_path / "p.json").read_text())["traceEvents"]]
+    assert any(n.startswith("F.train: ") for n in names) and any(n.startswith("F.loss: ") for n in names)
+    assert any(not n.startswith("F.") for n in names)
+    model.enable_profiling(False)
+    model.enable_profiling()   # a new profile starts empty, training records included
+    model.write_profile(tmp_path / "q.json")
+    assert json.loads((tmp_path / "q.json").read_text())["traceEvents"] == []

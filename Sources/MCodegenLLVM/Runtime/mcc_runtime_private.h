@@ -85,6 +85,10 @@ struct mcc_training {
   uint64_t seed;
 };
 
+/* Profiling (mcc_profile.c). A training call's sub-instance records while its parent does. */
+void mcc_rt_profile_destroy(mcc_profile *p);
+mcc_status mcc_rt_profile_follow(mcc_model *sub, const mcc_model *parent);
+
 /* Training hooks called by mcc_runtime.c. */
 mcc_status mcc_training_link(mcc_model *m);
 void mcc_training_destroy(mcc_training *t);

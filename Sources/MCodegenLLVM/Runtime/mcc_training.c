@@ -337,6 +337,7 @@ static mcc_status run_sub(mcc_model *m, const char *fn, int is_train, const DLTe
     s->dtype.code = kDLInt; s->dtype.bits = 64; s->dtype.lanes = 1;
     s->shape = &t->seed_shape;
   }
+  if ((st = mcc_rt_profile_follow(sub, m)) != MCC_OK) return st;
   if ((st = mcc_rt_prepare(sub, t->args, count)) != MCC_OK) return st;
   if ((st = check_labels(m, sub, target)) != MCC_OK) return st;
   sub->params = m->params;
