@@ -3,7 +3,7 @@
 Tests/python/training/linreg.mir holds small models with hand-derived `F.train`/`F.loss`:
 F (linear regression, MSE), C (3-class softmax regression, cross-entropy with i64 labels),
 S (its `out.s` is the dropout seed it was given), P (one 256x256 parameter, big enough for
-the parallel optimizer update) and N (no training functions). Every optimizer update is
+the parallel optimizer update), N (no training functions) and D (f64: evaluates, cannot train). Every optimizer update is
 checked against training_ref.RefOptimizer, PyTorch's formulas in numpy.
 """
 
@@ -92,8 +92,8 @@ def test_optimizer_matches_reference(model: mlang.Model, name: str) -> None:
 
 def test_model_list_hides_training_functions(lib_path: Path) -> None:
     with mlang.load(lib_path) as m:
-        assert m.available_models == ("F", "C", "S", "P", "N")
-        assert m.name == "N"   # the last model, not a training function
+        assert m.available_models == ("F", "C", "S", "P", "N", "D")
+        assert m.name == "D"   # the last model, not a training function
         assert not m.has_training
     with mlang.load(lib_path, "F") as m:
         assert m.has_training
@@ -550,3 +550,15 @@ def test_profile_covers_training_calls(model: mlang.Model, tmp_path: Path) -> No
     model.enable_profiling()   # a new profile starts empty, training records included
     model.write_profile(tmp_path / "q.json")
     assert json.loads((tmp_path / "q.json").read_text())["traceEvents"] == []
+
+
+def test_untrainable_training_function_leaves_the_model_usable(lib_path: Path) -> None:
+    """D.train has f64 gradients, which the optimizers (f32) cannot apply: D still runs and evaluates."""
+    with mlang.load(lib_path, "D") as d:
+        assert not d.has_training
+        x = np.array([1.0, 3.0])
+        np.testing.assert_array_equal(d.run(x)["y"], [1.0, 6.0])
+        assert d.evaluate(x, np.array([0.5, 0.5])) == 6.0
+        with pytest.raises(mlang.MccError, match="model 'D' cannot train: 'D.train': gradient 'grad.d' must have parameter 'd''s type, f32") as e:
+            d.train_step(x, np.array([0.5, 0.5]))
+        assert e.value.status == Status.UNSUPPORTED
