@@ -58,6 +58,12 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case topkValues = "topk_values", topkIndices = "topk_indices"   // {k, axis, largest}
     // A chain of elementwise ops evaluated in one loop (made by the fuse-elementwise pass).
     case fused                             // {program}: postfix, e.g. "$0 $1 add relu"
+    // Quantized int8 kernels (made by the quantization passes; see QuantizedShapes.swift for
+    // the packed weight layout). Float in, float out: the activation is quantized to u8 in the
+    // kernel's prologue (static {act_scale, act_zero_point}, or per call when absent) and the
+    // s32 accumulator is dequantized with bias and {activation} in its epilogue.
+    case qmatmul                           // x f32[..., k], w i8 packed, w_scale f32[n], w_sum i32[n][, bias f32[n]]
+    case qconv2d                           // x f32 NCHW, w i8 packed (k = c*kh*kw), w_scale, w_sum[, bias] {kernel, strides, pads, dilations}
 
     public var info: OpInfo {
         switch self {
@@ -109,6 +115,11 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .fused: return OpInfo(arity: 1...64, category: .elementwiseBinary, attributes: ["program"])
         case .topkValues, .topkIndices:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["k", "axis", "largest"])
+        case .qmatmul:
+            return OpInfo(arity: 4...5, category: .quantized, attributes: ["act_scale", "act_zero_point", "activation"])
+        case .qconv2d:
+            return OpInfo(arity: 4...5, category: .quantized,
+                          attributes: ["kernel", "strides", "pads", "dilations", "act_scale", "act_zero_point", "activation"])
         }
     }
 
@@ -129,6 +140,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
 /// What kind of computation an op is; drives fusion and lowering decisions.
 public enum OpCategory: Sendable {
     case source, elementwiseUnary, elementwiseBinary, reduction, contraction, convolution, pooling, normalization, movement
+    /// int8 kernels with float interfaces (qmatmul, qconv2d).
+    case quantized
 }
 
 /// The static description of an op.
