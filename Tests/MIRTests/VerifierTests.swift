@@ -67,6 +67,12 @@ import Testing
             }
         case .contraction: operands = [x, TensorType(.f32, static: [8, 5])]
         case .convolution: operands = [x, TensorType(.f32, static: kind == .conv2d ? [4, 3, 3, 3] : [3, 4, 3, 3])]
+        case .quantized:
+            // x: 3 channels (qconv2d 3x3: k = 3*3*4 = 36) or last dim 8 (qmatmul); n = 5 outputs.
+            let k = kind == .qconv2d ? 36 : 8
+            operands = [x, TensorType(.i8, static: QuantizedLayout.packedShape(k: k, n: 5)),
+                        TensorType(.f32, static: [5]), TensorType(.i32, static: [5])]
+            if kind == .qconv2d { attrs = ["kernel": .ints([3, 3])] }
         case .movement:
             switch kind {
             case .reshape: explicit = TensorType(.f32, [.symbol("n"), .constant(192)])
