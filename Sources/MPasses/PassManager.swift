@@ -22,7 +22,7 @@ public enum PassRegistry {
     public static let all: [any ModulePass.Type] = [CommonSubexpressionElimination.self, DeadCodeElimination.self,
                                                     SimplifyMovement.self, FuseElementwise.self,
                                                     QuantizeWeightOnly.self, QuantizeDynamic.self, QuantizeStatic.self,
-                                                    PruneMagnitude.self]
+                                                    PruneMagnitude.self, PruneStructured.self]
     public static let defaultPipeline: [String] = [SimplifyMovement.name, CommonSubexpressionElimination.name,
                                                    DeadCodeElimination.name, FuseElementwise.name, DeadCodeElimination.name]
 

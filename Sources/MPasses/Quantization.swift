@@ -212,3 +212,15 @@ public struct QuantizeWeightOnly: WeightPass {
         }
     }
 }
+
+extension QuantizeStatic {
+    /// The activations calibration must observe in `f`: the input of every layer this pass can
+    /// rewrite, as (index of the layer's matmul / conv2d op, the value it reads).
+    public static func calibrationPoints(_ f: Function, _ module: Module) -> [(op: Int, value: ValueID)] {
+        var seen = Set<ValueID>()
+        return Layers.find(f, module).compactMap { layer in
+            let v = f.ops[layer.anchor].operands[0]
+            return seen.insert(v).inserted ? (layer.anchor, v) : nil
+        }
+    }
+}

@@ -27,6 +27,7 @@ struct Compile: ParsableCommand {
     @Flag(help: "Print the time each stage takes.") var timeStages = false
     @Flag(help: "Print the static memory plan (workspace with and without buffer reuse) and parameter size.") var stats = false
     @OptionGroup var extras: LibraryExtras  // --emit-bindings, --emit-pkgconfig, --emit-cmake
+    @OptionGroup var optimizations: OptimizeOptions  // --quantize, --prune, --calibrate, --report, --eval
     @Flag(help: "ONNX: make every input dim symbolic (tests dynamic-shape support).") var forceDynamic = false
 
     func validate() throws {
@@ -42,6 +43,8 @@ struct Compile: ParsableCommand {
         }
         if let m = model, m.isEmpty { throw ValidationError("--model needs a model name") }
         try extras.check(emit: emit)
+        if optimizations.requested && passes != nil { throw ValidationError("--passes cannot be combined with --quantize or --prune") }
+        if optimizations.eval != nil && emit != .so { throw ValidationError("--eval needs --emit=so (it loads the library)") }
     }
 
     func run() throws {
@@ -56,22 +59,23 @@ struct Compile: ParsableCommand {
         }
         if emit == .mir { return try write(module.printed(), default: "-") }
 
-        let pipeline = passes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            ?? PassRegistry.defaultPipeline
+        let store = ParameterStore()
+        store.external = loaded.parameterData
+        let modelName = model ?? module.functions.last?.name ?? stem
+        // --eval compares against the float model as mcc compiles it without optimizations.
+        let floatModule = optimizations.eval == nil ? nil : try parseModule(text: module.printed(), path: input)
+        var report = OptimizationReport(model: modelName)
         do {
-            var manager = try PassManager(pipeline: pipeline)
-            if let after = printIrAfter {
-                manager.afterPass = { name, m in
-                    if name == after { FileHandle.standardError.write(Data("// after \(name)\n\(m.printed())".utf8)) }
-                }
+            let pipeline = passes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            if optimizations.requested {
+                report.steps = try runOptimizations(module, store: store, model: modelName)
+            } else {
+                try runPasses(try PassManager(pipeline: pipeline ?? PassRegistry.defaultPipeline), module)
             }
-            try manager.run(on: module)
-        } catch { printError("\(error)"); throw ExitCode(1) }
+        } catch let e as ExitCode { throw e } catch { printError("\(error)"); throw ExitCode(1) }
         clock.lap("passes")
         if emit == .mirOpt { return try write(module.printed(), default: "-") }
 
-        let store = ParameterStore()
-        store.external = loaded.parameterData
         if let path = saveWeights {
             do {
                 let tensors = try module.parameters.map { p in (name: p.name, shape: p.type.staticShape ?? [], values: try store.floats(for: p)) }
@@ -80,7 +84,7 @@ struct Compile: ParsableCommand {
         }
         if emit == .onnx { return try writeONNX(module, store: store, default: stem + ".onnx") }
         var options = CodegenOptions()
-        options.target = TargetOptions(cpu: targetCpu, features: targetFeatures)
+        options.target = target
         options.defaultModel = model
         options.compilerVersion = MCC.version
         do {
@@ -104,10 +108,87 @@ struct Compile: ParsableCommand {
                 try linker.link(object: work + "/model.o", output: out, workDirectory: work)
                 clock.lap("link")
                 try extras.write(module: module, library: out, input: input, defaultModel: model)
+                if let floatModule, let evalPath = optimizations.eval {
+                    report.evaluation = try evaluateBeforeAfter(floatModule, store: store, library: out, data: evalPath, model: modelName)
+                    clock.lap("eval")
+                }
             }
         } catch let error as CodegenError {
             printError("\(error)"); throw ExitCode(1)
+        } catch let error as RunnerError {
+            printError("\(error)"); throw ExitCode(1)
         }
+        if optimizations.requested {
+            FileHandle.standardError.write(Data(report.text.utf8))
+            if let path = optimizations.report {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                guard let data = try? encoder.encode(report), FileManager.default.createFile(atPath: path, contents: data) else {
+                    printError("cannot write the report '\(path)'"); throw ExitCode(1)
+                }
+            }
+        }
+    }
+
+    func runPasses(_ manager: PassManager, _ module: Module) throws {
+        var manager = manager
+        if let after = printIrAfter {
+            manager.afterPass = { name, m in
+                if name == after { FileHandle.standardError.write(Data("// after \(name)\n\(m.printed())".utf8)) }
+            }
+        }
+        try manager.run(on: module)
+    }
+
+    /// Cleanup, pruning, (calibration,) quantization, then fusion; one report step per optimization.
+    func runOptimizations(_ module: Module, store: ParameterStore, model: String) throws -> [OptimizationReport.Step] {
+        let weights = DriverWeights(store)
+        let cleanup = PassRegistry.pipeline(inserting: []).prefix(3).map { PassRegistry.pass(named: $0)!.init() }
+        try runPasses(PassManager(passes: cleanup), module)
+        var steps: [OptimizationReport.Step] = []
+        func step(_ pass: any ModulePass, ranges: ActivationRanges = [:]) throws {
+            let before = ModelSize(module)
+            var manager = PassManager(passes: [pass, DeadCodeElimination()])
+            manager.context = PassContext(weights: weights, ranges: ranges)
+            try runPasses(manager, module)
+            steps.append(.init(optimization: type(of: pass).name, before: before, after: ModelSize(module)))
+        }
+        for p in optimizations.pruningPasses { try step(p) }
+        if let mode = optimizations.quantize, let pass = PassRegistry.pass(named: mode.pass) {
+            var ranges: ActivationRanges = [:]
+            if mode == .int8, let path = optimizations.calibrate {
+                guard let bytes = FileManager.default.contents(atPath: path) else { throw RunnerError.data("cannot read '\(path)'") }
+                let data = try readNPY([UInt8](bytes), name: path)
+                ranges = try calibrate(module, function: model, store: store, target: target, data: data,
+                                       method: try CalibrationMethod(parsing: optimizations.calibration), batch: optimizations.evalBatch)
+            }
+            try step(pass.init(), ranges: ranges)
+        }
+        try runPasses(PassManager(passes: [FuseElementwise(), DeadCodeElimination()]), module)
+        return steps
+    }
+
+    var target: TargetOptions { TargetOptions(cpu: targetCpu, features: targetFeatures) }
+
+    /// Builds the float model next to the optimized library and runs both on the eval set.
+    func evaluateBeforeAfter(_ floatModule: Module, store: ParameterStore, library: String, data path: String,
+                             model: String) throws -> OptimizationReport.Evaluation {
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw RunnerError.data("cannot read '\(path)'") }
+        let arrays = try readNPZ([UInt8](bytes), name: path)
+        guard let x = arrays["x"], let y = arrays["y"] else { throw RunnerError.data("\(path) needs arrays x and y") }
+        try PassManager(pipeline: PassRegistry.defaultPipeline).run(on: floatModule)
+        let work = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try buildLibrary(floatModule, store: store, target: target, model: self.model, output: work + "/libfloat.so", work: work)
+        let batch = optimizations.evalBatch
+        let (before, msBefore) = try evaluate(try ModelRunner(path: work + "/libfloat.so"), x, batch: batch)
+        let (after, msAfter) = try evaluate(try ModelRunner(path: library), x, batch: batch)
+        let labels = y.values.map { Int($0) }
+        let n = min(labels.count, before.count)
+        func accuracy(_ p: [Int]) -> Double { Double((0..<n).filter { p[$0] == labels[$0] }.count) / Double(max(n, 1)) }
+        return .init(samples: n, batch: batch, accuracyBefore: accuracy(before), accuracyAfter: accuracy(after),
+                     top1Agreement: Double((0..<n).filter { before[$0] == after[$0] }.count) / Double(max(n, 1)),
+                     latencyMsPerBatchBefore: msBefore, latencyMsPerBatchAfter: msAfter)
     }
 
     /// `--emit=onnx`: the model (`--model`, default the last) with its parameters as an ONNX file.
