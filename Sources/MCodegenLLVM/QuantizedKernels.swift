@@ -64,7 +64,7 @@ extension KernelEmitter {
                                         rowBase: { gen.mul($0, gen.int(kp)) })
             gemmInt8(geometry, a: bytes, b: weights, columns: columns, n: n, colScale: colScale, colOffset: colOffset, relu: relu) { row, col0, y in
                 let base = gen.add(gen.mul(row, gen.int(n)), col0)
-                if n % QuantizedLayout.columnBlock == 0 {
+                if n % KernelEmitter.lanes == 0 {
                     let ptr = gen.bitcast(gen.gep(out, base, element: gen.f32), LLVMPointerType(LLVMTypeOf(y), 0))
                     LLVMSetAlignment(LLVMBuildStore(gen.builder, y, ptr), 4)
                 } else {
@@ -188,26 +188,27 @@ extension KernelEmitter {
         for lane in 0..<KernelEmitter.lanes {
             let col = gen.add(colBase, gen.int(lane))
             let v = LLVMBuildExtractElement(gen.builder, y, gen.int32(lane), "")!
-            if n % QuantizedLayout.columnBlock == 0 { store(col, v) }
+            if n % KernelEmitter.lanes == 0 { store(col, v) }
             else { gen.ifThen(gen.icmp(LLVMIntSLT, col, gen.int(n))) { store(col, v) } }
         }
     }
 
     /// The tiled GEMM with its epilogue; `store(row, firstColumn, vector)` writes 16 f32 results
-    /// (some of them padding columns when n is not a multiple of 64).
+    /// (some of them padding columns when n is not a multiple of 16).
     func gemmInt8(_ g: GEMMGeometry, a: LLVMValueRef, b: LLVMValueRef, columns: Int, n: Int, colScale: LLVMValueRef,
                   colOffset: LLVMValueRef, relu: Bool, store: (LLVMValueRef, LLVMValueRef, LLVMValueRef) -> Void) {
         let lanes = KernelEmitter.lanes, mr = KernelEmitter.tileRows
-        let vectorsPerBlock = QuantizedLayout.columnBlock / lanes
         let v32 = LLVMVectorType(gen.i32, UInt32(lanes))!, vf = LLVMVectorType(gen.f32, UInt32(lanes))!
         let v32Ptr = LLVMPointerType(v32, 0)!, vfPtr = LLVMPointerType(vf, 0)!
         let i32Ptr = LLVMPointerType(gen.i32, 0)!
         let zero = LLVMConstNull(v32)!
-        let blocks = columns / QuantizedLayout.columnBlock
+        let fullBlocks = columns / QuantizedLayout.columnBlock
+        let tailVectors = columns % QuantizedLayout.columnBlock / lanes
         let tiles = gen.sdiv(gen.add(g.rows, gen.int(mr - 1)), gen.int(mr))
         let lastRow = gen.sub(g.rows, gen.int(1))
-        gen.loop(gen.int(0), gen.int(blocks)) { block in
-            let col0 = gen.mul(block, gen.int(QuantizedLayout.columnBlock))
+        // One column block of `vectorsPerBlock` vectors: full blocks of 4 in a loop, then the
+        // tail (packed columns are padded to 16, not 64, so small layers stay small).
+        func emitBlock(_ col0: LLVMValueRef, _ vectorsPerBlock: Int) {
             gen.loop(gen.int(0), tiles) { tile in
                 // Rows past the end repeat the last row (valid memory); their results are not stored.
                 let rows = (0..<mr).map { i in gen.imin(gen.add(gen.mul(tile, gen.int(mr)), gen.int(i)), lastRow) }
@@ -260,6 +261,10 @@ extension KernelEmitter {
                 }
             }
         }
+        gen.loop(gen.int(0), gen.int(fullBlocks)) { block in
+            emitBlock(gen.mul(block, gen.int(QuantizedLayout.columnBlock)), QuantizedLayout.columnBlock / lanes)
+        }
+        if tailVectors > 0 { emitBlock(gen.int(fullBlocks * QuantizedLayout.columnBlock), tailVectors) }
     }
 
     func splat(_ scalar: LLVMValueRef, _ vectorType: LLVMTypeRef) -> LLVMValueRef {

@@ -17,11 +17,11 @@ import mlang
 from conftest import run_mcc
 
 TARGETS = {"host": [], "x86-64": ["--target-cpu", "x86-64"]}
-BLOCK = 64
+BLOCK = 16
 
 
 def pack(w: np.ndarray) -> np.ndarray:
-    """W[k, n] -> i8[ceil(k/4), roundup(n, 64), 4] (the layout in MIR's QuantizedShapes.swift)."""
+    """W[k, n] -> i8[ceil(k/4), roundup(n, 16), 4] (the layout in MIR's QuantizedShapes.swift)."""
     k, n = w.shape
     out = np.zeros(((k + 3) // 4, (n + BLOCK - 1) // BLOCK * BLOCK, 4), np.int8)
     for r in range(k):
@@ -72,7 +72,7 @@ def quantized_module(kind: str, x_shape: list, out_shape: list, wq: np.ndarray, 
 
 
 @pytest.mark.parametrize("target", TARGETS)
-@pytest.mark.parametrize("m,k,n", [(5, 37, 10), (8, 64, 128), (1, 3, 70)])
+@pytest.mark.parametrize("m,k,n", [(5, 37, 10), (8, 64, 128), (1, 3, 70), (9, 20, 100), (4, 8, 48)])
 def test_qmatmul_is_exact(mcc: Path, tmp_path: Path, target: str, m: int, k: int, n: int) -> None:
     rng = np.random.default_rng(m * 1000 + k * 10 + n)
     z = 7

@@ -1,16 +1,18 @@
 /// Shape rules and the packed weight layout of the int8 ops (qmatmul, qconv2d).
 ///
 /// Packed layout (VNNI): a logical weight W[k, n] (k = reduction, n = output channel) is
-/// stored as i8[ceil(k/4), roundUp(n, 64), 4] with element [k/4][j][k%4] = W[k, j] and zeros
+/// stored as i8[ceil(k/4), roundUp(n, 16), 4] with element [k/4][j][k%4] = W[k, j] and zeros
 /// in the padding. Four consecutive k of one column are one 32-bit lane, which is what
-/// `vpdpbusd` multiplies against four u8 activations; 64 columns are four 512-bit vectors, the
-/// kernel's register block. The layout is target-independent (the fallback reads it too), so
+/// `vpdpbusd` multiplies against four u8 activations; 16 columns are one 512-bit vector, and
+/// the kernel's register block is up to four of them (64 columns). The layout is target-independent (the fallback reads it too), so
 /// one MIR module serves every CPU.
 public enum QuantizedLayout {
-    /// Columns are padded to whole register blocks of this many outputs.
+    /// The kernel's register block (columns); the last block of a layer may be narrower.
     public static let columnBlock = 64
+    /// Columns are padded to whole vectors of this many outputs.
+    public static let columnPadding = 16
     public static func packedShape(k: Int, n: Int) -> [Int] {
-        [(k + 3) / 4, (n + columnBlock - 1) / columnBlock * columnBlock, 4]
+        [(k + 3) / 4, (n + columnPadding - 1) / columnPadding * columnPadding, 4]
     }
 
     /// Packs row-major W[k, n] (values already in [-128, 127]) into the layout above.
