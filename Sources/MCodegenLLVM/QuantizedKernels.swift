@@ -17,7 +17,8 @@ extension KernelEmitter {
     static let tileRows = 4
     static let lanes = 16
 
-    /// Scratch bytes: the quantized input (qmatmul: all rows; qconv2d: one padded image).
+    /// Scratch bytes: the quantized input (qmatmul: all rows; qconv2d: one padded image per
+    /// batch element). Parts of a parallel call quantize and read disjoint rows / images.
     static func quantizedScratchBytes(_ op: Operation, _ f: Function) -> Dim? {
         let x = f.type(of: op.operands[0])
         switch op.kind {
@@ -26,7 +27,7 @@ extension KernelEmitter {
             return Array(x.shape.dropLast()).product * .constant((k + 3) / 4 * 4)
         case .qconv2d:
             guard let p = try? WindowParams(op.attributes), let c = x.shape[1].constantValue else { return nil }
-            return (x.shape[2] + .constant(p.pads[0] + p.pads[2])) * (x.shape[3] + .constant(p.pads[1] + p.pads[3]))
+            return x.shape[0] * (x.shape[2] + .constant(p.pads[0] + p.pads[2])) * (x.shape[3] + .constant(p.pads[1] + p.pads[3]))
                 * .constant(QuantizedLayout.paddedChannels(c))
         default: return nil
         }
@@ -53,15 +54,18 @@ extension KernelEmitter {
         if op.kind == .qmatmul {
             let k = xType.shape[xType.rank - 1].constantValue ?? 0, kp = packed[0] * 4
             let rows = ctx.dim(Array(xType.shape.dropLast()).product)
-            gen.loop(gen.int(0), rows) { r in
+            // This part's row tiles (the whole range when the call is not split).
+            let mr = gen.int(KernelEmitter.tileRows)
+            let (tileLo, tileHi) = gen.partRange(gen.int(0), gen.sdiv(gen.add(rows, gen.int(KernelEmitter.tileRows - 1)), mr))
+            gen.loop(gen.imin(gen.mul(tileLo, mr), rows), gen.imin(gen.mul(tileHi, mr), rows)) { r in
                 let src = gen.mul(r, gen.int(k)), dst = gen.mul(r, gen.int(kp))
                 gen.loop(gen.int(0), gen.int(k), vectorize: true) { c in
                     gen.store(quantize(gen.load(x, gen.add(src, c)), inverse, zeroPoint), bytes, gen.add(dst, c))
                 }
                 gen.loop(gen.int(k), gen.int(kp)) { c in gen.store(gen.constant(0, gen.i8), bytes, gen.add(dst, c)) }
             }
-            let geometry = GEMMGeometry(rows: rows, segments: 1, segmentOffset: { _ in gen.int(0) }, groups: packed[0],
-                                        rowBase: { gen.mul($0, gen.int(kp)) })
+            let geometry = GEMMGeometry(rows: rows, tiles: (tileLo, tileHi), segments: 1, segmentOffset: { _ in gen.int(0) },
+                                        groups: packed[0], rowBase: { gen.mul($0, gen.int(kp)) })
             gemmInt8(geometry, a: bytes, b: weights, columns: columns, n: n, colScale: colScale, colOffset: colOffset, relu: relu) { row, col0, y in
                 let base = gen.add(gen.mul(row, gen.int(n)), col0)
                 if n % KernelEmitter.lanes == 0 {
@@ -83,7 +87,8 @@ extension KernelEmitter {
         let plane = gen.mul(os[2], os[3])
         let zeroByte = LLVMBuildTrunc(gen.builder, LLVMBuildFPToSI(gen.builder, zeroPoint, gen.i32, "")!, gen.i8, "")!
         let imageBytes = gen.mul(gen.mul(paddedH, paddedW), gen.int(cp))
-        gen.loop(gen.int(0), xs[0]) { image in
+        gen.parallelLoop(gen.int(0), xs[0]) { image in
+            let bytes = gen.gep(bytes, gen.mul(image, imageBytes), element: gen.i8)
             gen.loop(gen.int(0), imageBytes, vectorize: true) { i in gen.store(zeroByte, bytes, i) }
             let inBase = gen.mul(image, gen.mul(gen.int(c), gen.mul(height, width)))
             gen.loop(gen.int(0), height) { iy in
@@ -99,7 +104,7 @@ extension KernelEmitter {
             let outBase = gen.mul(image, gen.mul(gen.int(n), plane))
             let ow = os[3]
             let geometry = GEMMGeometry(
-                rows: plane, segments: p.kernel[0] * p.kernel[1],
+                rows: plane, tiles: nil, segments: p.kernel[0] * p.kernel[1],
                 segmentOffset: { s in
                     let ky = s / p.kernel[1], kx = s % p.kernel[1]
                     return gen.mul(gen.add(gen.mul(gen.int(ky * p.dilations[0]), paddedW), gen.int(kx * p.dilations[1])), gen.int(cp))
@@ -120,6 +125,8 @@ extension KernelEmitter {
     /// bytes of reduction group `s * groups + g`.
     struct GEMMGeometry {
         var rows: LLVMValueRef
+        /// The row tiles to compute, [lo, hi); nil = all.
+        var tiles: (LLVMValueRef, LLVMValueRef)?
         var segments: Int
         var segmentOffset: (Int) -> LLVMValueRef
         var groups: Int
@@ -204,12 +211,12 @@ extension KernelEmitter {
         let zero = LLVMConstNull(v32)!
         let fullBlocks = columns / QuantizedLayout.columnBlock
         let tailVectors = columns % QuantizedLayout.columnBlock / lanes
-        let tiles = gen.sdiv(gen.add(g.rows, gen.int(mr - 1)), gen.int(mr))
+        let (tileLo, tileHi) = g.tiles ?? (gen.int(0), gen.sdiv(gen.add(g.rows, gen.int(mr - 1)), gen.int(mr)))
         let lastRow = gen.sub(g.rows, gen.int(1))
         // One column block of `vectorsPerBlock` vectors: full blocks of 4 in a loop, then the
         // tail (packed columns are padded to 16, not 64, so small layers stay small).
         func emitBlock(_ col0: LLVMValueRef, _ vectorsPerBlock: Int) {
-            gen.loop(gen.int(0), tiles) { tile in
+            gen.loop(tileLo, tileHi) { tile in
                 // Rows past the end repeat the last row (valid memory); their results are not stored.
                 let rows = (0..<mr).map { i in gen.imin(gen.add(gen.mul(tile, gen.int(mr)), gen.int(i)), lastRow) }
                 let bases = rows.map(g.rowBase)

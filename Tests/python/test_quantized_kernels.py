@@ -132,3 +132,29 @@ def test_qmatmul_epilogue_and_dynamic_range(mcc: Path, tmp_path: Path) -> None:
     # And the quantized result approximates the float one.
     exact = np.maximum(x @ (w.astype(np.float32) * ws) + bias, 0)
     assert np.abs(got - exact).max() < 0.05 * np.abs(exact).max()
+
+
+@pytest.mark.parametrize("kind", ["qmatmul", "qconv2d"])
+def test_split_across_threads_is_exact(mcc: Path, tmp_path: Path, kind: str) -> None:
+    """Big enough for the thread pool: parts quantize and compute disjoint rows / images."""
+    rng = np.random.default_rng(11)
+    z = 5
+    if kind == "qmatmul":
+        m, k, n = 67, 256, 80
+        w = rng.integers(-127, 128, (k, n)).astype(np.int8)
+        text = quantized_module("qmatmul", ["b", k], ["b", n], pack(w), n, f"act_scale = 1.0, act_zero_point = {z}",
+                                np.ones(n, np.float32), None, w.astype(np.int64).sum(0))
+        x = rng.integers(-z, 256 - z, (m, k))
+        ref = x @ w.astype(np.int64)
+    else:
+        c, oc, hw = 32, 64, 16
+        w = rng.integers(-127, 128, (oc, c, 1, 1)).astype(np.int8)
+        text = quantized_module("qconv2d", ["b", c, hw, hw], ["b", oc, hw, hw], pack(conv_matrix(w)), oc,
+                                f"act_scale = 1.0, act_zero_point = {z}", np.ones(oc, np.float32), None,
+                                w.astype(np.int64).sum((1, 2, 3)))
+        x = rng.integers(-z, 256 - z, (5, c, hw, hw))
+        ref = np.einsum("nchw,oc->nohw", x, w[:, :, 0, 0].astype(np.int64))
+    model = compile_mir(text, tmp_path, f"par_{kind}", [])
+    model.set_num_threads(2)
+    got = model.run(x.astype(np.float32))["y"]
+    assert np.array_equal(got, ref.astype(np.float32))
