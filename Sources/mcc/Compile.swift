@@ -64,11 +64,26 @@ struct Compile: ParsableCommand {
         let modelName = model ?? module.functions.last?.name ?? stem
         // --eval compares against the float model as mcc compiles it without optimizations.
         let floatModule = optimizations.eval == nil ? nil : try parseModule(text: module.printed(), path: input)
-        var report = OptimizationReport(model: modelName)
+        // Flags win; without them an M file's declared `Optimizer` pipeline applies.
+        var plan = optimizations.plan
+        if !plan.requested && passes == nil && input.hasSuffix(".m"), let source = FileManager.default.contents(atPath: input) {
+            do {
+                if let declared = try declaredPipeline(path: input, source: [UInt8](source), calibrate: optimizations.calibrate) {
+                    plan = declared
+                }
+            } catch { FileHandle.standardError.write(Data("\(error)\n".utf8)); throw ExitCode(1) }
+        }
+        if plan.calibrate != nil && plan.quantize != .int8 {
+            printError("--calibrate is only used by --quantize int8 (or an M pipeline's Quantization(scope = 'global'))"); throw ExitCode(1)
+        }
+        if (optimizations.report != nil || optimizations.eval != nil) && !plan.requested {
+            printError("--report and --eval need --quantize or --prune (or an optimize pipeline in the M file)"); throw ExitCode(1)
+        }
+        var report = OptimizationReport(model: modelName, source: plan.source)
         do {
             let pipeline = passes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            if optimizations.requested {
-                report.steps = try runOptimizations(module, store: store, model: modelName)
+            if plan.requested {
+                report.steps = try runOptimizations(module, store: store, model: modelName, plan: plan)
             } else {
                 try runPasses(try PassManager(pipeline: pipeline ?? PassRegistry.defaultPipeline), module)
             }
@@ -118,7 +133,7 @@ struct Compile: ParsableCommand {
         } catch let error as RunnerError {
             printError("\(error)"); throw ExitCode(1)
         }
-        if optimizations.requested {
+        if plan.requested {
             FileHandle.standardError.write(Data(report.text.utf8))
             if let path = optimizations.report {
                 let encoder = JSONEncoder()
@@ -141,7 +156,7 @@ struct Compile: ParsableCommand {
     }
 
     /// Cleanup, pruning, (calibration,) quantization, then fusion; one report step per optimization.
-    func runOptimizations(_ module: Module, store: ParameterStore, model: String) throws -> [OptimizationReport.Step] {
+    func runOptimizations(_ module: Module, store: ParameterStore, model: String, plan: OptimizationPlan) throws -> [OptimizationReport.Step] {
         let weights = DriverWeights(store)
         let cleanup = PassRegistry.pipeline(inserting: []).prefix(3).map { PassRegistry.pass(named: $0)!.init() }
         try runPasses(PassManager(passes: cleanup), module)
@@ -153,14 +168,14 @@ struct Compile: ParsableCommand {
             try runPasses(manager, module)
             steps.append(.init(optimization: type(of: pass).name, before: before, after: ModelSize(module)))
         }
-        for p in optimizations.pruningPasses { try step(p) }
-        if let mode = optimizations.quantize, let pass = PassRegistry.pass(named: mode.pass) {
+        for p in plan.pruningPasses { try step(p) }
+        if let mode = plan.quantize, let pass = PassRegistry.pass(named: mode.pass) {
             var ranges: ActivationRanges = [:]
-            if mode == .int8, let path = optimizations.calibrate {
+            if mode == .int8, let path = plan.calibrate {
                 guard let bytes = FileManager.default.contents(atPath: path) else { throw RunnerError.data("cannot read '\(path)'") }
                 let data = try readNPY([UInt8](bytes), name: path)
                 ranges = try calibrate(module, function: model, store: store, target: target, data: data,
-                                       method: try CalibrationMethod(parsing: optimizations.calibration), batch: optimizations.evalBatch)
+                                       method: try CalibrationMethod(parsing: plan.calibration), batch: optimizations.evalBatch)
             }
             try step(pass.init(), ranges: ranges)
         }

@@ -50,19 +50,14 @@ struct OptimizeOptions: ParsableArguments {
 
     func validate() throws {
         if quantize == .int8 && calibrate == nil { throw ValidationError("--quantize int8 needs calibration data: --calibrate data.npy") }
-        if calibrate != nil && quantize != .int8 { throw ValidationError("--calibrate is only used by --quantize int8") }
+        // (--calibrate alone may serve an M file's declared pipeline; Compile checks it is used.)
+        if calibrate != nil, let q = quantize, q != .int8 { throw ValidationError("--calibrate is only used by --quantize int8") }
         _ = try CalibrationMethod(parsing: calibration)
         if let p = prune, !(p >= 0 && p < 1) { throw ValidationError("--prune must be in [0, 1), got \(p)") }
         if (pruneGlobal || pruneStructured) && prune == nil { throw ValidationError("--prune-global/--prune-structured need --prune") }
-        if (report != nil || eval != nil) && !requested { throw ValidationError("--report and --eval need --quantize or --prune") }
         guard evalBatch >= 1 else { throw ValidationError("--eval-batch must be positive") }
     }
 
-    /// The pruning passes, in order.
-    var pruningPasses: [any ModulePass] {
-        guard let p = prune else { return [] }
-        return pruneStructured ? [PruneStructured(sparsity: p)] : [PruneMagnitude(sparsity: p, global: pruneGlobal)]
-    }
 }
 
 /// Parameter size and count of a module (what `--report` compares).
@@ -165,11 +160,13 @@ struct OptimizationReport: Codable {
         var latencyMsPerBatchAfter: Double
     }
     var model: String
+    /// "flags", or where the M file declares the pipeline.
+    var source: String
     var steps: [Step] = []
     var evaluation: Evaluation?
 
     var text: String {
-        var out = "mcc: optimization report for \(model)\n"
+        var out = "mcc: optimization report for \(model) (pipeline from \(source))\n"
         for s in steps {
             out += String(format: "mcc:   %-22@ parameters %10d -> %10d   bytes %11d -> %11d (%.2fx smaller)\n",
                           s.optimization as NSString, s.before.parameters, s.after.parameters, s.before.parameterBytes,

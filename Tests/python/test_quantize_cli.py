@@ -127,3 +127,66 @@ def test_eval_reports_accuracy_and_latency(mcc: Path, tmp_path: Path) -> None:
 def test_bad_optimization_flags_are_clear_errors(mcc: Path, flags: list[str], message: str) -> None:
     proc = run_mcc(EXAMPLES / "mlp.m", "--emit", "mir-opt", *flags)
     assert proc.returncode != 0 and message in proc.stderr.decode()
+
+
+PIPELINE_MODEL = """
+model MLP {
+    seed = 42
+    input x: f32[batch, 784]
+    output probs: f32[batch, 10]
+    fc1 = Dense(128)
+    fc2 = Dense(10)
+    forward {
+        probs = softmax(fc2(relu(fc1(x))))
+    }
+}
+
+net = MLP()
+optimizer = Optimizer()
+optimizer.add(Pruning(strategy = 'structured', percentage = 0.5))
+optimizer.add(QUANTIZATION)
+optimized = optimizer.optimize(net, order = 'sequential', goal = 'speed')
+"""
+
+
+@pytest.mark.parametrize("quantization,flags,expected", [
+    ("Quantization(bits = 8, scope = 'global', method = 'linear')", [], "quantize-int8-dynamic"),
+    ("Quantization(bits = 8, scope = 'global')", ["--calibrate", "CAL"], "quantize-int8-static"),
+    ("Quantization(bits = 8, scope = 'weights')", [], "quantize-int8-weight"),
+])
+def test_declared_optimizer_pipeline_is_compiled(mcc: Path, tmp_path: Path, quantization: str, flags: list[str],
+                                                 expected: str) -> None:
+    src = tmp_path / "opt.m"
+    src.write_text(PIPELINE_MODEL.replace("QUANTIZATION", quantization))
+    cal = tmp_path / "cal.npy"
+    np.save(cal, np.random.default_rng(0).normal(size=(8, 784)).astype(np.float32))
+    report = tmp_path / "r.json"
+    proc = run_mcc(src, "-o", tmp_path / "libopt.so", "--report", report, *[str(cal) if f == "CAL" else f for f in flags])
+    assert proc.returncode == 0, proc.stderr.decode()
+    r = json.loads(report.read_text())
+    assert [s["optimization"] for s in r["steps"]] == ["prune-structured", expected]
+    assert r["source"].endswith("opt.m:17:13")
+    out = mlang.load(tmp_path / "libopt.so").run(np.ones((3, 784), np.float32))["probs"]
+    np.testing.assert_allclose(out.sum(1), 1, rtol=1e-5)
+
+
+def test_flags_override_the_declared_pipeline(mcc: Path, tmp_path: Path) -> None:
+    src = tmp_path / "opt.m"
+    src.write_text(PIPELINE_MODEL.replace("QUANTIZATION", "Quantization(bits = 8)"))
+    report = tmp_path / "r.json"
+    proc = run_mcc(src, "-o", tmp_path / "lib.so", "--prune", "0.25", "--report", report)
+    assert proc.returncode == 0, proc.stderr.decode()
+    r = json.loads(report.read_text())
+    assert r["source"] == "flags" and [s["optimization"] for s in r["steps"]] == ["prune-magnitude"]
+
+
+@pytest.mark.parametrize("step,message", [
+    ("Quantization(bits = 4)", "8 bits only"),
+    ("Quantization(bits = 8, method = 'log')", "linearly only"),
+    ("Pruning(strategy = 'random', percentage = 0.5)", "not 'random'"),
+])
+def test_declared_steps_mcc_cannot_run_are_errors(mcc: Path, tmp_path: Path, step: str, message: str) -> None:
+    src = tmp_path / "opt.m"
+    src.write_text(PIPELINE_MODEL.replace("QUANTIZATION", step))
+    proc = run_mcc(src, "-o", tmp_path / "lib.so")
+    assert proc.returncode != 0 and message in proc.stderr.decode() and "opt.m:" in proc.stderr.decode()
