@@ -9,8 +9,9 @@ struct Layer {
     var weight: String         // parameter name
     var bias: ValueID?
     var relu: Bool
-    var isConv: Bool { kindOf.kind == .conv2d }
-    var kindOf: Operation
+    /// The matmul / conv2d op as found.
+    var op: Operation
+    var isConv: Bool { op.kind == .conv2d }
 }
 
 enum Layers {
@@ -33,11 +34,10 @@ enum Layers {
             guard op.kind == .matmul || op.kind == .conv2d, let w = paramName(op.operands[1]),
                   let p = module.parameter(named: w), p.type.dtype == .f32, let shape = p.type.staticShape,
                   f.type(of: op.operands[0]).dtype == .f32 else { continue }
-            var layer = Layer(anchor: i, last: i, weight: w, bias: nil, relu: false, kindOf: op)
-            let n: Int
+            var layer = Layer(anchor: i, last: i, weight: w, bias: nil, relu: false, op: op)
             if op.kind == .matmul {
                 guard shape.count == 2, f.type(of: op.operands[0]).shape.last?.constantValue != nil else { continue }
-                n = shape[1]
+                let n = shape[1]
                 if let a = onlyUser(op.result), f.ops[a].kind == .add, f.type(of: f.ops[a].result) == f.type(of: op.result) {
                     let other = f.ops[a].operands[0] == op.result ? f.ops[a].operands[1] : f.ops[a].operands[0]
                     if other != op.result, paramName(other) != nil, f.type(of: other) == TensorType(.f32, static: [n]) {
@@ -47,10 +47,8 @@ enum Layers {
             } else {
                 guard shape.count == 4, (op.attributes["groups"]?.intValue ?? 1) == 1,
                       f.type(of: op.operands[0]).shape[1].constantValue != nil else { continue }
-                n = shape[0]
                 if op.operands.count == 3 { layer.bias = op.operands[2] }
             }
-            _ = n
             if let r = onlyUser(f.ops[layer.last].result), f.ops[r].kind == .relu { layer.relu = true; layer.last = r }
             out.append(layer)
         }
@@ -87,7 +85,7 @@ struct IntegerLayerRewriter {
     func rewrite(_ layer: Layer, in f: Function, activation: (scale: Double, zeroPoint: Int)?) throws(PassError) {
         guard let p = module.parameter(named: layer.weight), let shape = p.type.staticShape else { return }
         let w = try context.weights.floats(of: p)
-        let op = layer.kindOf
+        let op = layer.op
         let k: Int, n: Int, logical: [Int8], quantized: ChannelQuantized
         if layer.isConv {
             n = shape[0]
