@@ -29,7 +29,11 @@ public final class InlineWeights: WeightStore {
             throw PassError(pass: "weights", message: "parameter '\(p.name)' is stored outside the module; this pass needs the driver's weights")
         }
     }
-    public func store(_ values: [Double], name: String, type: TensorType) -> Initializer { .values(values) }
+    public func store(_ values: [Double], name: String, type: TensorType) -> Initializer {
+        // f32 data as the shortest decimal that rounds to the same f32 (0.1, not 0.10000000149...).
+        guard type.dtype == .f32 else { return .values(values) }
+        return .values(values.map { Double(String(Float($0))) ?? $0 })
+    }
 }
 
 /// Observed value ranges of activations, for static quantization: function name -> value
