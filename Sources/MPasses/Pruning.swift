@@ -38,7 +38,7 @@ public struct PruneMagnitude: WeightPass {
 
 /// prune-structured: removes whole Dense neurons (weight columns) and conv output channels,
 /// the `sparsity` fraction with the smallest L1 norm, from every layer whose value feeds only
-/// the next layer's matmul / conv2d (through its bias and relu), and drops the matching input
+/// the next layer's matmul / conv2d (through its bias, relu and, for convs, pooling), and drops the matching input
 /// rows / channels of that consumer. Both layers become smaller dense layers, so the saving is
 /// real time, not zeros. Layers feeding anything else (a residual add, a model output) keep
 /// their width. Requires: a verified module, before fuse-elementwise. Ensures: rewritten
@@ -56,30 +56,38 @@ public struct PruneStructured: WeightPass {
         for f in module.functions {
             // Shrunk producers are not shrunk again; their consumers may in turn be producers.
             var done = Set<String>()
-            while let (producer, consumer) = nextPair(f, module, skip: done) {
-                done.insert(try shrink(producer, consumer, in: f, module, context))
+            while let (producer, consumer, pools) = nextPair(f, module, skip: done) {
+                done.insert(try shrink(producer, consumer, pools: pools, in: f, module, context))
                 try DeadCodeElimination().run(on: module)
             }
         }
     }
 
-    /// A layer whose value is read only by another layer's matmul / conv2d input.
-    func nextPair(_ f: Function, _ module: Module, skip: Set<String>) -> (Layer, Layer)? {
+    /// A layer whose value is read only by another layer's matmul / conv2d input (for convs,
+    /// possibly through single-use pooling ops, returned in order).
+    func nextPair(_ f: Function, _ module: Module, skip: Set<String>) -> (Layer, Layer, pools: [Int])? {
         let layers = Layers.find(f, module)
         let uses = f.useCounts()
         var paramUses: [String: Int] = [:]
         for op in f.ops where op.kind == .param { if let n = op.attributes["name"]?.stringValue { paramUses[n, default: 0] += 1 } }
+        var users: [ValueID: Int] = [:]
+        for (i, op) in f.ops.enumerated() { for v in op.operands { users[v] = i } }
         for l in layers where !skip.contains(l.weight) && paramUses[l.weight] == 1 {
-            let value = f.ops[l.last].result
+            var value = f.ops[l.last].result
+            // Pooling keeps channels apart, so a conv's channels may be pruned through it.
+            var pools: [Int] = []
+            while l.isConv, uses[value.raw] == 1, let u = users[value], [.maxPool2d, .avgPool2d].contains(f.ops[u].kind) {
+                pools.append(u); value = f.ops[u].result
+            }
             guard uses[value.raw] == 1, let c = layers.first(where: { f.ops[$0.anchor].operands[0] == value }),
                   c.isConv == l.isConv, paramUses[c.weight] == 1, c.weight != l.weight else { continue }
-            return (l, c)
+            return (l, c, pools)
         }
         return nil
     }
 
     /// Returns the producer's new weight name.
-    func shrink(_ l: Layer, _ c: Layer, in f: Function, _ module: Module, _ context: PassContext) throws(PassError) -> String {
+    func shrink(_ l: Layer, _ c: Layer, pools: [Int], in f: Function, _ module: Module, _ context: PassContext) throws(PassError) -> String {
         guard let wp = module.parameter(named: l.weight), let cp = module.parameter(named: c.weight),
               let ws = wp.type.staticShape, let cs = cp.type.staticShape else { return l.weight }
         let w = try context.weights.floats(of: wp), cw = try context.weights.floats(of: cp)
@@ -138,6 +146,12 @@ public struct PruneStructured: WeightPass {
             if let bv { value = emit(.add, [value, bv], type: t) }
         }
         if l.relu { value = emit(.relu, [value], type: t) }
+        for p in pools {
+            let pool = f.ops[p + (at - l.last - 1)]  // shifted by the ops inserted so far
+            var pooled = f.type(of: pool.result)
+            pooled.shape[1] = .constant(keepCount)
+            value = emit(pool.kind, [value], pool.attributes, type: pooled)
+        }
         let cv = emit(.param, [], ["name": .string(cName)], type: module.parameter(named: cName)?.type ?? cp.type)
         // The consumer (after the inserted ops) reads the narrow value and weight.
         let consumer = c.anchor >= l.last + 1 ? c.anchor + (at - l.last - 1) : c.anchor

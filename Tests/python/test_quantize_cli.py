@@ -190,3 +190,19 @@ def test_declared_steps_mcc_cannot_run_are_errors(mcc: Path, tmp_path: Path, ste
     src.write_text(PIPELINE_MODEL.replace("QUANTIZATION", step))
     proc = run_mcc(src, "-o", tmp_path / "lib.so")
     assert proc.returncode != 0 and message in proc.stderr.decode() and "opt.m:" in proc.stderr.decode()
+
+
+def test_structured_pruning_through_pooling_keeps_the_strongest_channels(mcc: Path, tmp_path: Path) -> None:
+    """cnn.m: conv1 -> relu -> max_pool -> conv2. The 4 conv1 channels of largest L1 norm stay
+    (in order), and conv2 keeps exactly those input channels."""
+    full, pruned = tmp_path / "full.safetensors", tmp_path / "pruned.safetensors"
+    build(tmp_path, "cnn.m", "full", "--save-weights", str(full))
+    lib, _ = build(tmp_path, "cnn.m", "pruned", "--prune", "0.5", "--prune-structured", "--save-weights", str(pruned))
+    a, b = read_safetensors(full), read_safetensors(pruned)
+    norms = np.abs(a["conv1.weight"]).reshape(8, -1).sum(1)
+    keep = np.sort(np.argsort(-norms, kind="stable")[:4])
+    np.testing.assert_array_equal(b["conv1.weight.pruned"], a["conv1.weight"][keep])
+    np.testing.assert_array_equal(b["conv1.bias.pruned"], a["conv1.bias"][keep])
+    np.testing.assert_array_equal(b["conv2.weight.pruned"], a["conv2.weight"][:, keep])
+    probs = mlang.load(lib).run(np.ones((2, 1, 28, 28), np.float32))["probs"]
+    np.testing.assert_allclose(probs.sum(1), 1, rtol=1e-5)
