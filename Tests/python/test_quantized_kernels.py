@@ -158,3 +158,29 @@ def test_split_across_threads_is_exact(mcc: Path, tmp_path: Path, kind: str) -> 
     model.set_num_threads(2)
     got = model.run(x.astype(np.float32))["y"]
     assert np.array_equal(got, ref.astype(np.float32))
+
+
+def test_qconv2d_dynamic_range_bias_relu(mcc: Path, tmp_path: Path) -> None:
+    """qconv2d without act_scale quantizes each call's input from its range; padding is z."""
+    rng = np.random.default_rng(4)
+    c, oc, hw = 3, 5, 6
+    w = rng.integers(-127, 128, (oc, c, 3, 3)).astype(np.int8)
+    ws = rng.uniform(0.01, 0.02, oc).astype(np.float32)
+    bias = rng.normal(size=oc).astype(np.float32)
+    attrs = 'activation = "relu", kernel = [3, 3], pads = [1, 1, 1, 1]'
+    text = quantized_module("qconv2d", ["b", c, hw, hw], ["b", oc, hw, hw], pack(conv_matrix(w)), oc, attrs, ws, bias,
+                            w.astype(np.int64).sum((1, 2, 3)))
+    model = compile_mir(text, tmp_path, "qconvdyn", [])
+    x = rng.normal(size=(2, c, hw, hw)).astype(np.float32)
+    got = model.run(x)["y"]
+    lo, hi = min(x.min(), 0), max(x.max(), 0)
+    s = np.float32((hi - lo) / 255)
+    zp = np.clip(np.rint(-lo / s), 0, 255)
+    q = np.clip(np.rint(x * np.float32(1 / s)) + zp, 0, 255).astype(np.int64) - int(zp)
+    qp = np.pad(q, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    acc = np.zeros((2, oc, hw, hw), np.int64)
+    for ky in range(3):
+        for kx in range(3):
+            acc += np.einsum("nchw,oc->nohw", qp[:, :, ky:ky + hw, kx:kx + hw], w[:, :, ky, kx].astype(np.int64))
+    ref = np.maximum(acc * (s * ws)[None, :, None, None] + bias[None, :, None, None], 0)
+    np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5)
