@@ -10,7 +10,7 @@ Rows (model:batch): resnet18:8 (bench/models.py), mlp:32 (784-512-512-10) and ml
   int8-static    mcc --quantize int8 --calibrate ... | quantize_static (QDQ, per-channel, u8 act / s8 weights)
 calibrates both static variants on the same 16 random inputs (min-max), checks top-1 agreement of
 each int8 variant with its engine's fp32 model over 200 random inputs, and times every variant
-with bench/run.py's workers (1 thread, same input, median of alternated runs). Results go to
+with bench/run.py's workers (1 thread, same input; all variants alternate round by round; median). Results go to
 bench/results-int8.json and a table on stdout; docs/quantization.md quotes them.
 """
 
@@ -138,18 +138,23 @@ def main(args: argparse.Namespace) -> int:
         inputs = os.path.join(work, f"{model}-b{batch}.inputs.npz")
         np.savez(inputs, **{name: test_x[:batch]})
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
-        times: dict[str, float] = {}
-        for v, (kind, path) in variants.items():
-            w = Worker(kind, path, 1, inputs, os.path.join(work, f"{model}-{v.replace(' ', '_')}.out.npz"), env)
-            try:
-                w.recv()
-                w.ask(cmd="warm", seconds=args.int8_warmup)
-                runs = []
-                for _ in range(args.int8_rounds):
-                    runs += w.ask(cmd="run", n=args.int8_runs)["times"]
-                times[v] = median(runs) * 1e3
-            finally:
+        # All variants loaded at once and timed in alternating rounds (order flipping each round),
+        # so that a change in the machine's load hits every variant alike.
+        workers: dict[str, Worker] = {}
+        runs: dict[str, list[float]] = {v: [] for v in variants}
+        try:
+            for v, (kind, path) in variants.items():
+                workers[v] = Worker(kind, path, 1, inputs, os.path.join(work, f"{model}-{v.replace(' ', '_')}.out.npz"), env)
+                workers[v].recv()
+                workers[v].ask(cmd="warm", seconds=args.int8_warmup)
+            order = list(variants)
+            for r in range(args.int8_rounds):
+                for v in (order if r % 2 == 0 else order[::-1]):
+                    runs[v] += workers[v].ask(cmd="run", n=args.int8_runs)["times"]
+        finally:
+            for w in workers.values():
                 w.close()
+        times = {v: median(t) * 1e3 for v, t in runs.items()}
         for v in variants:
             engine = v.split()[0]
             row = {"model": model, "batch": batch, "variant": v, "median_ms": round(times[v], 3),

@@ -89,7 +89,10 @@ struct Compile: ParsableCommand {
             }
         } catch let e as ExitCode { throw e } catch { printError("\(error)"); throw ExitCode(1) }
         clock.lap("passes")
-        if emit == .mirOpt { return try write(module.printed(), default: "-") }
+        if emit == .mirOpt {
+            if plan.requested { try finish(report) }
+            return try write(module.printed(), default: "-")
+        }
 
         if let path = saveWeights {
             do {
@@ -133,15 +136,17 @@ struct Compile: ParsableCommand {
         } catch let error as RunnerError {
             printError("\(error)"); throw ExitCode(1)
         }
-        if plan.requested {
-            FileHandle.standardError.write(Data(report.text.utf8))
-            if let path = optimizations.report {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                guard let data = try? encoder.encode(report), FileManager.default.createFile(atPath: path, contents: data) else {
-                    printError("cannot write the report '\(path)'"); throw ExitCode(1)
-                }
-            }
+        if plan.requested { try finish(report) }
+    }
+
+    /// Prints the optimization report and writes it as JSON with `--report`.
+    func finish(_ report: OptimizationReport) throws {
+        FileHandle.standardError.write(Data(report.text.utf8))
+        guard let path = optimizations.report else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(report), FileManager.default.createFile(atPath: path, contents: data) else {
+            printError("cannot write the report '\(path)'"); throw ExitCode(1)
         }
     }
 
