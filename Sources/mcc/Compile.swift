@@ -85,7 +85,10 @@ struct Compile: ParsableCommand {
             if plan.requested {
                 report.steps = try runOptimizations(module, store: store, model: modelName, plan: plan)
             } else {
-                try runPasses(try PassManager(pipeline: pipeline ?? PassRegistry.defaultPipeline), module)
+                // `--passes` may name weight passes too; they read the driver's weights.
+                var manager = try PassManager(pipeline: pipeline ?? PassRegistry.defaultPipeline)
+                manager.context = PassContext(weights: DriverWeights(store))
+                try runPasses(manager, module)
             }
         } catch let e as ExitCode { throw e } catch { printError("\(error)"); throw ExitCode(1) }
         clock.lap("passes")
