@@ -9,6 +9,7 @@
 #   make fuzz    the front end's grammar-aware fuzzer for 10 minutes (MCC_FUZZ_SECONDS=N to change;
 #                `make test` runs a few seconds of it); prints how many programs it ran
 #   make java    the Java binding: out/java-lib/mcc.jar and its JNI glue out/java-lib/libmccjni.so
+#   make bench-int8  only the int8 rows (bench/quant.py): mcc --quantize vs ORT quantize_dynamic/static
 #   make bench   mcc vs ONNX Runtime on the issue-#5 models (release mcc, .venv-bench with onnxruntime);
 #                writes docs/benchmarks.md and bench/results.json. Measured, not a test (takes minutes)
 #   make bench-train  training steps/s of mcc vs PyTorch eager on CPU (bench/train.py, torch from PyPI in
@@ -33,7 +34,7 @@ JAVA_TESTS := $(wildcard bindings/java/src/test/java/mcc/*.java)
 # The model every binding test and demo shares, with everything mcc can write beside it.
 MODEL_EXTRAS := --emit-bindings python,cpp,java --emit-pkgconfig --emit-cmake
 
-.PHONY: all deps build test demo clean conformance java java-test fuzz bench bench-train
+.PHONY: all deps build test demo clean conformance java java-test fuzz bench bench-train bench-int8
 
 all: build
 
@@ -140,6 +141,13 @@ $(BENCH_VENV)/.torch: $(BENCH_VENV)/.installed
 
 bench-train: build $(BENCH_VENV)/.torch
 	$(BENCH_VENV)/bin/python bench/train.py --mcc $(MCC) $(BENCH_ARGS)
+
+# Only the int8 rows (issue #7): mcc's quantized libraries vs ORT quantize_dynamic/quantize_static;
+# writes bench/results-int8.json (docs/quantization.md quotes it).
+bench-int8: deps $(BENCH_VENV)/.installed
+	$(SWIFT) build -c release --product mcc --scratch-path $(BENCH_SCRATCH)
+	$(BENCH_VENV)/bin/python bench/models.py --only resnet18,mlp
+	$(BENCH_VENV)/bin/python bench/run.py --int8 --mcc $(BENCH_SCRATCH)/release/mcc $(BENCH_ARGS)
 
 clean:
 	rm -rf $(OUT)

@@ -640,6 +640,13 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=10, help="alternation rounds per row")
     ap.add_argument("--reuse-libs", action="store_true",
                     help="do not recompile a library newer than its model and mcc (compile_s then comes from the last results)")
+    # int8 rows (issue #7; bench/quant.py): run only these with --int8
+    ap.add_argument("--int8", action="store_true", help="run only the int8 rows (mcc vs ORT quantize_dynamic/static)")
+    ap.add_argument("--int8-rows", default="resnet18:8,mlp:32,mlp64:32", help="model:batch list for --int8")
+    ap.add_argument("--int8-work", default=os.path.join(ROOT, "out", "bench-int8"))
+    ap.add_argument("--int8-warmup", type=float, default=0.5)
+    ap.add_argument("--int8-rounds", type=int, default=5)
+    ap.add_argument("--int8-runs", type=int, default=4, help="timed runs per round")
     # worker mode (internal)
     ap.add_argument("--worker", choices=["mcc", "ort", "blas"], help=argparse.SUPPRESS)
     ap.add_argument("--path", help=argparse.SUPPRESS)
@@ -649,6 +656,11 @@ def main() -> int:
     args = ap.parse_args()
     if args.worker:
         return worker_main(args)
+    if args.int8:
+        sys.path.insert(0, HERE)
+        import quant
+        args.mcc = os.path.abspath(args.mcc)
+        return quant.main(args)
 
     started = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     t_start = time.perf_counter()

@@ -257,12 +257,16 @@ final class IRGen {
     /// A loop whose range is split evenly across the kernel's parts (a plain loop when the
     /// kernel is not partitioned). A kernel uses it at exactly one nesting level.
     func parallelLoop(_ start: LLVMValueRef, _ end: LLVMValueRef, _ body: (LLVMValueRef) -> Void) {
-        guard let (part, parts) = partition else { loop(start, end, body); return }
+        let (lo, hi) = partRange(start, end)
+        loop(lo, hi, body)
+    }
+
+    /// This part's contiguous share of [start, end) (all of it when the kernel is not partitioned).
+    func partRange(_ start: LLVMValueRef, _ end: LLVMValueRef) -> (LLVMValueRef, LLVMValueRef) {
+        guard let (part, parts) = partition else { return (start, end) }
         let total = imax(sub(end, start), int(0))
         let chunk = sdiv(add(total, sub(parts, int(1))), parts)
-        let lo = add(start, imin(mul(part, chunk), total))
-        let hi = add(start, imin(add(mul(part, chunk), chunk), total))
-        loop(lo, hi, body)
+        return (add(start, imin(mul(part, chunk), total)), add(start, imin(add(mul(part, chunk), chunk), total)))
     }
 
     /// `distinct !{self, !{"llvm.loop.vectorize.enable", i1 true}}`, built with a temporary

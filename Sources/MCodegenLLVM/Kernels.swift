@@ -39,6 +39,8 @@ struct KernelEmitter {
         let extra = scratch ? 1 : 0
         let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(fn.0, op.operands.count + 1 + extra))
         let gemmConv = op.kind == .conv2d && KernelEmitter.usesGEMM(op, function)
+        // BLAS-based kernels run whole (BLAS threads itself); the int8 kernels split by row
+        // tiles (qmatmul) or images (qconv2d), each part quantizing its own share.
         let parallel = op.kind != .matmul && op.kind != .convTranspose2d && !gemmConv && op.kind != .scatterAdd
         gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2 + extra), gen.param(fn.0, op.operands.count + 3 + extra)) : nil
         defer { gen.partition = nil }
@@ -69,6 +71,9 @@ struct KernelEmitter {
             } else {
                 try emitConv2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
             }
+        case .qmatmul, .qconv2d:
+            try emitQuantized(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
+                              scratch: scratch ? gen.param(fn.0, op.operands.count + 1) : nil)
         case .convTranspose2d:
             try emitConvTranspose2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
         case .maxPool2d, .avgPool2d:

@@ -77,4 +77,15 @@ final class TargetMachine {
         ref = tm
     }
     deinit { LLVMDisposeTargetMachine(ref) }
+
+    /// Whether `vpdpbusd` on 512-bit vectors is available: an explicit feature decides;
+    /// otherwise the CPUs LLVM 14 models with AVX-512 VNNI.
+    var hasVNNI512: Bool {
+        let flags = features.split(separator: ",")
+        if flags.contains("-avx512vnni") || flags.contains("-avx512f") { return false }
+        if flags.contains("+avx512vnni") { return true }
+        let vnniCPUs: Set<String> = ["cascadelake", "cooperlake", "icelake-client", "icelake-server", "tigerlake",
+                                     "rocketlake", "sapphirerapids", "znver4"]
+        return vnniCPUs.contains(cpu)
+    }
 }

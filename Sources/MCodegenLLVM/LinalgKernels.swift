@@ -98,6 +98,7 @@ extension KernelEmitter {
 
     /// Scratch bytes an op's kernel needs, if any.
     static func scratchBytes(_ op: Operation, _ f: Function) -> Dim? {
+        if op.kind.info.category == .quantized { return quantizedScratchBytes(op, f) }
         guard usesGEMM(op, f), !isPointwise(op, f) else { return nil }
         let w = f.type(of: op.operands[1]).shape, out = f.type(of: op.result)
         return w[1] * w[2] * w[3] * out.shape[2] * out.shape[3] * .constant(out.dtype.byteSize)

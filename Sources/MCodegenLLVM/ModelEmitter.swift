@@ -195,6 +195,12 @@ struct ModelEmitter {
                     let w = function.type(of: op.operands[1])
                     let perOutput = op.kind == .conv2d ? w.shape[1] * w.shape[2] * w.shape[3] : w.shape[0] * w.shape[2] * w.shape[3]
                     flops = gen.mul(gen.mul(op.kind == .conv2d ? flops : ctx.dim(function.type(of: op.operands[0]).elementCount), ctx.dim(perOutput)), gen.int(2))
+                case .qmatmul, .qconv2d:
+                    // Integer multiply-adds, counted like float ones: 2 per MAC of the real reduction.
+                    let x = function.type(of: op.operands[0])
+                    let k = op.kind == .qmatmul ? x.shape[x.rank - 1]
+                        : x.shape[1] * .constant((op.attributes["kernel"]?.intsValue ?? [1, 1]).reduce(1, *))
+                    flops = gen.mul(gen.mul(flops, ctx.dim(k)), gen.int(2))
                 default: break
                 }
                 LLVMBuildStore(gen.builder, flops, gen.gep(gen.param(flopsFn.0, 1), gen.int(kernelNames.count), element: gen.i64))
@@ -263,6 +269,9 @@ struct ModelEmitter {
                 var cost = 1
                 if op.kind == .conv2d, let w = function.type(of: op.operands[1]).staticShape { cost = w[1] * w[2] * w[3] }
                 if let k = op.attributes["kernel"]?.intsValue { cost = k.reduce(1, *) }
+                // int8 kernels: the reduction length (4 x the packed weight's first dim), a quarter
+                // of the cost per MAC of float (one vpdpbusd does 4).
+                if op.kind.info.category == .quantized, let w = function.type(of: op.operands[1]).staticShape { cost = w[0] }
                 if op.kind.info.category == .reduction || op.kind.info.category == .normalization { cost = 8 }
                 let work = gen.mul(ctx.dim(function.type(of: op.result).elementCount), gen.int(cost))
                 let big = gen.icmp(LLVMIntSGE, work, gen.int(1 << 18))

@@ -21,7 +21,9 @@ public struct PassError: Error, Sendable, CustomStringConvertible {
 public enum PassRegistry {
     public static let all: [any ModulePass.Type] = [LowerInference.self, CommonSubexpressionElimination.self, DeadCodeElimination.self,
                                                     SimplifyMovement.self, FuseElementwise.self,
-                                                    AutodiffPass.self]
+                                                    AutodiffPass.self,
+                                                    QuantizeWeightOnly.self, QuantizeDynamic.self, QuantizeStatic.self,
+                                                    PruneMagnitude.self, PruneStructured.self]
     public static let defaultPipeline: [String] = [LowerInference.name, SimplifyMovement.name, CommonSubexpressionElimination.name,
                                                    DeadCodeElimination.name, FuseElementwise.name, DeadCodeElimination.name]
 
@@ -33,38 +35,51 @@ public enum PassRegistry {
         (CommonSubexpressionElimination.name, FuseElementwise.name, "fusion needs single-use values; CSE first removes duplicates"),
     ]
 
+    /// Where the driver inserts optimization passes (quantization, pruning): after cleanup,
+    /// before fusion hides the bias adds and relus they fold.
+    public static func pipeline(inserting optimizations: [String]) -> [String] {
+        [SimplifyMovement.name, CommonSubexpressionElimination.name, DeadCodeElimination.name] + optimizations
+            + [DeadCodeElimination.name, FuseElementwise.name, DeadCodeElimination.name]
+    }
+
     public static func pass(named name: String) -> (any ModulePass.Type)? { all.first { $0.name == name } }
 }
 
 /// Runs passes in order, verifying after each one when asked (tests always ask): a
 /// verifier failure after a pass is a compiler bug and is reported with the pass's name.
 public struct PassManager {
-    public var passes: [any ModulePass.Type]
+    public var passes: [any ModulePass]
+    /// Weights and calibration ranges for passes that rewrite parameters.
+    public var context = PassContext()
     public var verifyEach = true
     /// Called with (pass name, module) after each pass, for `--print-ir-after`.
     public var afterPass: ((String, Module) -> Void)?
 
     public init(pipeline names: [String]) throws(PassError) {
-        var passes: [any ModulePass.Type] = []
+        var passes: [any ModulePass] = []
         for n in names {
             guard let p = PassRegistry.pass(named: n) else {
                 let known = PassRegistry.all.map { $0.name }.joined(separator: ", ")
                 throw PassError(pass: n, message: "no such pass (known: \(known))")
             }
-            passes.append(p)
+            passes.append(p.init())
         }
         self.passes = passes
     }
 
+    /// Configured pass instances (e.g. pruning with a sparsity other than the default).
+    public init(passes: [any ModulePass]) { self.passes = passes }
+
     public func run(on module: Module) throws(PassError) {
         for p in passes {
-            try p.init().run(on: module)
+            let name = type(of: p).name
+            if let w = p as? any WeightPass { try w.run(on: module, context: context) } else { try p.run(on: module) }
             if verifyEach {
                 do { try module.verify() } catch {
-                    throw PassError(pass: p.name, message: "internal error: the module fails verification after this pass:\n\(error)\n\(module.printed())")
+                    throw PassError(pass: name, message: "internal error: the module fails verification after this pass:\n\(error)\n\(module.printed())")
                 }
             }
-            afterPass?(p.name, module)
+            afterPass?(name, module)
         }
     }
 }

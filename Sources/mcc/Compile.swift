@@ -27,6 +27,7 @@ struct Compile: ParsableCommand {
     @Flag(help: "Print the time each stage takes.") var timeStages = false
     @Flag(help: "Print the static memory plan (workspace with and without buffer reuse) and parameter size.") var stats = false
     @OptionGroup var extras: LibraryExtras  // --emit-bindings, --emit-pkgconfig, --emit-cmake
+    @OptionGroup var optimizations: OptimizeOptions  // --quantize, --prune, --calibrate, --report, --eval
     @Flag(help: "ONNX: make every input dim symbolic (tests dynamic-shape support).") var forceDynamic = false
     @Option(help: "Add <model>.train and <model>.loss with this loss: cross_entropy[:smoothing], bce, bce_logits, mse, l1, huber[:delta]; append ',sum' to sum instead of averaging.")
     var trainLoss: String?
@@ -50,6 +51,8 @@ struct Compile: ParsableCommand {
             throw ValidationError("--train-loss: '\(spec)' is not one of cross_entropy[:smoothing], bce, bce_logits, mse, l1, huber[:delta] (optionally followed by ',sum' or ',mean')")
         }
         if !freeze.isEmpty && trainLoss == nil { throw ValidationError("--freeze needs --train-loss") }
+        if optimizations.requested && passes != nil { throw ValidationError("--passes cannot be combined with --quantize or --prune") }
+        if optimizations.eval != nil && emit != .so { throw ValidationError("--eval needs --emit=so (it loads the library)") }
     }
 
     func run() throws {
@@ -78,22 +81,44 @@ struct Compile: ParsableCommand {
         }
         if emit == .mir { return try write(module.printed(), default: "-") }
 
-        let pipeline = passes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
-            ?? PassRegistry.defaultPipeline
-        do {
-            var manager = try PassManager(pipeline: pipeline)
-            if let after = printIrAfter {
-                manager.afterPass = { name, m in
-                    if name == after { FileHandle.standardError.write(Data("// after \(name)\n\(m.printed())".utf8)) }
-                }
-            }
-            try manager.run(on: module)
-        } catch { printError("\(error)"); throw ExitCode(1) }
-        clock.lap("passes")
-        if emit == .mirOpt { return try write(module.printed(), default: "-") }
-
         let store = ParameterStore()
         store.external = loaded.parameterData
+        let modelName = defaultModel ?? module.functions.last?.name ?? stem
+        // --eval compares against the float model as mcc compiles it without optimizations.
+        let floatModule = optimizations.eval == nil ? nil : try parseModule(text: module.printed(), path: input)
+        // Flags win; without them an M file's declared `Optimizer` pipeline applies.
+        var plan = optimizations.plan
+        if !plan.requested && passes == nil && input.hasSuffix(".m"), let source = FileManager.default.contents(atPath: input) {
+            do {
+                if let declared = try declaredPipeline(path: input, source: [UInt8](source), calibrate: optimizations.calibrate) {
+                    plan = declared
+                }
+            } catch { FileHandle.standardError.write(Data("\(error)\n".utf8)); throw ExitCode(1) }
+        }
+        if plan.calibrate != nil && plan.quantize != .int8 {
+            printError("--calibrate is only used by --quantize int8 (or an M pipeline's Quantization(scope = 'global'))"); throw ExitCode(1)
+        }
+        if (optimizations.report != nil || optimizations.eval != nil) && !plan.requested {
+            printError("--report and --eval need --quantize or --prune (or an optimize pipeline in the M file)"); throw ExitCode(1)
+        }
+        var report = OptimizationReport(model: modelName, source: plan.source)
+        do {
+            let pipeline = passes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            if plan.requested {
+                report.steps = try runOptimizations(module, store: store, model: modelName, plan: plan)
+            } else {
+                // `--passes` may name weight passes too; they read the driver's weights.
+                var manager = try PassManager(pipeline: pipeline ?? PassRegistry.defaultPipeline)
+                manager.context = PassContext(weights: DriverWeights(store))
+                try runPasses(manager, module)
+            }
+        } catch let e as ExitCode { throw e } catch { printError("\(error)"); throw ExitCode(1) }
+        clock.lap("passes")
+        if emit == .mirOpt {
+            if plan.requested { try finish(report) }
+            return try write(module.printed(), default: "-")
+        }
+
         if let path = saveWeights {
             do {
                 let tensors = try module.parameters.map { p in (name: p.name, shape: p.type.staticShape ?? [], values: try store.floats(for: p)) }
@@ -102,7 +127,7 @@ struct Compile: ParsableCommand {
         }
         if emit == .onnx { return try writeONNX(module, function: defaultModel, store: store, default: stem + ".onnx") }
         var options = CodegenOptions()
-        options.target = TargetOptions(cpu: targetCpu, features: targetFeatures)
+        options.target = target
         options.defaultModel = defaultModel
         options.compilerVersion = MCC.version
         do {
@@ -126,10 +151,89 @@ struct Compile: ParsableCommand {
                 try linker.link(object: work + "/model.o", output: out, workDirectory: work)
                 clock.lap("link")
                 try extras.write(module: module, library: out, input: input, defaultModel: defaultModel)
+                if let floatModule, let evalPath = optimizations.eval {
+                    report.evaluation = try evaluateBeforeAfter(floatModule, store: store, library: out, data: evalPath, model: modelName)
+                    clock.lap("eval")
+                }
             }
         } catch let error as CodegenError {
             printError("\(error)"); throw ExitCode(1)
+        } catch let error as RunnerError {
+            printError("\(error)"); throw ExitCode(1)
         }
+        if plan.requested { try finish(report) }
+    }
+
+    /// Prints the optimization report and writes it as JSON with `--report`.
+    func finish(_ report: OptimizationReport) throws {
+        FileHandle.standardError.write(Data(report.text.utf8))
+        guard let path = optimizations.report else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(report), FileManager.default.createFile(atPath: path, contents: data) else {
+            printError("cannot write the report '\(path)'"); throw ExitCode(1)
+        }
+    }
+
+    func runPasses(_ manager: PassManager, _ module: Module) throws {
+        var manager = manager
+        if let after = printIrAfter {
+            manager.afterPass = { name, m in
+                if name == after { FileHandle.standardError.write(Data("// after \(name)\n\(m.printed())".utf8)) }
+            }
+        }
+        try manager.run(on: module)
+    }
+
+    /// Cleanup, pruning, (calibration,) quantization, then fusion; one report step per optimization.
+    func runOptimizations(_ module: Module, store: ParameterStore, model: String, plan: OptimizationPlan) throws -> [OptimizationReport.Step] {
+        let weights = DriverWeights(store)
+        let cleanup = PassRegistry.pipeline(inserting: []).prefix(3).map { PassRegistry.pass(named: $0)!.init() }
+        try runPasses(PassManager(passes: cleanup), module)
+        var steps: [OptimizationReport.Step] = []
+        func step(_ pass: any ModulePass, ranges: ActivationRanges = [:]) throws {
+            let before = ModelSize(module)
+            var manager = PassManager(passes: [pass, DeadCodeElimination()])
+            manager.context = PassContext(weights: weights, ranges: ranges)
+            try runPasses(manager, module)
+            steps.append(.init(optimization: type(of: pass).name, before: before, after: ModelSize(module)))
+        }
+        for p in plan.pruningPasses { try step(p) }
+        if let mode = plan.quantize, let pass = PassRegistry.pass(named: mode.pass) {
+            var ranges: ActivationRanges = [:]
+            if mode == .int8, let path = plan.calibrate {
+                guard let bytes = FileManager.default.contents(atPath: path) else { throw RunnerError.data("cannot read '\(path)'") }
+                let data = try readNPY([UInt8](bytes), name: path)
+                ranges = try calibrate(module, function: model, store: store, target: target, data: data,
+                                       method: try CalibrationMethod(parsing: plan.calibration), batch: optimizations.evalBatch)
+            }
+            try step(pass.init(), ranges: ranges)
+        }
+        try runPasses(PassManager(passes: [FuseElementwise(), DeadCodeElimination()]), module)
+        return steps
+    }
+
+    var target: TargetOptions { TargetOptions(cpu: targetCpu, features: targetFeatures) }
+
+    /// Builds the float model next to the optimized library and runs both on the eval set.
+    func evaluateBeforeAfter(_ floatModule: Module, store: ParameterStore, library: String, data path: String,
+                             model: String) throws -> OptimizationReport.Evaluation {
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw RunnerError.data("cannot read '\(path)'") }
+        let arrays = try readNPZ([UInt8](bytes), name: path)
+        guard let x = arrays["x"], let y = arrays["y"] else { throw RunnerError.data("\(path) needs arrays x and y") }
+        try PassManager(pipeline: PassRegistry.defaultPipeline).run(on: floatModule)
+        let work = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        try buildLibrary(floatModule, store: store, target: target, model: self.model, output: work + "/libfloat.so", work: work)
+        let batch = optimizations.evalBatch
+        let (before, msBefore) = try evaluate(try ModelRunner(path: work + "/libfloat.so"), x, batch: batch)
+        let (after, msAfter) = try evaluate(try ModelRunner(path: library), x, batch: batch)
+        let labels = y.values.map { Int($0) }
+        let n = min(labels.count, before.count)
+        func accuracy(_ p: [Int]) -> Double { Double((0..<n).filter { p[$0] == labels[$0] }.count) / Double(max(n, 1)) }
+        return .init(samples: n, batch: batch, accuracyBefore: accuracy(before), accuracyAfter: accuracy(after),
+                     top1Agreement: Double((0..<n).filter { before[$0] == after[$0] }.count) / Double(max(n, 1)),
+                     latencyMsPerBatchBefore: msBefore, latencyMsPerBatchAfter: msAfter)
     }
 
     /// `--emit=onnx`: the model (`--model`, default the last) with its parameters as an ONNX file.

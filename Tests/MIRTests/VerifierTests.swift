@@ -73,6 +73,12 @@ import Testing
             if kind == .conv2dBackwardFilter {
                 operands = [x, TensorType(.f32, [.symbol("n"), .constant(4), .constant(6), .constant(6)])]; attrs = ["kernel": .ints([3, 3])]
             }
+        case .quantized:
+            // x: 3 channels (qconv2d 3x3: k = 3*3*4 = 36) or last dim 8 (qmatmul); n = 5 outputs.
+            let k = kind == .qconv2d ? 36 : 8
+            operands = [x, TensorType(.i8, static: QuantizedLayout.packedShape(k: k, n: 5)),
+                        TensorType(.f32, static: [5]), TensorType(.i32, static: [5])]
+            if kind == .qconv2d { attrs = ["kernel": .ints([3, 3])] }
         case .movement:
             switch kind {
             case .reshape: explicit = TensorType(.f32, [.symbol("n"), .constant(192)])

@@ -66,6 +66,12 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case maxPool2dBackward = "max_pool2d_backward"        // x, dy {max_pool2d's attributes} -> dx
     case avgPool2dBackward = "avg_pool2d_backward"        // x, dy {avg_pool2d's attributes} -> dx (x gives the shape)
     case scatterAdd = "scatter_add"        // data, indices, updates {axis}: data + updates summed at indices (elementwise form)
+    // Quantized int8 kernels (made by the quantization passes; see QuantizedShapes.swift for
+    // the packed weight layout). Float in, float out: the activation is quantized to u8 in the
+    // kernel's prologue (static {act_scale, act_zero_point}, or per call when absent) and the
+    // s32 accumulator is dequantized with bias and {activation} in its epilogue.
+    case qmatmul                           // x f32[..., k], w i8 packed, w_scale f32[n], w_sum i32[n][, bias f32[n]]
+    case qconv2d                           // x f32 NCHW, w i8 packed (k = c*kh*kw), w_scale, w_sum[, bias] {kernel, strides, pads, dilations}
 
     public var info: OpInfo {
         switch self {
@@ -126,6 +132,11 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .avgPool2dBackward:
             return OpInfo(arity: 2...2, category: .pooling, attributes: ["kernel", "strides", "pads", "ceil_mode", "count_include_pad"])
         case .scatterAdd: return OpInfo(arity: 3...3, category: .movement, attributes: ["axis"])
+        case .qmatmul:
+            return OpInfo(arity: 4...5, category: .quantized, attributes: ["act_scale", "act_zero_point", "activation"])
+        case .qconv2d:
+            return OpInfo(arity: 4...5, category: .quantized,
+                          attributes: ["kernel", "strides", "pads", "dilations", "act_scale", "act_zero_point", "activation"])
         }
     }
 
@@ -147,6 +158,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
 /// What kind of computation an op is; drives fusion and lowering decisions.
 public enum OpCategory: Sendable {
     case source, elementwiseUnary, elementwiseBinary, reduction, contraction, convolution, pooling, normalization, movement
+    /// int8 kernels with float interfaces (qmatmul, qconv2d).
+    case quantized
 }
 
 /// The static description of an op.

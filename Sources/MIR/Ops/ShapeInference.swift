@@ -46,6 +46,7 @@ extension OpKind {
             _ = try normalizeAxis(attrs["axis"]?.intValue ?? -1, rank: x.rank)
             return x
         case .movement: return try inferMovement(operands, attrs, explicit: explicit)
+        case .quantized: return try inferQuantized(operands, attrs)
         }
     }
 

@@ -131,6 +131,10 @@ extension ONNXExportContext {
             let unused = fresh(op.kind == .topkValues ? "\(out)_indices" : "\(out)_values")
             if op.kind == .topkValues { node("TopK", [xs[0], k], output: out, attrs, outputs: [unused]) }
             else { node("TopK", [xs[0], k], output: unused, attrs, outputs: [out]) }
+        case .qmatmul, .qconv2d:
+            // The packed VNNI weight has no ONNX equivalent; export the float model instead.
+            throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,
+                               reason: "quantized ops are not exported; export before --quantize")
         }
     }
 
