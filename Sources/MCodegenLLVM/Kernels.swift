@@ -39,7 +39,8 @@ struct KernelEmitter {
         let extra = scratch ? 1 : 0
         let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(fn.0, op.operands.count + 1 + extra))
         let gemmConv = op.kind == .conv2d && KernelEmitter.usesGEMM(op, function)
-        let parallel = op.kind != .matmul && op.kind != .convTranspose2d && !gemmConv && op.kind != .scatterAdd
+        let gemmGradient = KernelEmitter.filterGradientUsesGEMM(op, function)
+        let parallel = op.kind != .matmul && op.kind != .convTranspose2d && !gemmConv && !gemmGradient && op.kind != .scatterAdd
         gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2 + extra), gen.param(fn.0, op.operands.count + 3 + extra)) : nil
         defer { gen.partition = nil }
         let outType = function.type(of: op.result)
@@ -70,7 +71,12 @@ struct KernelEmitter {
                 try emitConv2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
             }
         case .convTranspose2d:
-            try emitConvTranspose2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+            if scratch, KernelEmitter.transposeUsesGEMM(op, function) {
+                try emitConvTranspose2dGEMM(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
+                                            scratch: gen.param(fn.0, op.operands.count + 1))
+            } else {
+                try emitConvTranspose2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+            }
         case .maxPool2d, .avgPool2d:
             try emitPool(ctx, isMax: op.kind == .maxPool2d, attrs: op.attributes, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .softmax, .logSoftmax:
@@ -95,7 +101,12 @@ struct KernelEmitter {
         case .batchNorm:
             throw .unsupported("'batch_norm' reached codegen: run the lower-inference pass first (it is first in the default pipeline)")
         case .conv2dBackwardFilter:
-            try emitConv2dBackwardFilter(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+            if gemmGradient {
+                try emitConv2dBackwardFilterGEMM(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
+                                                 scratch: scratch ? gen.param(fn.0, op.operands.count + 1) : nil)
+            } else {
+                try emitConv2dBackwardFilter(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+            }
         case .maxPool2dBackward, .avgPool2dBackward:
             try emitPoolBackward(ctx, isMax: op.kind == .maxPool2dBackward, attrs: op.attributes, out: out, x: ins[0], dy: ins[1],
                                  xType: inTypes[0], dyType: inTypes[1])

@@ -50,6 +50,23 @@ extension KernelEmitter {
         if let failure { throw failure }
     }
 
+    /// C = op(A) x op(B) + beta C (row-major, explicit leading dimensions) for f32/f64: the
+    /// convolution gradients multiply by transposed operands and accumulate over images.
+    func gemmCall(_ dtype: DType, transA: Bool, transB: Bool, m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef,
+                  a: LLVMValueRef, lda: LLVMValueRef, b: LLVMValueRef, ldb: LLVMValueRef, beta: Double,
+                  c: LLVMValueRef, ldc: LLVMValueRef) throws(CodegenError) {
+        let t = try gen.storageType(dtype)
+        let nonEmpty = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGT, m, gen.int(0)), gen.icmp(LLVMIntSGT, n, gen.int(0)), "")!
+        gen.ifThen(nonEmpty) {
+            let i32 = { (v: LLVMValueRef) in LLVMBuildTrunc(gen.builder, gen.imax(v, gen.int(1)), gen.i32, "")! }
+            _ = gen.call(dtype == .f32 ? blas.sgemm : blas.dgemm,
+                         [gen.int32(101), gen.int32(transA ? 112 : 111), gen.int32(transB ? 112 : 111),
+                          LLVMBuildTrunc(gen.builder, m, gen.i32, "")!, LLVMBuildTrunc(gen.builder, n, gen.i32, "")!,
+                          LLVMBuildTrunc(gen.builder, k, gen.i32, "")!, gen.constant(1, t), a, i32(lda), b, i32(ldb),
+                          gen.constant(beta, t), c, i32(ldc)])
+        }
+    }
+
     /// C[m, n] = A[m, k] * B[k, n], all row-major and contiguous.
     func gemmCall(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef,
                   m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef) throws(CodegenError) {
@@ -98,6 +115,7 @@ extension KernelEmitter {
 
     /// Scratch bytes an op's kernel needs, if any.
     static func scratchBytes(_ op: Operation, _ f: Function) -> Dim? {
+        if op.kind == .conv2dBackwardFilter || op.kind == .convTranspose2d { return gradientScratchBytes(op, f) }
         guard usesGEMM(op, f), !isPointwise(op, f) else { return nil }
         let w = f.type(of: op.operands[1]).shape, out = f.type(of: op.result)
         return w[1] * w[2] * w[3] * out.shape[2] * out.shape[3] * .constant(out.dtype.byteSize)
@@ -121,30 +139,7 @@ extension KernelEmitter {
             var columns = input
             if let scratch {
                 columns = scratch
-                // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
-                // 512-channel layers.
-                let kk = gen.int(kh * kw)
-                gen.loop(gen.int(0), rows) { r in
-                    let c = gen.sdiv(r, kk), rem = LLVMBuildSRem(gen.builder, r, kk, "")!
-                    let ky = gen.sdiv(rem, gen.int(kw)), kx = LLVMBuildSRem(gen.builder, rem, gen.int(kw), "")!
-                    let row = gen.mul(r, plane)
-                    let offY = gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0]))
-                    let offX = gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1]))
-                    let (loX, hiX) = validRange(offset: offX, stride: p.strides[1], input: width, output: ow)
-                    gen.loop(gen.int(0), oh) { y in
-                        let rowStart = gen.add(row, gen.mul(y, ow))
-                        let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), offY)
-                        let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
-                        gen.loop(gen.int(0), ow) { xo in gen.store(gen.constant(0, t), scratch, gen.add(rowStart, xo)) }
-                        gen.ifThen(inside) {
-                            let inRow = gen.add(gen.mul(c, gen.mul(height, width)), gen.mul(iy, width))
-                            gen.loop(loX, hiX) { xo in
-                                let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), offX)
-                                gen.store(gen.load(input, gen.add(inRow, ix)), scratch, gen.add(rowStart, xo))
-                            }
-                        }
-                    }
-                }
+                im2col(input: input, columns: scratch, channels: cin, kh: kh, kw: kw, p, height: height, width: width, oh: oh, ow: ow, t)
             }
             do {
                 try gemmCall(outType.dtype, a: w, b: columns, c: result, m: gen.int(cout), n: plane, k: rows)
@@ -161,5 +156,36 @@ extension KernelEmitter {
             }
         }
         if let failure { throw failure }
+    }
+
+    /// col[(c, ky, kx), (y, x)] = input[c, y * sh + ky * dh - top, x * sw + kx * dw - left], 0 outside:
+    /// the image's patches as the columns of one GEMM operand ([channels * kh * kw, oh * ow]).
+    func im2col(input: LLVMValueRef, columns scratch: LLVMValueRef, channels cin: Int, kh: Int, kw: Int, _ p: WindowParams,
+                height: LLVMValueRef, width: LLVMValueRef, oh: LLVMValueRef, ow: LLVMValueRef, _ t: LLVMTypeRef) {
+        let plane = gen.mul(oh, ow), rows = gen.int(cin * kh * kw)
+        // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
+        // 512-channel layers.
+        let kk = gen.int(kh * kw)
+        gen.loop(gen.int(0), rows) { r in
+            let c = gen.sdiv(r, kk), rem = LLVMBuildSRem(gen.builder, r, kk, "")!
+            let ky = gen.sdiv(rem, gen.int(kw)), kx = LLVMBuildSRem(gen.builder, rem, gen.int(kw), "")!
+            let row = gen.mul(r, plane)
+            let offY = gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0]))
+            let offX = gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1]))
+            let (loX, hiX) = validRange(offset: offX, stride: p.strides[1], input: width, output: ow)
+            gen.loop(gen.int(0), oh) { y in
+                let rowStart = gen.add(row, gen.mul(y, ow))
+                let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), offY)
+                let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
+                gen.loop(gen.int(0), ow) { xo in gen.store(gen.constant(0, t), scratch, gen.add(rowStart, xo)) }
+                gen.ifThen(inside) {
+                    let inRow = gen.add(gen.mul(c, gen.mul(height, width)), gen.mul(iy, width))
+                    gen.loop(loX, hiX) { xo in
+                        let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), offX)
+                        gen.store(gen.load(input, gen.add(inRow, ix)), scratch, gen.add(rowStart, xo))
+                    }
+                }
+            }
+        }
     }
 }
