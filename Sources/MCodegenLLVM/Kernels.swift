@@ -160,6 +160,9 @@ struct KernelEmitter {
                     for step in program.steps {
                         switch step {
                         case .operand(let i): stack.append(vs[i])
+                        case .op(.select):
+                            let b = stack.removeLast(), a = stack.removeLast(), cond = stack.removeLast()
+                            stack.append(gen.select(gen.icmp(LLVMIntNE, cond, gen.constant(0, gen.i8)), a, b))
                         case .op(let kind):
                             if kind.info.arity.lowerBound == 1 {
                                 let x = stack.removeLast()
