@@ -40,7 +40,8 @@ struct KernelEmitter {
         let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(fn.0, op.operands.count + 1 + extra))
         let gemmConv = op.kind == .conv2d && KernelEmitter.usesGEMM(op, function)
         let gemmGradient = KernelEmitter.filterGradientUsesGEMM(op, function)
-        let parallel = op.kind != .matmul && op.kind != .convTranspose2d && !gemmConv && !gemmGradient && op.kind != .scatterAdd
+        let gemmTranspose = scratch && KernelEmitter.transposeUsesGEMM(op, function)
+        let parallel = op.kind != .matmul && !gemmTranspose && !gemmConv && !gemmGradient && op.kind != .scatterAdd
         gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2 + extra), gen.param(fn.0, op.operands.count + 3 + extra)) : nil
         defer { gen.partition = nil }
         let outType = function.type(of: op.result)
@@ -71,7 +72,7 @@ struct KernelEmitter {
                 try emitConv2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
             }
         case .convTranspose2d:
-            if scratch, KernelEmitter.transposeUsesGEMM(op, function) {
+            if gemmTranspose {
                 try emitConvTranspose2dGEMM(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
                                             scratch: gen.param(fn.0, op.operands.count + 1))
             } else {

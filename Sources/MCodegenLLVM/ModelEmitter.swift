@@ -264,7 +264,19 @@ struct ModelEmitter {
                 if op.kind == .conv2d, let w = function.type(of: op.operands[1]).staticShape { cost = w[1] * w[2] * w[3] }
                 if let k = op.attributes["kernel"]?.intsValue { cost = k.reduce(1, *) }
                 if op.kind.info.category == .reduction || op.kind.info.category == .normalization { cost = 8 }
-                let work = gen.mul(ctx.dim(function.type(of: op.result).elementCount), gen.int(cost))
+                var elements = function.type(of: op.result).elementCount
+                // The direct gradient kernels' work scales with the batch, not their small result:
+                // the filter gradient reads every dy element once per filter tap, the transposed
+                // convolution every input element once per (output channel, tap) of its group.
+                if op.kind == .conv2dBackwardFilter, let w = function.type(of: op.result).staticShape {
+                    elements = function.type(of: op.operands[1]).elementCount
+                    cost = w[1] * w[2] * w[3]
+                }
+                if op.kind == .convTranspose2d, let w = function.type(of: op.operands[1]).staticShape {
+                    elements = function.type(of: op.operands[0]).elementCount
+                    cost = w[1] * w[2] * w[3]
+                }
+                let work = gen.mul(ctx.dim(elements), gen.int(cost))
                 let big = gen.icmp(LLVMIntSGE, work, gen.int(1 << 18))
                 gen.ifThen(big) { _ = gen.call(runParallel, [gen.param(fwd.0, 5), entry, argsSlot, syms]) }
                 gen.ifThen(LLVMBuildNot(gen.builder, big, "")!) { _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)]) }
