@@ -160,13 +160,15 @@ extension KernelEmitter {
 
     /// col[(c, ky, kx), (y, x)] = input[c, y * sh + ky * dh - top, x * sw + kx * dw - left], 0 outside:
     /// the image's patches as the columns of one GEMM operand ([channels * kh * kw, oh * ow]).
+    /// `rows` limits it to a range of rows (one part's share of a row-split gradient kernel).
     func im2col(input: LLVMValueRef, columns scratch: LLVMValueRef, channels cin: Int, kh: Int, kw: Int, _ p: WindowParams,
-                height: LLVMValueRef, width: LLVMValueRef, oh: LLVMValueRef, ow: LLVMValueRef, _ t: LLVMTypeRef) {
-        let plane = gen.mul(oh, ow), rows = gen.int(cin * kh * kw)
+                height: LLVMValueRef, width: LLVMValueRef, oh: LLVMValueRef, ow: LLVMValueRef, _ t: LLVMTypeRef,
+                rows range: (LLVMValueRef, LLVMValueRef)? = nil) {
+        let plane = gen.mul(oh, ow), rows = range ?? (gen.int(0), gen.int(cin * kh * kw))
         // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
         // 512-channel layers.
         let kk = gen.int(kh * kw)
-        gen.loop(gen.int(0), rows) { r in
+        gen.loop(rows.0, rows.1) { r in
             let c = gen.sdiv(r, kk), rem = LLVMBuildSRem(gen.builder, r, kk, "")!
             let ky = gen.sdiv(rem, gen.int(kw)), kx = LLVMBuildSRem(gen.builder, rem, gen.int(kw), "")!
             let row = gen.mul(r, plane)
