@@ -265,6 +265,11 @@ struct ModelEmitter {
                 if let k = op.attributes["kernel"]?.intsValue { cost = k.reduce(1, *) }
                 if op.kind.info.category == .reduction || op.kind.info.category == .normalization { cost = 8 }
                 var elements = function.type(of: op.result).elementCount
+                // A reduction's work is its input, however small its result (a bias gradient is [c]).
+                if op.kind.info.category == .reduction, let x = op.operands.first {
+                    elements = function.type(of: x).elementCount
+                    cost = 1
+                }
                 // The direct gradient kernels' work scales with the batch, not their small result:
                 // the filter gradient reads every dy element once per filter tap, the transposed
                 // convolution every input element once per (output channel, tap) of its group.
