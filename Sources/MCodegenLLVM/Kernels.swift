@@ -42,9 +42,6 @@ struct KernelEmitter {
         let gemmGradient = KernelEmitter.filterGradientUsesGEMM(op, function)
         let gemmTranspose = scratch && KernelEmitter.transposeUsesGEMM(op, function)
         let parallel = op.kind != .matmul && !gemmConv && op.kind != .scatterAdd
-        // im2col/col2im copy rows of a few dozen elements: LLVM would turn each into a memcpy or
-        // memset call, which costs more than the vectorized loop it replaces.
-        if scratch { gen.addStringAttribute(fn.0, "no-builtins", "") }
         gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2 + extra), gen.param(fn.0, op.operands.count + 3 + extra)) : nil
         defer { gen.partition = nil }
         let outType = function.type(of: op.result)
