@@ -51,12 +51,15 @@ extension KernelEmitter {
         return nil
     }
 
-    /// Whether a gradient GEMM kernel may split across the pool: its per-image GEMM (M x N x K)
+    /// Whether a conv GEMM kernel (forward or gradient) may split across the pool: its per-image GEMM (M x N x K)
     /// is small enough that OpenBLAS runs each part's share on the calling thread (OpenBLAS
     /// threads GEMMs above 2^18 multiply-adds; two parts halve it).
     static func gradientGEMMSplits(_ op: Operation, _ f: Function) -> Bool {
         var mnk: Dim?
-        if filterGradientUsesGEMM(op, f) {
+        if op.kind == .conv2d && usesGEMM(op, f) {
+            let y = f.type(of: op.result).shape
+            mnk = f.type(of: op.operands[1]).shape.product * y[2] * y[3]
+        } else if filterGradientUsesGEMM(op, f) {
             let dy = f.type(of: op.operands[1]).shape
             mnk = f.type(of: op.result).shape.product * dy[2] * dy[3]
         } else if transposeUsesGEMM(op, f) {

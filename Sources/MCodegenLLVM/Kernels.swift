@@ -41,7 +41,7 @@ struct KernelEmitter {
         let gemmConv = op.kind == .conv2d && KernelEmitter.usesGEMM(op, function)
         let gemmGradient = KernelEmitter.filterGradientUsesGEMM(op, function)
         let gemmTranspose = scratch && KernelEmitter.transposeUsesGEMM(op, function)
-        let parallel = op.kind != .matmul && !gemmConv && op.kind != .scatterAdd
+        let parallel = op.kind != .matmul && op.kind != .scatterAdd
         gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2 + extra), gen.param(fn.0, op.operands.count + 3 + extra)) : nil
         defer { gen.partition = nil }
         let outType = function.type(of: op.result)

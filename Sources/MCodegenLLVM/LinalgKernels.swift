@@ -99,7 +99,9 @@ extension KernelEmitter {
 
 /// Convolution as GEMM: im2col into scratch memory, then one BLAS GEMM per image
 /// (out[n] = W[oc, c*kh*kw] x col[c*kh*kw, oh*ow]). 1x1 stride-1 unpadded convolutions
-/// multiply the input plane directly and need no scratch.
+/// multiply the input plane directly and need no scratch. Parts of the thread pool own
+/// disjoint output rows (columns of col and of out) when the GEMMs are small enough that
+/// OpenBLAS would not thread them (`gradientGEMMSplits`); larger ones run whole on OpenBLAS's threads.
 extension KernelEmitter {
     static func usesGEMM(_ op: Operation, _ f: Function) -> Bool {
         guard op.kind == .conv2d, let p = try? WindowParams(op.attributes), p.groups == 1 else { return false }
@@ -132,6 +134,9 @@ extension KernelEmitter {
         }
         let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
         let plane = gen.mul(oh, ow), rows = gen.int(cin * kh * kw)
+        // A part owns output rows [y0, y1): those columns of the im2col buffer and of the result.
+        let (y0, y1) = partRange(oh)
+        let (c0, c1) = (gen.mul(y0, ow), gen.mul(y1, ow))
         var failure: CodegenError?
         gen.loop(gen.int(0), xs[0]) { n in
             let input = gen.gep(x, gen.mul(n, gen.mul(gen.int(cin), gen.mul(height, width))), element: t)
@@ -139,16 +144,19 @@ extension KernelEmitter {
             var columns = input
             if let scratch {
                 columns = scratch
-                im2col(input: input, columns: scratch, channels: cin, kh: kh, kw: kw, p, height: height, width: width, oh: oh, ow: ow, t)
+                im2col(input: input, columns: scratch, channels: cin, kh: kh, kw: kw, p, height: height, width: width, oh: oh, ow: ow, t,
+                       outputRows: (y0, y1))
             }
             do {
-                try gemmCall(outType.dtype, a: w, b: columns, c: result, m: gen.int(cout), n: plane, k: rows)
+                try gemmCall(outType.dtype, transA: false, transB: false, m: gen.int(cout), n: gen.sub(c1, c0), k: rows,
+                             a: w, lda: rows, b: gen.gep(columns, c0, element: t), ldb: plane, beta: 0,
+                             c: gen.gep(result, c0, element: t), ldc: plane)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
             if ins.count == 3 {
                 gen.loop(gen.int(0), gen.int(cout)) { oc in
                     let b = gen.load(ins[2], oc)
                     let base = gen.mul(oc, plane)
-                    gen.loop(gen.int(0), plane) { i in
+                    gen.loop(c0, c1) { i in
                         let o = gen.add(base, i)
                         gen.store(gen.fadd(gen.load(result, o), b), result, o)
                     }
@@ -163,8 +171,9 @@ extension KernelEmitter {
     /// `rows` limits it to a range of rows (one part's share of a row-split gradient kernel).
     func im2col(input: LLVMValueRef, columns scratch: LLVMValueRef, channels cin: Int, kh: Int, kw: Int, _ p: WindowParams,
                 height: LLVMValueRef, width: LLVMValueRef, oh: LLVMValueRef, ow: LLVMValueRef, _ t: LLVMTypeRef,
-                rows range: (LLVMValueRef, LLVMValueRef)? = nil) {
+                rows range: (LLVMValueRef, LLVMValueRef)? = nil, outputRows: (LLVMValueRef, LLVMValueRef)? = nil) {
         let plane = gen.mul(oh, ow), rows = range ?? (gen.int(0), gen.int(cin * kh * kw))
+        let ys = outputRows ?? (gen.int(0), oh)
         // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
         // 512-channel layers.
         let kk = gen.int(kh * kw)
@@ -175,7 +184,7 @@ extension KernelEmitter {
             let offY = gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0]))
             let offX = gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1]))
             let (loX, hiX) = validRange(offset: offX, stride: p.strides[1], input: width, output: ow)
-            gen.loop(gen.int(0), oh) { y in
+            gen.loop(ys.0, ys.1) { y in
                 let rowStart = gen.add(row, gen.mul(y, ow))
                 let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), offY)
                 let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!

@@ -282,10 +282,10 @@ struct ModelEmitter {
                     cost = w[1] * w[2] * w[3]
                 }
                 let work = gen.mul(ctx.dim(elements), gen.int(cost))
-                // Gradient GEMM kernels whose GEMMs OpenBLAS would thread run whole, on its threads.
-                let gemmGradient = KernelEmitter.filterGradientUsesGEMM(op, function)
+                // Conv GEMM kernels whose GEMMs OpenBLAS would thread run whole, on its threads.
+                let gemm = KernelEmitter.filterGradientUsesGEMM(op, function) || KernelEmitter.usesGEMM(op, function)
                     || scratch[index] != nil && KernelEmitter.transposeUsesGEMM(op, function)
-                let splits = !gemmGradient || KernelEmitter.gradientGEMMSplits(op, function)
+                let splits = !gemm || KernelEmitter.gradientGEMMSplits(op, function)
                 let big = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, work, gen.int(1 << 18)), LLVMConstInt(gen.i1, splits ? 1 : 0, 0), "")!
                 gen.ifThen(big) { _ = gen.call(runParallel, [gen.param(fwd.0, 5), entry, argsSlot, syms]) }
                 gen.ifThen(LLVMBuildNot(gen.builder, big, "")!) { _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)]) }
