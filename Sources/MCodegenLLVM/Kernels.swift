@@ -39,9 +39,11 @@ struct KernelEmitter {
         let extra = scratch ? 1 : 0
         let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(fn.0, op.operands.count + 1 + extra))
         let gemmConv = op.kind == .conv2d && KernelEmitter.usesGEMM(op, function)
-        // BLAS-based kernels run whole (BLAS threads itself); the int8 kernels split by row
-        // tiles (qmatmul) or images (qconv2d), each part quantizing its own share.
-        let parallel = op.kind != .matmul && op.kind != .convTranspose2d && !gemmConv && op.kind != .scatterAdd
+        // BLAS matmul runs whole (BLAS threads itself); conv GEMM kernels split by disjoint parts;
+        // the int8 kernels split by row tiles (qmatmul) or images (qconv2d).
+        let gemmGradient = KernelEmitter.filterGradientUsesGEMM(op, function)
+        let gemmTranspose = scratch && KernelEmitter.transposeUsesGEMM(op, function)
+        let parallel = op.kind != .matmul && op.kind != .scatterAdd
         gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2 + extra), gen.param(fn.0, op.operands.count + 3 + extra)) : nil
         defer { gen.partition = nil }
         let outType = function.type(of: op.result)
@@ -75,7 +77,12 @@ struct KernelEmitter {
             try emitQuantized(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
                               scratch: scratch ? gen.param(fn.0, op.operands.count + 1) : nil)
         case .convTranspose2d:
-            try emitConvTranspose2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+            if gemmTranspose {
+                try emitConvTranspose2dGEMM(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
+                                            scratch: gen.param(fn.0, op.operands.count + 1))
+            } else {
+                try emitConvTranspose2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+            }
         case .maxPool2d, .avgPool2d:
             try emitPool(ctx, isMax: op.kind == .maxPool2d, attrs: op.attributes, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .softmax, .logSoftmax:
@@ -100,7 +107,12 @@ struct KernelEmitter {
         case .batchNorm:
             throw .unsupported("'batch_norm' reached codegen: run the lower-inference pass first (it is first in the default pipeline)")
         case .conv2dBackwardFilter:
-            try emitConv2dBackwardFilter(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+            if gemmGradient {
+                try emitConv2dBackwardFilterGEMM(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
+                                                 scratch: scratch ? gen.param(fn.0, op.operands.count + 1) : nil)
+            } else {
+                try emitConv2dBackwardFilter(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+            }
         case .maxPool2dBackward, .avgPool2dBackward:
             try emitPoolBackward(ctx, isMax: op.kind == .maxPool2dBackward, attrs: op.attributes, out: out, x: ins[0], dy: ins[1],
                                  xType: inTypes[0], dyType: inTypes[1])
@@ -154,6 +166,9 @@ struct KernelEmitter {
                     for step in program.steps {
                         switch step {
                         case .operand(let i): stack.append(vs[i])
+                        case .op(.select):
+                            let b = stack.removeLast(), a = stack.removeLast(), cond = stack.removeLast()
+                            stack.append(gen.select(gen.icmp(LLVMIntNE, cond, gen.constant(0, gen.i8)), a, b))
                         case .op(let kind):
                             if kind.info.arity.lowerBound == 1 {
                                 let x = stack.removeLast()

@@ -50,6 +50,23 @@ extension KernelEmitter {
         if let failure { throw failure }
     }
 
+    /// C = op(A) x op(B) + beta C (row-major, explicit leading dimensions) for f32/f64: the
+    /// convolution gradients multiply by transposed operands and accumulate over images.
+    func gemmCall(_ dtype: DType, transA: Bool, transB: Bool, m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef,
+                  a: LLVMValueRef, lda: LLVMValueRef, b: LLVMValueRef, ldb: LLVMValueRef, beta: Double,
+                  c: LLVMValueRef, ldc: LLVMValueRef) throws(CodegenError) {
+        let t = try gen.storageType(dtype)
+        let nonEmpty = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGT, m, gen.int(0)), gen.icmp(LLVMIntSGT, n, gen.int(0)), "")!
+        gen.ifThen(nonEmpty) {
+            let i32 = { (v: LLVMValueRef) in LLVMBuildTrunc(gen.builder, gen.imax(v, gen.int(1)), gen.i32, "")! }
+            _ = gen.call(dtype == .f32 ? blas.sgemm : blas.dgemm,
+                         [gen.int32(101), gen.int32(transA ? 112 : 111), gen.int32(transB ? 112 : 111),
+                          LLVMBuildTrunc(gen.builder, m, gen.i32, "")!, LLVMBuildTrunc(gen.builder, n, gen.i32, "")!,
+                          LLVMBuildTrunc(gen.builder, k, gen.i32, "")!, gen.constant(1, t), a, i32(lda), b, i32(ldb),
+                          gen.constant(beta, t), c, i32(ldc)])
+        }
+    }
+
     /// C[m, n] = A[m, k] * B[k, n], all row-major and contiguous.
     func gemmCall(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef,
                   m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef) throws(CodegenError) {
@@ -82,7 +99,9 @@ extension KernelEmitter {
 
 /// Convolution as GEMM: im2col into scratch memory, then one BLAS GEMM per image
 /// (out[n] = W[oc, c*kh*kw] x col[c*kh*kw, oh*ow]). 1x1 stride-1 unpadded convolutions
-/// multiply the input plane directly and need no scratch.
+/// multiply the input plane directly and need no scratch. Parts of the thread pool own
+/// disjoint output rows (columns of col and of out) when the GEMMs are small enough that
+/// OpenBLAS would not thread them (`gradientGEMMSplits`); larger ones run whole on OpenBLAS's threads.
 extension KernelEmitter {
     static func usesGEMM(_ op: Operation, _ f: Function) -> Bool {
         guard op.kind == .conv2d, let p = try? WindowParams(op.attributes), p.groups == 1 else { return false }
@@ -99,6 +118,7 @@ extension KernelEmitter {
     /// Scratch bytes an op's kernel needs, if any.
     static func scratchBytes(_ op: Operation, _ f: Function) -> Dim? {
         if op.kind.info.category == .quantized { return quantizedScratchBytes(op, f) }
+        if op.kind == .conv2dBackwardFilter || op.kind == .convTranspose2d { return gradientScratchBytes(op, f) }
         guard usesGEMM(op, f), !isPointwise(op, f) else { return nil }
         let w = f.type(of: op.operands[1]).shape, out = f.type(of: op.result)
         return w[1] * w[2] * w[3] * out.shape[2] * out.shape[3] * .constant(out.dtype.byteSize)
@@ -115,6 +135,9 @@ extension KernelEmitter {
         }
         let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
         let plane = gen.mul(oh, ow), rows = gen.int(cin * kh * kw)
+        // A part owns output rows [y0, y1): those columns of the im2col buffer and of the result.
+        let (y0, y1) = partRange(oh)
+        let (c0, c1) = (gen.mul(y0, ow), gen.mul(y1, ow))
         var failure: CodegenError?
         gen.loop(gen.int(0), xs[0]) { n in
             let input = gen.gep(x, gen.mul(n, gen.mul(gen.int(cin), gen.mul(height, width))), element: t)
@@ -122,39 +145,19 @@ extension KernelEmitter {
             var columns = input
             if let scratch {
                 columns = scratch
-                // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
-                // 512-channel layers.
-                let kk = gen.int(kh * kw)
-                gen.loop(gen.int(0), rows) { r in
-                    let c = gen.sdiv(r, kk), rem = LLVMBuildSRem(gen.builder, r, kk, "")!
-                    let ky = gen.sdiv(rem, gen.int(kw)), kx = LLVMBuildSRem(gen.builder, rem, gen.int(kw), "")!
-                    let row = gen.mul(r, plane)
-                    let offY = gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0]))
-                    let offX = gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1]))
-                    let (loX, hiX) = validRange(offset: offX, stride: p.strides[1], input: width, output: ow)
-                    gen.loop(gen.int(0), oh) { y in
-                        let rowStart = gen.add(row, gen.mul(y, ow))
-                        let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), offY)
-                        let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
-                        gen.loop(gen.int(0), ow) { xo in gen.store(gen.constant(0, t), scratch, gen.add(rowStart, xo)) }
-                        gen.ifThen(inside) {
-                            let inRow = gen.add(gen.mul(c, gen.mul(height, width)), gen.mul(iy, width))
-                            gen.loop(loX, hiX) { xo in
-                                let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), offX)
-                                gen.store(gen.load(input, gen.add(inRow, ix)), scratch, gen.add(rowStart, xo))
-                            }
-                        }
-                    }
-                }
+                im2col(input: input, columns: scratch, channels: cin, kh: kh, kw: kw, p, height: height, width: width, oh: oh, ow: ow, t,
+                       outputRows: (y0, y1))
             }
             do {
-                try gemmCall(outType.dtype, a: w, b: columns, c: result, m: gen.int(cout), n: plane, k: rows)
+                try gemmCall(outType.dtype, transA: false, transB: false, m: gen.int(cout), n: gen.sub(c1, c0), k: rows,
+                             a: w, lda: rows, b: gen.gep(columns, c0, element: t), ldb: plane, beta: 0,
+                             c: gen.gep(result, c0, element: t), ldc: plane)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
             if ins.count == 3 {
                 gen.loop(gen.int(0), gen.int(cout)) { oc in
                     let b = gen.load(ins[2], oc)
                     let base = gen.mul(oc, plane)
-                    gen.loop(gen.int(0), plane) { i in
+                    gen.loop(c0, c1) { i in
                         let o = gen.add(base, i)
                         gen.store(gen.fadd(gen.load(result, o), b), result, o)
                     }
@@ -162,5 +165,39 @@ extension KernelEmitter {
             }
         }
         if let failure { throw failure }
+    }
+
+    /// col[(c, ky, kx), (y, x)] = input[c, y * sh + ky * dh - top, x * sw + kx * dw - left], 0 outside:
+    /// the image's patches as the columns of one GEMM operand ([channels * kh * kw, oh * ow]).
+    /// `rows` limits it to a range of rows (one part's share of a row-split gradient kernel).
+    func im2col(input: LLVMValueRef, columns scratch: LLVMValueRef, channels cin: Int, kh: Int, kw: Int, _ p: WindowParams,
+                height: LLVMValueRef, width: LLVMValueRef, oh: LLVMValueRef, ow: LLVMValueRef, _ t: LLVMTypeRef,
+                rows range: (LLVMValueRef, LLVMValueRef)? = nil, outputRows: (LLVMValueRef, LLVMValueRef)? = nil) {
+        let plane = gen.mul(oh, ow), rows = range ?? (gen.int(0), gen.int(cin * kh * kw))
+        let ys = outputRows ?? (gen.int(0), oh)
+        // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
+        // 512-channel layers.
+        let kk = gen.int(kh * kw)
+        gen.loop(rows.0, rows.1) { r in
+            let c = gen.sdiv(r, kk), rem = LLVMBuildSRem(gen.builder, r, kk, "")!
+            let ky = gen.sdiv(rem, gen.int(kw)), kx = LLVMBuildSRem(gen.builder, rem, gen.int(kw), "")!
+            let row = gen.mul(r, plane)
+            let offY = gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0]))
+            let offX = gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1]))
+            let (loX, hiX) = validRange(offset: offX, stride: p.strides[1], input: width, output: ow)
+            gen.loop(ys.0, ys.1) { y in
+                let rowStart = gen.add(row, gen.mul(y, ow))
+                let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), offY)
+                let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
+                gen.loop(gen.int(0), ow) { xo in gen.store(gen.constant(0, t), scratch, gen.add(rowStart, xo)) }
+                gen.ifThen(inside) {
+                    let inRow = gen.add(gen.mul(c, gen.mul(height, width)), gen.mul(iy, width))
+                    gen.loop(loX, hiX) { xo in
+                        let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), offX)
+                        gen.store(gen.load(input, gen.add(inRow, ix)), scratch, gen.add(rowStart, xo))
+                    }
+                }
+            }
+        }
     }
 }

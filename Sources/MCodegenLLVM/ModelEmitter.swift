@@ -273,8 +273,29 @@ struct ModelEmitter {
                 // of the cost per MAC of float (one vpdpbusd does 4).
                 if op.kind.info.category == .quantized, let w = function.type(of: op.operands[1]).staticShape { cost = w[0] }
                 if op.kind.info.category == .reduction || op.kind.info.category == .normalization { cost = 8 }
-                let work = gen.mul(ctx.dim(function.type(of: op.result).elementCount), gen.int(cost))
-                let big = gen.icmp(LLVMIntSGE, work, gen.int(1 << 18))
+                var elements = function.type(of: op.result).elementCount
+                // A reduction's work is its input, however small its result (a bias gradient is [c]).
+                if op.kind.info.category == .reduction, let x = op.operands.first {
+                    elements = function.type(of: x).elementCount
+                    cost = 1
+                }
+                // The direct gradient kernels' work scales with the batch, not their small result:
+                // the filter gradient reads every dy element once per filter tap, the transposed
+                // convolution every input element once per (output channel, tap) of its group.
+                if op.kind == .conv2dBackwardFilter, let w = function.type(of: op.result).staticShape {
+                    elements = function.type(of: op.operands[1]).elementCount
+                    cost = w[1] * w[2] * w[3]
+                }
+                if op.kind == .convTranspose2d, let w = function.type(of: op.operands[1]).staticShape {
+                    elements = function.type(of: op.operands[0]).elementCount
+                    cost = w[1] * w[2] * w[3]
+                }
+                let work = gen.mul(ctx.dim(elements), gen.int(cost))
+                // Conv GEMM kernels whose GEMMs OpenBLAS would thread run whole, on its threads.
+                let gemm = KernelEmitter.filterGradientUsesGEMM(op, function) || KernelEmitter.usesGEMM(op, function)
+                    || scratch[index] != nil && KernelEmitter.transposeUsesGEMM(op, function)
+                let splits = !gemm || KernelEmitter.gradientGEMMSplits(op, function)
+                let big = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, work, gen.int(1 << 18)), LLVMConstInt(gen.i1, splits ? 1 : 0, 0), "")!
                 gen.ifThen(big) { _ = gen.call(runParallel, [gen.param(fwd.0, 5), entry, argsSlot, syms]) }
                 gen.ifThen(LLVMBuildNot(gen.builder, big, "")!) { _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)]) }
             } else {

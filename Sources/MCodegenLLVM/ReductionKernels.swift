@@ -33,6 +33,21 @@ extension KernelEmitter {
             gen.reductionLoop(gen.int(0), reducedDims[0]) { i in body(gen.add(base, gen.mul(i, strides[s.reduced[0]]))) }
             return
         }
+        // Reduced axes that end the input ([n, c, h, w] over 0, 2, 3: h and w) are one contiguous
+        // run: a single vectorizable loop over h * w per outer index, instead of a scalar nest
+        // with a 28-long inner loop (a conv bias gradient).
+        var run = 0
+        while run < s.reduced.count && s.reduced[s.reduced.count - 1 - run] == dims.count - 1 - run { run += 1 }
+        if vectorize && run >= 2 {
+            let outer = Array(s.reduced.dropLast(run))
+            let length = s.reduced.suffix(run).reduce(gen.int(1)) { gen.mul($0, dims[$1]) }
+            gen.nest(outer.map { dims[$0] }) { idx in
+                var off = base
+                for (k, d) in outer.enumerated() { off = gen.add(off, gen.mul(idx[k], strides[d])) }
+                gen.reductionLoop(gen.int(0), length) { i in body(gen.add(off, i)) }
+            }
+            return
+        }
         gen.nest(reducedDims) { idx in
             var off = base
             for (k, d) in s.reduced.enumerated() { off = gen.add(off, gen.mul(idx[k], strides[d])) }

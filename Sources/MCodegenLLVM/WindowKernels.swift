@@ -58,7 +58,9 @@ extension KernelEmitter {
     }
 
     /// Transposed convolution as a scatter: every input pixel adds weight * value to the
-    /// output pixels its kernel window covers. Weight layout [in, out/groups, kh, kw].
+    /// output pixels its kernel window covers. Weight layout [in, out/groups, kh, kw]. Images
+    /// split across the thread pool (each writes only its own output image). Ungrouped float
+    /// ones take the GEMM path (emitConvTranspose2dGEMM).
     func emitConvTranspose2d(_ ctx: KernelContext, op: Operation, out: LLVMValueRef, ins: [LLVMValueRef],
                              inTypes: [TensorType], outType: TensorType) throws(CodegenError) {
         let p = try windowParams(op.attributes)
@@ -67,7 +69,7 @@ extension KernelEmitter {
         guard let kh = ws[2].constantValue, let kw = ws[3].constantValue, let cin = ws[0].constantValue,
               let coutPerGroup = ws[1].constantValue else { throw .unsupported("conv_transpose2d with a symbolic weight shape") }
         let cout = coutPerGroup * p.groups, cinPerGroup = max(1, cin / p.groups)
-        gen.loop(gen.int(0), xs[0]) { n in
+        gen.parallelLoop(gen.int(0), xs[0]) { n in
             gen.loop(gen.int(0), gen.int(cout)) { oc in
                 let plane = gen.mul(gen.add(gen.mul(n, gen.int(cout)), oc), gen.mul(os[2], os[3]))
                 let initial = ins.count == 3 ? gen.load(ins[2], oc) : gen.constant(0, t)

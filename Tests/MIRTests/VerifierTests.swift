@@ -96,4 +96,14 @@ import Testing
         let t = try kind.inferResultType(operands: operands, attributes: attrs, explicit: explicit)
         #expect(t.rank >= 0)
     }
+
+    /// Comparisons may only feed a where's condition inside a fused program: no bool reaches
+    /// memory or arithmetic, and the result is numeric.
+    @Test(arguments: [("$2 $1 greater $0 $1 where", true), ("$0 $1 less $0 $1 where exp", true),
+                      ("$0 $1 greater", false), ("$0 $1 greater exp", false), ("$0 $1 $0 where", false),
+                      ("$0 $1 greater $0 $1 greater $0 where", false)])
+    func fusedProgramTypesBools(_ text: String, _ valid: Bool) {
+        let parsed = (try? FusedProgram(parsing: text, operandCount: 3)) != nil
+        #expect(parsed == valid, "\(text)")
+    }
 }

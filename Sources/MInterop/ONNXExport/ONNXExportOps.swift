@@ -148,7 +148,9 @@ extension ONNXExportContext {
                                        .tanh: "Tanh", .exp: "Exp", .log: "Log", .sqrt: "Sqrt", .erf: "Erf", .floor: "Floor",
                                        .ceil: "Ceil", .round: "Round", .reciprocal: "Reciprocal", .sin: "Sin", .cos: "Cos",
                                        .softplus: "Softplus", .softsign: "Softsign", .add: "Add", .sub: "Sub", .mul: "Mul",
-                                       .div: "Div", .pow: "Pow", .maximum: "Max", .minimum: "Min"]
+                                       .div: "Div", .pow: "Pow", .maximum: "Max", .minimum: "Min", .select: "Where",
+                                       .equal: "Equal", .less: "Less", .lessEqual: "LessOrEqual", .greater: "Greater",
+                                       .greaterEqual: "GreaterOrEqual"]
         var stack: [String] = []
         for (index, step) in program.steps.enumerated() {
             let last = index == program.steps.count - 1
