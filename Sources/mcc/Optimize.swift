@@ -163,6 +163,7 @@ struct OptimizationReport: Codable {
     /// "flags", or where the M file declares the pipeline.
     var source: String
     var steps: [Step] = []
+    var fineTune: FineTuneResult?
     var evaluation: Evaluation?
 
     var text: String {
@@ -171,6 +172,11 @@ struct OptimizationReport: Codable {
             out += String(format: "mcc:   %-22@ parameters %10d -> %10d   bytes %11d -> %11d (%.2fx smaller)\n",
                           s.optimization as NSString, s.before.parameters, s.after.parameters, s.before.parameterBytes,
                           s.after.parameterBytes, Double(s.before.parameterBytes) / Double(max(s.after.parameterBytes, 1)))
+        }
+        if let f = fineTune {
+            out += String(format: "mcc:   finetune %d epochs on %d samples (lr %g, batch %d): loss %.4f -> %.4f; accuracy on the %@ set: %.4f before pruning, %.4f after pruning, %.4f after fine-tuning\n",
+                          f.epochs, f.samples, f.learningRate, f.batch, f.lossFirstEpoch, f.lossLastEpoch, f.accuracyData as NSString,
+                          f.accuracyBeforePruning, f.accuracyAfterPruning, f.accuracyAfterFinetune)
         }
         if let e = evaluation {
             out += String(format: "mcc:   eval on %d samples (batch %d): accuracy %.4f -> %.4f, top-1 agreement %.4f, latency %.3f -> %.3f ms/batch (%.2fx)\n",
