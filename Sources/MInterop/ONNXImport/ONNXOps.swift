@@ -112,6 +112,7 @@ extension ONNXImporter {
              "ReduceLogSum", "ReduceLogSumExp", "ArgMax", "ArgMin", "CumSum", "TopK":
             return try reduction(n)
         case "QuantizeLinear", "DequantizeLinear": return [.tensor(try quantization(n))]
+        case "MatMulInteger", "ConvInteger", "QLinearMatMul", "QLinearConv": return [.tensor(try integerOp(n))]
         case _ where Self.compositeOps.contains(n.opType): return try composite(n)
         case "LSTM", "GRU", "RNN": return try recurrent(n)
         default:
