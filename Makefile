@@ -10,6 +10,7 @@
 #                `make test` runs a few seconds of it); prints how many programs it ran
 #   make java    the Java binding: out/java-lib/mcc.jar and its JNI glue out/java-lib/libmccjni.so
 #   make bench-int8  only the int8 rows (bench/quant.py): mcc --quantize vs ORT quantize_dynamic/static
+#   make bench-digits  trained digits models: int8 static, structured pruning + fine-tuning (bench/digits_optimize.py)
 #   make bench   mcc vs ONNX Runtime on the issue-#5 models (release mcc, .venv-bench with onnxruntime);
 #                writes docs/benchmarks.md and bench/results.json. Measured, not a test (takes minutes)
 #   make bench-train  training steps/s of mcc vs PyTorch eager on CPU (bench/train.py, torch from PyPI in
@@ -34,7 +35,7 @@ JAVA_TESTS := $(wildcard bindings/java/src/test/java/mcc/*.java)
 # The model every binding test and demo shares, with everything mcc can write beside it.
 MODEL_EXTRAS := --emit-bindings python,cpp,java --emit-pkgconfig --emit-cmake
 
-.PHONY: all deps build test demo clean conformance java java-test fuzz bench bench-train bench-int8
+.PHONY: all deps build test demo clean conformance java java-test fuzz bench bench-train bench-int8 bench-digits
 
 all: build
 
@@ -148,6 +149,11 @@ bench-int8: deps $(BENCH_VENV)/.installed
 	$(SWIFT) build -c release --product mcc --scratch-path $(BENCH_SCRATCH)
 	$(BENCH_VENV)/bin/python bench/models.py --only resnet18,mlp
 	$(BENCH_VENV)/bin/python bench/run.py --int8 --mcc $(BENCH_SCRATCH)/release/mcc $(BENCH_ARGS)
+
+# Issue #7 on trained digits models (data/digits.csv, from the mccrun branch): int8 static and
+# structured pruning + fine-tuning; rewrites the digits table of docs/quantization.md.
+bench-digits: build
+	$(PYTHON) bench/digits_optimize.py --mcc $(MCC) --docs docs/quantization.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(OUT)

@@ -88,7 +88,10 @@ extension IRGen {
         case (true, true): return LLVMBuildFPCast(builder, x, target, "")!
         case (true, false):
             // Out-of-range float-to-int is undefined in LLVM: saturate first (NaN becomes 0).
-            let lo = to == .u8 ? 0.0 : -twoPow(to.bits - 1), hi = to == .u8 ? 255.0 : twoPow(to.bits - 1) - 1024
+            // The upper bound is the largest float not above the type's maximum: exact up to
+            // 24 bits (i8, i16); below 2^(bits-1) by a double's spacing there for i32/i64.
+            let lo = to == .u8 ? 0.0 : -twoPow(to.bits - 1)
+            let hi = to == .u8 ? 255.0 : to.bits <= 24 ? twoPow(to.bits - 1) - 1 : twoPow(to.bits - 1) - 1024
             let t = LLVMTypeOf(x)!
             let clamped = fmin(fmax(x, constant(lo, t)), constant(hi, t))
             let safe = select(fcmp(LLVMRealUNO, x, x), constant(0, t), clamped)

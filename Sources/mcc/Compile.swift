@@ -28,6 +28,7 @@ struct Compile: ParsableCommand {
     @Flag(help: "Print the static memory plan (workspace with and without buffer reuse) and parameter size.") var stats = false
     @OptionGroup var extras: LibraryExtras  // --emit-bindings, --emit-pkgconfig, --emit-cmake
     @OptionGroup var optimizations: OptimizeOptions  // --quantize, --prune, --calibrate, --report, --eval
+    @OptionGroup var fineTuning: FineTuneOptions  // --init-weights, --finetune
     @Flag(help: "ONNX: make every input dim symbolic (tests dynamic-shape support).") var forceDynamic = false
     @Option(help: "Add <model>.train and <model>.loss with this loss: cross_entropy[:smoothing], bce, bce_logits, mse, l1, huber[:delta]; append ',sum' to sum instead of averaging.")
     var trainLoss: String?
@@ -52,6 +53,7 @@ struct Compile: ParsableCommand {
         }
         if !freeze.isEmpty && trainLoss == nil { throw ValidationError("--freeze needs --train-loss") }
         if optimizations.requested && passes != nil { throw ValidationError("--passes cannot be combined with --quantize or --prune") }
+        if fineTuning.finetune != nil && optimizations.prune == nil { throw ValidationError("--finetune retrains a pruned model: it needs --prune") }
         if optimizations.eval != nil && emit != .so { throw ValidationError("--eval needs --emit=so (it loads the library)") }
     }
 
@@ -59,6 +61,9 @@ struct Compile: ParsableCommand {
         var clock = StageClock(enabled: timeStages)
         let loaded = try loadModule(path: input, forceDynamic: forceDynamic)
         let module = loaded.module
+        if let path = fineTuning.initWeights {
+            do { try applyInitialWeights(path, to: module) } catch { printError("\(error)"); throw ExitCode(1) }
+        }
         clock.lap("front end")
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         if let m = model, module.function(named: m) == nil {
@@ -105,7 +110,7 @@ struct Compile: ParsableCommand {
         do {
             let pipeline = passes.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             if plan.requested {
-                report.steps = try runOptimizations(module, store: store, model: modelName, plan: plan)
+                (report.steps, report.fineTune) = try runOptimizations(module, store: store, model: modelName, plan: plan)
             } else {
                 // `--passes` may name weight passes too; they read the driver's weights.
                 var manager = try PassManager(pipeline: pipeline ?? PassRegistry.defaultPipeline)
@@ -186,10 +191,12 @@ struct Compile: ParsableCommand {
     }
 
     /// Cleanup, pruning, (calibration,) quantization, then fusion; one report step per optimization.
-    func runOptimizations(_ module: Module, store: ParameterStore, model: String, plan: OptimizationPlan) throws -> [OptimizationReport.Step] {
+    func runOptimizations(_ module: Module, store: ParameterStore, model: String,
+                          plan: OptimizationPlan) throws -> ([OptimizationReport.Step], FineTuneResult?) {
         let weights = DriverWeights(store)
         let cleanup = PassRegistry.pipeline(inserting: []).prefix(3).map { PassRegistry.pass(named: $0)!.init() }
         try runPasses(PassManager(passes: cleanup), module)
+        let unpruned = fineTuning.finetune == nil ? nil : try parseModule(text: module.printed(), path: "<unpruned>")
         var steps: [OptimizationReport.Step] = []
         func step(_ pass: any ModulePass, ranges: ActivationRanges = [:]) throws {
             let before = ModelSize(module)
@@ -199,6 +206,12 @@ struct Compile: ParsableCommand {
             steps.append(.init(optimization: type(of: pass).name, before: before, after: ModelSize(module)))
         }
         for p in plan.pruningPasses { try step(p) }
+        // Retraining comes before quantization: calibration then sees the retrained activations.
+        var tuned: FineTuneResult?
+        if let unpruned {
+            tuned = try fineTune(module, unpruned: unpruned, model: model, store: store, target: target, options: fineTuning,
+                                 evalPath: optimizations.eval, evalBatch: optimizations.evalBatch)
+        }
         if let mode = plan.quantize, let pass = PassRegistry.pass(named: mode.pass) {
             var ranges: ActivationRanges = [:]
             if mode == .int8, let path = plan.calibrate {
@@ -210,7 +223,7 @@ struct Compile: ParsableCommand {
             try step(pass.init(), ranges: ranges)
         }
         try runPasses(PassManager(passes: [FuseElementwise(), DeadCodeElimination()]), module)
-        return steps
+        return (steps, tuned)
     }
 
     var target: TargetOptions { TargetOptions(cpu: targetCpu, features: targetFeatures) }

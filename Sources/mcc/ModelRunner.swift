@@ -69,6 +69,12 @@ final class ModelRunner {
     // shape@24, strides@32, byte_offset@40; 48 bytes.
     private static let tensorBytes = 48
 
+    /// Runs the model on an input prepared once; reads no outputs. Timed runs use it, so
+    /// they measure the model call, not building DLTensors and copying results into arrays.
+    func run(_ input: PreparedInput) throws {
+        guard run(model, UnsafeRawPointer(input.tensor), 1) == 0 else { throw RunnerError.library("mcc_model_run: \(errorText())") }
+    }
+
     /// Runs the model on one f32 input; returns every output (f32) in order.
     func callAsFunction(_ input: HostTensor) throws -> [HostTensor] {
         var values = input.values
@@ -106,6 +112,35 @@ final class ModelRunner {
             outs.append(HostTensor(values: Array(UnsafeBufferPointer(start: p, count: count)), shape: outShape))
         }
         return outs
+    }
+}
+
+/// An f32 input with its DLTensor built once (layout as in ModelRunner).
+final class PreparedInput {
+    let tensor: UnsafeMutableRawPointer
+    private let data: UnsafeMutableBufferPointer<Float>
+    private let dims: UnsafeMutableBufferPointer<Int64>
+
+    init(_ x: HostTensor) {
+        data = .allocate(capacity: max(x.values.count, 1))
+        _ = data.initialize(from: x.values)
+        dims = .allocate(capacity: max(x.shape.count, 1))
+        _ = dims.initialize(from: x.shape.map(Int64.init))
+        tensor = .allocate(byteCount: 48, alignment: 8)
+        tensor.initializeMemory(as: UInt8.self, repeating: 0, count: 48)
+        tensor.storeBytes(of: UnsafeMutableRawPointer(data.baseAddress), toByteOffset: 0, as: UnsafeMutableRawPointer?.self)
+        tensor.storeBytes(of: Int32(1), toByteOffset: 8, as: Int32.self)  // kDLCPU
+        tensor.storeBytes(of: Int32(x.shape.count), toByteOffset: 16, as: Int32.self)
+        tensor.storeBytes(of: UInt8(2), toByteOffset: 20, as: UInt8.self)  // kDLFloat
+        tensor.storeBytes(of: UInt8(32), toByteOffset: 21, as: UInt8.self)
+        tensor.storeBytes(of: UInt16(1), toByteOffset: 22, as: UInt16.self)
+        tensor.storeBytes(of: dims.baseAddress, toByteOffset: 24, as: UnsafeMutablePointer<Int64>?.self)
+    }
+
+    deinit {
+        tensor.deallocate()
+        data.deallocate()
+        dims.deallocate()
     }
 }
 

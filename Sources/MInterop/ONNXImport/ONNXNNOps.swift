@@ -43,10 +43,15 @@ extension ONNXImporter {
         return try emit(.reshape, [y], explicit: TensorType(t.dtype, [t.shape[0], t.shape[1], t.shape[3]]))
     }
 
-    mutating func convolution(_ n: ONNXNode) throws(NodeError) -> ValueID {
+    /// Conv/ConvTranspose; `integer` gives the (zero-point-corrected) data and weight of
+    /// ConvInteger/QLinearConv, whose bias, if any, the caller adds.
+    mutating func convolution(_ n: ONNXNode, integer: (x: ValueID, w: ValueID)? = nil) throws(NodeError) -> ValueID {
         let transposed = n.opType == "ConvTranspose"
-        let (x, oneD) = try to2D(try tensorInput(n, 0))
-        var w = try tensorInput(n, 1)
+        let x0: ValueID
+        if let integer { x0 = integer.x } else { x0 = try tensorInput(n, 0) }
+        let (x, oneD) = try to2D(x0)
+        var w: ValueID
+        if let integer { w = integer.w } else { w = try tensorInput(n, 1) }
         if oneD {
             let wt = function.type(of: w)
             w = try emit(.reshape, [w], explicit: TensorType(wt.dtype, [wt.shape[0], wt.shape[1], .constant(1), wt.shape[2]]))
@@ -86,7 +91,7 @@ extension ONNXImporter {
         }
         attrs["pads"] = .ints(pads)
         var operands = [x, w]
-        if let b = try input(n, 2) { operands.append(try tensor(b)) }
+        if integer == nil, let b = try input(n, 2) { operands.append(try tensor(b)) }
         return try from2D(try emit(transposed ? .convTranspose2d : .conv2d, operands, attributes: attrs), oneD)
     }
 

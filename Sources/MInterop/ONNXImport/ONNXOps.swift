@@ -112,6 +112,7 @@ extension ONNXImporter {
              "ReduceLogSum", "ReduceLogSumExp", "ArgMax", "ArgMin", "CumSum", "TopK":
             return try reduction(n)
         case "QuantizeLinear", "DequantizeLinear": return [.tensor(try quantization(n))]
+        case "MatMulInteger", "ConvInteger", "QLinearMatMul", "QLinearConv": return [.tensor(try integerOp(n))]
         case _ where Self.compositeOps.contains(n.opType): return try composite(n)
         case "LSTM", "GRU", "RNN": return try recurrent(n)
         default:
@@ -192,19 +193,26 @@ extension ONNXImporter {
         let x = try tensorInput(n, 0)
         let xt = function.type(of: x)
         let axis = n.int("axis", 1)
-        // Per-axis scales (1-D) broadcast along `axis`.
+        // Per-axis scales (1-D) broadcast along `axis`: constants are reshaped here, graph
+        // inputs by a reshape op.
+        let a = axis < 0 ? axis + xt.rank : axis
         func broadcastable(_ v: ImportValue) throws(NodeError) -> ImportValue {
             guard case .constant(var c) = v, c.shape.count == 1, c.shape[0] > 1 else { return v }
-            let a = axis < 0 ? axis + xt.rank : axis
             c.shape = (0..<xt.rank).map { $0 == a ? c.shape[0] : 1 }
             return .constant(c)
         }
-        let scale = try tensor(try broadcastable(try required(n, 1)))
+        func perAxis(_ v: ImportValue) throws(NodeError) -> ValueID {
+            let t = try tensor(try broadcastable(v))
+            let tt = function.type(of: t)
+            guard tt.rank == 1, xt.rank > 1, tt.shape[0] != .constant(1) else { return t }
+            return try emit(.reshape, [t], explicit: TensorType(tt.dtype, (0..<xt.rank).map { $0 == a ? tt.shape[0] : .constant(1) }))
+        }
+        let scale = try perAxis(try required(n, 1))
         let floatType = function.type(of: scale).dtype
         if n.opType == "DequantizeLinear" {
             var y = try emit(.cast, [x], attributes: ["to": .string(floatType.rawValue)])
             if let zp = try input(n, 2) {
-                let z = try emit(.cast, [try tensor(try broadcastable(zp))], attributes: ["to": .string(floatType.rawValue)])
+                let z = try emit(.cast, [try perAxis(zp)], attributes: ["to": .string(floatType.rawValue)])
                 y = try emit(.sub, [y, z])
             }
             return try emit(.mul, [y, scale])
@@ -213,7 +221,7 @@ extension ONNXImporter {
         var zero: ValueID?
         if let zp = try input(n, 2) {
             outType = type(zp).dtype
-            zero = try emit(.cast, [try tensor(try broadcastable(zp))], attributes: ["to": .string(floatType.rawValue)])
+            zero = try emit(.cast, [try perAxis(zp)], attributes: ["to": .string(floatType.rawValue)])
         }
         var y = try emit(.round, [try emit(.div, [x, scale])])
         if let zero { y = try emit(.add, [y, zero]) }
