@@ -178,6 +178,7 @@ extension HostChecker {
     func receiverKind(_ t: MType) -> String? {
         switch t {
         case .object(.dataset): "Dataset"
+        case .object(.datasetSplit): "DatasetSplit"
         case .model: "Model"
         case .object(.trainingOptimizer): "TrainingOptimizer"
         case .tensor: "Tensor"
