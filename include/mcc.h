@@ -34,7 +34,11 @@
  *   - One instance must not be used by two threads at the same time; callers
  *     serialize calls on one instance (or create one instance per thread).
  *   - Output views returned by `mcc_model_output` stay valid until the next
- *     `mcc_model_run` or `mcc_model_destroy` on that instance.
+ *     `mcc_model_run`, training call (train step, backward, evaluate) or
+ *     `mcc_model_destroy` on that instance.
+ *   - Parameters are shared read-only between instances until an instance writes
+ *     them (mcc_model_set_param, a train step, loading a checkpoint): that instance
+ *     then gets its own copy (copy-on-write), which no other instance sees.
  *   - A rejected run (any non-OK status from mcc_model_run) leaves the previous
  *     successful run's outputs intact.
  *   - `mcc_last_error()` is thread-local: it reports the calling thread's last
@@ -60,7 +64,7 @@ extern "C" {
 /* The ABI version this header describes. A library reports its own through
  * mcc_abi_version(); callers should refuse a library whose major differs. */
 #define MCC_ABI_VERSION_MAJOR 1
-#define MCC_ABI_VERSION_MINOR 0
+#define MCC_ABI_VERSION_MINOR 1
 #define MCC_ABI_VERSION ((MCC_ABI_VERSION_MAJOR << 16) | MCC_ABI_VERSION_MINOR)
 
 typedef enum mcc_status {
@@ -130,7 +134,9 @@ MCC_API mcc_status mcc_model_param_info(const mcc_model *model, int32_t index, m
 MCC_API int32_t mcc_model_find_input(const mcc_model *model, const char *name);
 MCC_API int32_t mcc_model_find_output(const mcc_model *model, const char *name);
 MCC_API int32_t mcc_model_find_param(const mcc_model *model, const char *name);
-/* A read-only view of parameter `index` (always fully static shape). */
+/* A read-only view of parameter `index` (always fully static shape): the instance's
+ * current values. A view taken before the instance's first parameter write keeps
+ * showing the compiled values; take a new view after training. */
 MCC_API mcc_status mcc_model_param(const mcc_model *model, int32_t index, DLTensor *out_view);
 
 /* --- running ------------------------------------------------------------- */
@@ -157,6 +163,91 @@ MCC_API mcc_status mcc_model_enable_profiling(mcc_model *model, int32_t enable);
 /* Writes the recorded kernel calls as Chrome trace JSON (chrome://tracing, Perfetto):
  * one complete event per call, named "op #index type", with flops and GFLOP/s in args. */
 MCC_API mcc_status mcc_model_write_profile(const mcc_model *model, const char *path);
+
+/* --- training (ABI 1.1) ------------------------------------------------------
+ * A model `F` compiled with training functions (`mcc model.m --train-loss ...`)
+ * carries `F.train` (forward + loss + gradients) and `F.loss` (inference forward +
+ * loss) next to it; mcc_model_create("F") links them. An instance accumulates
+ * gradients (backward), updates its own copy of the parameters (optimizer_step) and
+ * keeps the optimizer state and step count. Calls below return MCC_ERR_UNSUPPORTED
+ * on a model without training functions. See docs/c-abi.md, "Training". */
+
+typedef enum mcc_optimizer_kind {
+  MCC_OPTIMIZER_SGD = 0,   /* momentum, Nesterov, L2 weight decay (PyTorch SGD) */
+  MCC_OPTIMIZER_ADAM = 1,  /* L2 weight decay added to the gradient (PyTorch Adam) */
+  MCC_OPTIMIZER_ADAMW = 2  /* decoupled weight decay (PyTorch AdamW) */
+} mcc_optimizer_kind;
+
+typedef enum mcc_lr_schedule {
+  MCC_SCHEDULE_CONSTANT = 0,
+  MCC_SCHEDULE_STEP = 1,   /* lr * gamma^floor(k / step_size), k = steps after warmup */
+  MCC_SCHEDULE_COSINE = 2  /* min_lr + (lr - min_lr) * (1 + cos(pi * k / (total_steps - warmup))) / 2 */
+} mcc_lr_schedule;
+
+/* Every field is read; zero is a valid value for most, so set them all
+ * (beta1 0.9, beta2 0.999, epsilon 1e-8 are the usual Adam values). */
+typedef struct mcc_optimizer_config {
+  int32_t kind;            /* mcc_optimizer_kind */
+  int32_t schedule;        /* mcc_lr_schedule */
+  double learning_rate;    /* > 0: the peak rate, after warmup */
+  double weight_decay;     /* >= 0 */
+  double momentum;         /* SGD: in [0, 1) */
+  int32_t nesterov;        /* SGD: nonzero for Nesterov momentum (needs momentum > 0) */
+  int32_t reserved;
+  double beta1, beta2;     /* Adam/AdamW: in [0, 1) */
+  double epsilon;          /* Adam/AdamW: > 0 */
+  int64_t warmup_steps;    /* >= 0: lr * (k + 1) / warmup_steps for the first warmup_steps steps */
+  int64_t step_size;       /* STEP: > 0 */
+  double gamma;            /* STEP: the decay factor */
+  int64_t total_steps;     /* COSINE: > warmup_steps; the rate stays at min_lr afterwards */
+  double min_lr;           /* COSINE: >= 0 */
+  double clip_norm;        /* > 0: scale gradients to this global L2 norm when above; 0: off */
+} mcc_optimizer_config;
+
+/* 1 when the instance's model has training functions, 0 when not or model is NULL. */
+MCC_API int32_t mcc_model_has_training(const mcc_model *model);
+/* Sets the optimizer and schedule. Keeps the step count and the optimizer state
+ * (moments) of parameters; a new kind starts from zero moments. */
+MCC_API mcc_status mcc_model_set_optimizer(mcc_model *model, const mcc_optimizer_config *config);
+/* zero_grad + backward + optimizer_step in one call; `*loss` (may be NULL) gets the
+ * batch loss. On a non-finite loss nothing changes and the call fails with
+ * "loss is nan at step N" (N = the step count so far). */
+MCC_API mcc_status mcc_model_train_step(mcc_model *model, const DLTensor *inputs, int32_t num_inputs,
+                                        const DLTensor *target, float *loss);
+/* Runs `F.train` and adds the gradients to the instance's accumulated gradients;
+ * training-mode state (BatchNorm statistics) is written to the parameters. */
+MCC_API mcc_status mcc_model_backward(mcc_model *model, const DLTensor *inputs, int32_t num_inputs,
+                                      const DLTensor *target, float *loss);
+/* Sets the accumulated gradients to zero. */
+MCC_API mcc_status mcc_model_zero_grad(mcc_model *model);
+/* Clips, then updates every trainable, unfrozen parameter from the accumulated
+ * gradients, and advances the step count (and the schedule) by one. */
+MCC_API mcc_status mcc_model_optimizer_step(mcc_model *model);
+/* Runs `F.loss` (inference mode); the forward outputs are then readable with
+ * mcc_model_output. Changes nothing in the instance's training state. */
+MCC_API mcc_status mcc_model_evaluate(mcc_model *model, const DLTensor *inputs, int32_t num_inputs,
+                                      const DLTensor *target, float *loss);
+/* Copies `value` (the parameter's exact dtype and shape, compact, CPU) into
+ * parameter `index` of this instance. Works on every model, trainable or not. */
+MCC_API mcc_status mcc_model_set_param(mcc_model *model, int32_t index, const DLTensor *value);
+/* Freezes (frozen != 0) or unfreezes the parameters whose name is `prefix` or starts
+ * with `prefix` followed by '.' ("fc1" matches "fc1.weight", not "fc10.weight"; ""
+ * matches all). `*count` (may be NULL) gets the number matched; none is NOT_FOUND.
+ * Frozen parameters get no update; their optimizer state stays as it was. */
+MCC_API mcc_status mcc_model_freeze(mcc_model *model, const char *prefix, int32_t frozen, int32_t *count);
+/* Writes parameters, optimizer moments, step and seed as a safetensors file,
+ * atomically (`path.tmp.<pid>`, fsync, rename): on failure `path` is untouched. */
+MCC_API mcc_status mcc_model_save_checkpoint(const mcc_model *model, const char *path);
+/* Reads a checkpoint written by mcc_model_save_checkpoint (or any safetensors file
+ * with exactly the model's parameters). Checks every tensor's name, dtype and shape
+ * before changing anything; the error names the first mismatch. */
+MCC_API mcc_status mcc_model_load_checkpoint(mcc_model *model, const char *path);
+/* Seed of the training-mode randomness (dropout): step k runs with seed + k. Default 0. */
+MCC_API mcc_status mcc_model_set_seed(mcc_model *model, uint64_t seed);
+/* The learning rate the next optimizer step uses; 0 without an optimizer or model. */
+MCC_API double mcc_model_learning_rate(const mcc_model *model);
+/* Optimizer steps taken so far (restored by mcc_model_load_checkpoint); -1 for NULL. */
+MCC_API int64_t mcc_model_step_count(const mcc_model *model);
 
 #ifdef __cplusplus
 }

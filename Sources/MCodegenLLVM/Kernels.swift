@@ -39,7 +39,7 @@ struct KernelEmitter {
         let extra = scratch ? 1 : 0
         let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(fn.0, op.operands.count + 1 + extra))
         let gemmConv = op.kind == .conv2d && KernelEmitter.usesGEMM(op, function)
-        let parallel = op.kind != .matmul && op.kind != .convTranspose2d && !gemmConv
+        let parallel = op.kind != .matmul && op.kind != .convTranspose2d && !gemmConv && op.kind != .scatterAdd
         gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2 + extra), gen.param(fn.0, op.operands.count + 3 + extra)) : nil
         defer { gen.partition = nil }
         let outType = function.type(of: op.result)
@@ -90,6 +90,17 @@ struct KernelEmitter {
             emitTranspose(ctx, perm: perm, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .concat, .slice, .gather, .gatherElements, .expand, .tile, .pad, .resize:
             try emitMovement(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
+        case .dropout:
+            emitDropout(ctx, op: op, out: out, ins: ins, outType: outType)
+        case .batchNorm:
+            throw .unsupported("'batch_norm' reached codegen: run the lower-inference pass first (it is first in the default pipeline)")
+        case .conv2dBackwardFilter:
+            try emitConv2dBackwardFilter(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+        case .maxPool2dBackward, .avgPool2dBackward:
+            try emitPoolBackward(ctx, isMax: op.kind == .maxPool2dBackward, attrs: op.attributes, out: out, x: ins[0], dy: ins[1],
+                                 xType: inTypes[0], dyType: inTypes[1])
+        case .scatterAdd:
+            emitScatterAdd(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
         }
         gen.retVoid()
         gen.partition = nil

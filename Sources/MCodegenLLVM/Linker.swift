@@ -34,12 +34,12 @@ public struct SharedLibraryLinker {
 
     /// Compiles the runtime and links `object` into `output`, replacing it atomically.
     public func link(object: String, output: String, workDirectory: String) throws(CodegenError) {
-        let runtimeObject = try compiledRuntime(workDirectory: workDirectory)
+        let runtimeObjects = try compiledRuntime(workDirectory: workDirectory)
         let outputURL = URL(fileURLWithPath: output)
         let temporary = outputURL.deletingLastPathComponent().appendingPathComponent(".\(outputURL.lastPathComponent).tmp\(getpid())").path
         let soname = outputURL.lastPathComponent
         do {
-            try run([compiler, "-shared", "-o", temporary, object, runtimeObject, "-Wl,-soname," + soname,
+            try run([compiler, "-shared", "-o", temporary, object] + runtimeObjects + ["-Wl,-soname," + soname,
                      "-Wl,--no-undefined", "-Wl,-z,noexecstack", "-Wl,-Bsymbolic", "-lopenblas", "-lm", "-lpthread"])
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
@@ -52,31 +52,45 @@ public struct SharedLibraryLinker {
         }
     }
 
-    /// The runtime object, compiled once per runtime version into a cache directory
-    /// (`$MCC_CACHE_DIR`, else `~/.cache/mcc`); falls back to `workDirectory`.
-    func compiledRuntime(workDirectory: String) throws(CodegenError) -> String {
-        let sources = ["mcc_runtime.c", "mcc_runtime_internal.h"].map { runtimeDirectory + "/" + $0 } + [includeDirectory + "/mcc.h"]
+    /// The runtime's C files (`mcc_runtime.c`, `mcc_training.c`, ...), sorted: every `.c` in the
+    /// runtime directory is part of the runtime.
+    func runtimeSources() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: runtimeDirectory)) ?? []
+        return names.filter { $0.hasSuffix(".c") || $0.hasSuffix(".h") }.sorted()
+    }
+
+    /// The runtime objects, compiled once per runtime version into a cache directory
+    /// (`$MCC_CACHE_DIR`, else `~/.cache/mcc`); falls back to `workDirectory`. The key hashes
+    /// every runtime source and header, so any edit to one of them recompiles all.
+    func compiledRuntime(workDirectory: String) throws(CodegenError) -> [String] {
+        let files = runtimeSources()
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for path in sources {
+        for path in files.map({ runtimeDirectory + "/" + $0 }) + [includeDirectory + "/mcc.h"] {
+            for b in path.split(separator: "/").last!.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
             for b in FileManager.default.contents(atPath: path) ?? Data() { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         }
         for b in compiler.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         let env = ProcessInfo.processInfo.environment
         let cacheDir = env["MCC_CACHE_DIR"] ?? ((env["HOME"] ?? NSTemporaryDirectory()) + "/.cache/mcc")
-        let cached = cacheDir + "/runtime-\(String(hash, radix: 16)).o"
-        if FileManager.default.fileExists(atPath: cached) { return cached }
-        let fresh = workDirectory + "/mcc_runtime.o"
-        try run([compiler, "-std=c11", "-O2", "-fPIC", "-fvisibility=hidden", "-D_POSIX_C_SOURCE=200809L",
-                 "-I", includeDirectory, "-I", runtimeDirectory,
-                 "-c", runtimeDirectory + "/mcc_runtime.c", "-o", fresh])
-        // Publish atomically so concurrent mcc runs never see a half-written object.
-        if (try? FileManager.default.createDirectory(atPath: cacheDir, withIntermediateDirectories: true)) != nil {
-            let temporary = cached + ".tmp\(getpid())"
-            if (try? FileManager.default.copyItem(atPath: fresh, toPath: temporary)) != nil {
-                if rename(temporary, cached) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+        var objects: [String] = []
+        for source in files where source.hasSuffix(".c") {
+            let stem = String(source.dropLast(2))
+            let cached = cacheDir + "/\(stem)-\(String(hash, radix: 16)).o"
+            if FileManager.default.fileExists(atPath: cached) { objects.append(cached); continue }
+            let fresh = workDirectory + "/\(stem).o"
+            try run([compiler, "-std=c11", "-O2", "-fPIC", "-fvisibility=hidden", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
+                     "-I", includeDirectory, "-I", runtimeDirectory,
+                     "-c", runtimeDirectory + "/" + source, "-o", fresh])
+            objects.append(fresh)
+            // Publish atomically so concurrent mcc runs never see a half-written object.
+            if (try? FileManager.default.createDirectory(atPath: cacheDir, withIntermediateDirectories: true)) != nil {
+                let temporary = cached + ".tmp\(getpid())"
+                if (try? FileManager.default.copyItem(atPath: fresh, toPath: temporary)) != nil {
+                    if rename(temporary, cached) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+                }
             }
         }
-        return fresh
+        return objects
     }
 
     func run(_ arguments: [String]) throws(CodegenError) {

@@ -26,7 +26,11 @@ public final class ParameterStore {
         case .values(let vs):
             guard vs.count == count else { throw .parameterData("parameter '\(p.name)': \(vs.count) values for \(count) elements") }
             return packValues(vs, as: p.type.dtype)
-        case .zeros, .constant, .uniform:
+        case .zeros: return packValues([Double](repeating: 0, count: count), as: p.type.dtype)
+        case .constant(let v):
+            // Packed from the Double: an f64 constant (e.g. a gradient's 2/sqrt(pi)) keeps its precision.
+            return packValues([Double](repeating: v, count: count), as: p.type.dtype)
+        case .uniform:
             return packValues(try floats(for: p).map(Double.init), as: p.type.dtype)
         }
     }

@@ -19,13 +19,16 @@ public struct PassError: Error, Sendable, CustomStringConvertible {
 
 /// Every pass, by name. The default pipeline is a flat list, like Go's `passes`.
 public enum PassRegistry {
-    public static let all: [any ModulePass.Type] = [CommonSubexpressionElimination.self, DeadCodeElimination.self,
-                                                    SimplifyMovement.self, FuseElementwise.self]
-    public static let defaultPipeline: [String] = [SimplifyMovement.name, CommonSubexpressionElimination.name,
+    public static let all: [any ModulePass.Type] = [LowerInference.self, CommonSubexpressionElimination.self, DeadCodeElimination.self,
+                                                    SimplifyMovement.self, FuseElementwise.self,
+                                                    AutodiffPass.self]
+    public static let defaultPipeline: [String] = [LowerInference.name, SimplifyMovement.name, CommonSubexpressionElimination.name,
                                                    DeadCodeElimination.name, FuseElementwise.name, DeadCodeElimination.name]
 
     /// Ordering rules checked by a test, with the reason each holds.
     public static let order: [(before: String, after: String, why: String)] = [
+        (LowerInference.name, SimplifyMovement.name, "the batch_norm expansion emits reshapes that later passes simplify"),
+        (LowerInference.name, FuseElementwise.name, "the batch_norm expansion is elementwise and fuses"),
         (SimplifyMovement.name, FuseElementwise.name, "dropping identity movement exposes more elementwise chains"),
         (CommonSubexpressionElimination.name, FuseElementwise.name, "fusion needs single-use values; CSE first removes duplicates"),
     ]

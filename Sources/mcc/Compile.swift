@@ -29,6 +29,10 @@ struct Compile: ParsableCommand {
     @Flag(help: "Print the static memory plan (workspace with and without buffer reuse) and parameter size.") var stats = false
     @OptionGroup var extras: LibraryExtras  // --emit-bindings, --emit-pkgconfig, --emit-cmake
     @Flag(help: "ONNX: make every input dim symbolic (tests dynamic-shape support).") var forceDynamic = false
+    @Option(help: "Add <model>.train and <model>.loss with this loss: cross_entropy[:smoothing], bce, bce_logits, mse, l1, huber[:delta]; append ',sum' to sum instead of averaging.")
+    var trainLoss: String?
+    @Option(help: "With --train-loss: do not train parameters under this layer-name prefix (repeatable).") var freeze: [String] = []
+    @Flag(help: .hidden) var trainInputGrads = false
 
     func validate() throws {
         if let out = output, out != "-" {
@@ -43,6 +47,10 @@ struct Compile: ParsableCommand {
         }
         if let m = model, m.isEmpty { throw ValidationError("--model needs a model name") }
         try extras.check(emit: emit)
+        if let spec = trainLoss, LossSpec(parsing: spec) == nil {
+            throw ValidationError("--train-loss: '\(spec)' is not one of cross_entropy[:smoothing], bce, bce_logits, mse, l1, huber[:delta] (optionally followed by ',sum' or ',mean')")
+        }
+        if !freeze.isEmpty && trainLoss == nil { throw ValidationError("--freeze needs --train-loss") }
     }
 
     func run() throws {
@@ -54,6 +62,16 @@ struct Compile: ParsableCommand {
         if let m = model, module.function(named: m) == nil {
             printError("--model: no model named '\(m)' (models: \(module.functions.map(\.name).joined(separator: ", ")))")
             throw ExitCode(1)
+        }
+        if let spec = trainLoss.flatMap(LossSpec.init(parsing:)) {
+            guard let forward = model ?? module.functions.last?.name else { printError("--train-loss: the module has no model"); throw ExitCode(1) }
+            let frozen = freeze
+            do {
+                try addTrainingFunctions(to: module, forward: forward, loss: spec, isTrainable: { name in
+                    !frozen.contains { p in name == p || name.hasPrefix(p.hasSuffix(".") ? p : p + ".") }
+                }, inputGradients: trainInputGrads)
+            } catch { printError("--train-loss: \(error)"); throw ExitCode(1) }
+            clock.lap("training functions")
         }
         if emit == .mir { return try write(module.printed(), default: "-") }
 

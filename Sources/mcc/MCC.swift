@@ -16,7 +16,7 @@ struct MCC: ParsableCommand {
           mcc run train.m                     run host code: load data, train, evaluate
         """,
         version: version,
-        subcommands: [Compile.self, Check.self, Run.self],
+        subcommands: [Compile.self, Check.self, Run.self, GradientRules.self],
         defaultSubcommand: Compile.self
     )
 }

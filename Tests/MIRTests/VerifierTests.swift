@@ -58,6 +58,8 @@ import Testing
             if kind == .cast { attrs = ["to": .string("i32")] }
         case .pooling, .normalization, .reduction:
             if kind == .topkValues || kind == .topkIndices { attrs = ["k": .int(2)] }
+            if kind == .batchNorm { operands += [TensorType](repeating: TensorType(.f32, static: [3]), count: 4) }
+            if kind == .maxPool2dBackward || kind == .avgPool2dBackward { operands.append(x) }
         case .elementwiseBinary:
             switch kind {
             case .select: operands = [TensorType(.bool, static: [8]), x, x]
@@ -66,7 +68,11 @@ import Testing
             default: operands = [x, TensorType(.f32, static: [8])]
             }
         case .contraction: operands = [x, TensorType(.f32, static: [8, 5])]
-        case .convolution: operands = [x, TensorType(.f32, static: kind == .conv2d ? [4, 3, 3, 3] : [3, 4, 3, 3])]
+        case .convolution:
+            operands = [x, TensorType(.f32, static: kind == .conv2d ? [4, 3, 3, 3] : [3, 4, 3, 3])]
+            if kind == .conv2dBackwardFilter {
+                operands = [x, TensorType(.f32, [.symbol("n"), .constant(4), .constant(6), .constant(6)])]; attrs = ["kernel": .ints([3, 3])]
+            }
         case .movement:
             switch kind {
             case .reshape: explicit = TensorType(.f32, [.symbol("n"), .constant(192)])
@@ -77,6 +83,7 @@ import Testing
             case .pad: attrs = ["pads": .ints([0, 0, 1, 1, 0, 0, 1, 1])]
             case .slice: attrs = ["starts": .ints([1]), "ends": .ints([3]), "axes": .ints([2])]
             case .concat: operands = [x, x]
+            case .scatterAdd: operands = [x, TensorType(.i64, x.shape), x]
             default: break
             }
         }

@@ -355,9 +355,11 @@ def test_save_params_round_trips_through_a_weights_file(mlp: mlang.Model, mcc: P
         np.testing.assert_array_equal(reloaded(x=x)["probs"], mlp(x=x)["probs"])
 
 
-def test_training_is_reported_absent_until_the_abi_has_it(mlp: mlang.Model) -> None:
-    assert mlp.has_training is False
-    assert not hasattr(mlp, "train_step"), "no fake training entry points"
+def test_training_calls_fail_cleanly_without_training_functions(mlp: mlang.Model) -> None:
+    assert mlp.has_training is False   # compiled without --train-loss (Tests/python/test_training_abi.py trains)
+    with pytest.raises(mlang.MccError, match="model 'MLP' has no training function") as e:
+        mlp.train_step(batch(2), np.zeros(2, np.int64))
+    assert e.value.status == mlang.Status.UNSUPPORTED
 
 
 # --- packaging and typing ----------------------------------------------------------------------------

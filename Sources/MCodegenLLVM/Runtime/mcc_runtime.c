@@ -2,8 +2,7 @@
  * tables and entry points that the code generator emits (mcc_runtime_internal.h).
  * It validates every argument before generated code sees it, so a bad call gets an
  * error status and a message, never an out-of-bounds access. */
-#include "mcc.h"
-#include "mcc_runtime_internal.h"
+#include "mcc_runtime_private.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -14,17 +13,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MCC_MAX_RANK 16
-/* No tensor the runtime allocates may exceed this many bytes (1 TiB): catches absurd
- * symbolic dims before a multiplication can overflow. */
-#define MCC_MAX_BYTES (INT64_C(1) << 40)
+#define fail mcc_rt_fail
 
 extern void openblas_set_num_threads(int) __attribute__((weak));
 
 /* ---- thread pool ----------------------------------------------------------------------
  * One pool per instance (so instances never contend), workers - 1 threads plus the caller.
  * Idle workers block on a condition variable: no spinning when nothing runs. */
-typedef struct mcc_pool {
+struct mcc_pool {
   int threads;               /* total parts, including the calling thread */
   pthread_t *workers;
   pthread_mutex_t mutex;
@@ -35,7 +31,7 @@ typedef struct mcc_pool {
   mcc_kernel_entry fn;
   void *const *args;
   const int64_t *syms;
-} mcc_pool;
+};
 
 typedef struct { mcc_pool *pool; int index; } mcc_worker_arg;
 
@@ -120,13 +116,13 @@ void mcc_rt_parallel(void *raw, mcc_kernel_entry fn, void *const *args, const in
 
 typedef struct { int64_t kernel, start_ns, duration_ns, flops; } mcc_event;
 
-typedef struct mcc_profile {
+struct mcc_profile {
   const mcc_desc_model *desc;
   mcc_event *events;
   size_t count, capacity, dropped;
   int64_t *flops;       /* per kernel, for the current run's symbols */
   int64_t origin_ns;
-} mcc_profile;
+};
 
 static int64_t now_ns(void) {
   struct timespec ts;
@@ -163,28 +159,10 @@ static int default_threads(void) {
   return n < 1 ? 1 : (n > 256 ? 256 : (int)n);
 }
 
-struct mcc_model {
-  const mcc_desc_model *desc;
-  int64_t *syms;          /* bound symbol values of the last run */
-  int64_t *dims;          /* inputs' then outputs' dims of the last run */
-  int64_t *new_syms;      /* scratch for the run being checked: a failed check leaves */
-  int64_t *new_dims;      /* the last successful run's outputs intact */
-  void **input_ptrs;
-  void **output_ptrs;
-  int64_t *output_capacity;  /* bytes allocated per output */
-  int64_t **output_shapes;   /* per output, into dims */
-  void *workspace;
-  int64_t workspace_capacity;
-  int has_run;
-  int threads;
-  mcc_pool *pool;            /* created on the first run */
-  mcc_profile *profile;      /* non-NULL while profiling is enabled */
-};
 
 static _Thread_local char last_error[1024];
 
-static mcc_status fail(mcc_status status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static mcc_status fail(mcc_status status, const char *fmt, ...) {
+mcc_status mcc_rt_fail(mcc_status status, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(last_error, sizeof last_error, fmt, ap);
@@ -210,11 +188,35 @@ const char *mcc_status_string(mcc_status status) {
   return "unknown status";
 }
 
-int32_t mcc_model_count(void) { return mcc_desc_model_count; }
+/* `<F>.train` and `<F>.loss` are parts of model F, not models of their own. */
+static int is_training_function(const char *name) {
+  size_t n = strlen(name);
+  return (n > 6 && strcmp(name + n - 6, ".train") == 0) || (n > 5 && strcmp(name + n - 5, ".loss") == 0);
+}
+
+int32_t mcc_model_count(void) {
+  int32_t n = 0;
+  for (int32_t i = 0; i < mcc_desc_model_count; i++) n += !is_training_function(mcc_desc_models[i].name);
+  return n;
+}
 
 const char *mcc_model_name(int32_t index) {
-  if (index < 0 || index >= mcc_desc_model_count) return NULL;
-  return mcc_desc_models[index].name;
+  if (index < 0) return NULL;
+  for (int32_t i = 0; i < mcc_desc_model_count; i++)
+    if (!is_training_function(mcc_desc_models[i].name) && index-- == 0) return mcc_desc_models[i].name;
+  return NULL;
+}
+
+/* The default model: the code generator's choice, or the model a training function belongs to. */
+static const mcc_desc_model *default_model(void) {
+  const mcc_desc_model *d = &mcc_desc_models[mcc_desc_default_model];
+  if (!is_training_function(d->name)) return d;
+  size_t base = strlen(d->name) - (strstr(d->name, ".train") == d->name + strlen(d->name) - 6 ? 6 : 5);
+  for (int32_t i = 0; i < mcc_desc_model_count; i++)
+    if (strlen(mcc_desc_models[i].name) == base && strncmp(mcc_desc_models[i].name, d->name, base) == 0) return &mcc_desc_models[i];
+  for (int32_t i = mcc_desc_model_count - 1; i >= 0; i--)
+    if (!is_training_function(mcc_desc_models[i].name)) return &mcc_desc_models[i];
+  return d;
 }
 
 static int32_t total_dims(const mcc_desc_model *d) {
@@ -229,7 +231,7 @@ mcc_status mcc_model_create(const char *name, mcc_model **out_model) {
   *out_model = NULL;
   const mcc_desc_model *desc = NULL;
   if (!name) {
-    desc = &mcc_desc_models[mcc_desc_default_model];
+    desc = default_model();
   } else {
     for (int32_t i = 0; i < mcc_desc_model_count; i++)
       if (strcmp(mcc_desc_models[i].name, name) == 0) desc = &mcc_desc_models[i];
@@ -242,9 +244,20 @@ mcc_status mcc_model_create(const char *name, mcc_model **out_model) {
       return fail(MCC_ERR_NOT_FOUND, "no model named '%s' in this library (it has: %s)", name, known);
     }
   }
+  mcc_model *m = NULL;
+  mcc_status st = mcc_rt_instance(desc, &m);
+  if (st == MCC_OK) st = mcc_training_link(m);
+  if (st != MCC_OK) { mcc_model_destroy(m); return st; }
+  *out_model = m;
+  return MCC_OK;
+}
+
+mcc_status mcc_rt_instance(const mcc_desc_model *desc, mcc_model **out_model) {
+  *out_model = NULL;
   mcc_model *m = calloc(1, sizeof *m);
   if (!m) return fail(MCC_ERR_OUT_OF_MEMORY, "mcc_model_create: out of memory");
   m->desc = desc;
+  m->params = desc->param_data;
   m->threads = default_threads();
   m->syms = calloc((size_t)desc->n_symbols + 1, sizeof(int64_t));
   m->dims = calloc((size_t)total_dims(desc) + 1, sizeof(int64_t));
@@ -274,6 +287,8 @@ void mcc_model_destroy(mcc_model *m) {
     for (int32_t i = 0; i < m->desc->n_outputs; i++) free(m->output_ptrs[i]);
   free(m->syms); free(m->dims); free(m->new_syms); free(m->new_dims); free(m->input_ptrs); free(m->output_ptrs);
   free(m->output_capacity); free(m->output_shapes); free(m->workspace);
+  mcc_training_destroy(m->training);   /* its sub-instances borrow m's pool: destroy them first */
+  free(m->param_copy);
   pool_destroy(m->pool);
   profile_destroy(m->profile);
   free(m);
@@ -332,7 +347,7 @@ mcc_status mcc_model_param(const mcc_model *m, int32_t index, DLTensor *view) {
                 m->desc->name, m->desc->n_params);
   const mcc_desc_tensor *t = &m->desc->params[index];
   memset(view, 0, sizeof *view);
-  view->data = (void *)((const char *)m->desc->param_data + m->desc->param_offsets[index]);
+  view->data = (void *)((const char *)m->params + m->desc->param_offsets[index]);
   view->device.device_type = kDLCPU;
   view->ndim = t->ndim;
   view->dtype.code = (uint8_t)t->dtype_code;
@@ -342,7 +357,7 @@ mcc_status mcc_model_param(const mcc_model *m, int32_t index, DLTensor *view) {
   return MCC_OK;
 }
 
-static const char *dtype_name(uint8_t code, uint8_t bits) {
+const char *mcc_rt_dtype_name(uint8_t code, uint8_t bits) {
   static const char *names[] = {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                                 "float16", "float32", "float64", "bfloat16", "bool"};
   int bi = bits == 8 ? 0 : bits == 16 ? 1 : bits == 32 ? 2 : bits == 64 ? 3 : -1;
@@ -364,8 +379,8 @@ static mcc_status check_input(mcc_model *m, int32_t i, const DLTensor *t) {
                 (int)t->device.device_type, (int)kDLCPU);
   if (t->dtype.code != d->dtype_code || t->dtype.bits != d->dtype_bits || t->dtype.lanes != 1)
     return fail(MCC_ERR_DTYPE_MISMATCH, "input '%s' (#%d): dtype is %s (lanes %d), expected %s", d->name, i,
-                dtype_name(t->dtype.code, t->dtype.bits), (int)t->dtype.lanes,
-                dtype_name((uint8_t)d->dtype_code, (uint8_t)d->dtype_bits));
+                mcc_rt_dtype_name(t->dtype.code, t->dtype.bits), (int)t->dtype.lanes,
+                mcc_rt_dtype_name((uint8_t)d->dtype_code, (uint8_t)d->dtype_bits));
   if (t->ndim != d->ndim)
     return fail(MCC_ERR_SHAPE_MISMATCH, "input '%s' (#%d): rank is %d, expected %d", d->name, i, t->ndim, d->ndim);
   if (t->ndim > 0 && !t->shape)
@@ -405,6 +420,32 @@ static mcc_status check_input(mcc_model *m, int32_t i, const DLTensor *t) {
 
 mcc_status mcc_model_run(mcc_model *m, const DLTensor *inputs, int32_t num_inputs) {
   if (!m) return fail(MCC_ERR_INVALID_ARGUMENT, "mcc_model_run: model is NULL");
+  mcc_status st = mcc_rt_prepare(m, inputs, num_inputs);
+  if (st != MCC_OK) return st;
+  mcc_rt_pool(m);
+  mcc_rt_execute(m);
+  m->outputs_from = NULL;
+  return MCC_OK;
+}
+
+mcc_pool *mcc_rt_pool(mcc_model *m) {
+  if (!m->pool && m->threads > 1) m->pool = pool_create(m->threads);
+  return m->pool;
+}
+
+const int64_t *mcc_rt_new_output_shape(const mcc_model *m, int32_t output) {
+  return m->new_dims + (m->output_shapes[output] - m->dims);
+}
+
+void mcc_rt_execute(mcc_model *m) {
+  const mcc_desc_model *d = m->desc;
+  memcpy(m->syms, m->new_syms, sizeof(int64_t) * (size_t)d->n_symbols);
+  memcpy(m->dims, m->new_dims, sizeof(int64_t) * (size_t)total_dims(d));
+  d->forward(m->syms, m->input_ptrs, m->output_ptrs, m->params, m->workspace, m->pool, m->profile);
+  m->has_run = 1;
+}
+
+mcc_status mcc_rt_prepare(mcc_model *m, const DLTensor *inputs, int32_t num_inputs) {
   const mcc_desc_model *d = m->desc;
   if (num_inputs != d->n_inputs)
     return fail(MCC_ERR_INVALID_ARGUMENT, "mcc_model_run: model '%s' takes %d inputs, got %d", d->name, d->n_inputs, num_inputs);
@@ -459,11 +500,6 @@ mcc_status mcc_model_run(mcc_model *m, const DLTensor *inputs, int32_t num_input
     m->workspace = p;
     m->workspace_capacity = ws;
   }
-  memcpy(m->syms, m->new_syms, sizeof(int64_t) * (size_t)d->n_symbols);
-  memcpy(m->dims, m->new_dims, sizeof(int64_t) * (size_t)total_dims(d));
-  if (!m->pool && m->threads > 1) m->pool = pool_create(m->threads);
-  d->forward(m->syms, m->input_ptrs, m->output_ptrs, d->param_data, m->workspace, m->pool, m->profile);
-  m->has_run = 1;
   return MCC_OK;
 }
 
@@ -472,6 +508,11 @@ mcc_status mcc_model_output(mcc_model *m, int32_t index, DLTensor *view) {
   if (index < 0 || index >= m->desc->n_outputs)
     return fail(MCC_ERR_INVALID_ARGUMENT, "output index %d is out of range: model '%s' has %d outputs", index,
                 m->desc->name, m->desc->n_outputs);
+  if (m->outputs_from) {   /* after a training call: the forward outputs it computed */
+    mcc_status st = mcc_model_output((mcc_model *)m->outputs_from, m->output_map[index], view);
+    if (st != MCC_OK) return st;
+    return MCC_OK;
+  }
   if (!m->has_run) return fail(MCC_ERR_INVALID_ARGUMENT, "mcc_model_output: the model has not run successfully yet");
   const mcc_desc_tensor *t = &m->desc->outputs[index];
   memset(view, 0, sizeof *view);

@@ -122,7 +122,7 @@ extension Scope {
         case "max": return emit(.reduceMax, [x], axes(), nil, range)
         case "min": return emit(.reduceMin, [x], axes(), nil, range)
         case "l2_norm": return emit(.reduceL2, [x], axes(), nil, range)
-        case "dropout": return x
+        case "dropout": return emit(.dropout, [x], ["ratio": .float(options["rate"]?.doubleValue ?? 0.5)], nil, range)
         case "zeros_like", "ones_like": return lowerer.filled(name == "zeros_like" ? 0 : 1, lowerer.type(x), at: range)
         case "take":
             let t = lowerer.type(x)

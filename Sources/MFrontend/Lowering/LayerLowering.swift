@@ -18,7 +18,8 @@ extension Scope {
         case .embedding: result = embedding(spec, call: call, label: label, path: path, x, at: range)
         case .lstm, .gru: result = recurrent(spec, call: call, label: label, path: path, x, at: range)
         case .multiHeadAttention: result = attention(spec, call: call, label: label, path: path, inputs, at: range)
-        case .dropout, .identity: result = x
+        case .identity: result = x
+        case .dropout: result = lowerer.emit(.dropout, [x], attributes: ["ratio": .float(spec.float("rate") ?? 0.5)], at: range)
         case .maxPooling2d, .averagePooling2d:
             guard xt.rank == 4 else { diags.error("\(call) expects a rank-4 NCHW input, got \(xt)", at: range); return nil }
             let pool = spec.pair("pool") ?? [2, 2]
@@ -214,26 +215,20 @@ extension Scope {
         ], at: range)
     }
 
-    /// Inference-mode batch normalization over dim 1: `x * scale + shift` with
-    /// `scale = weight / sqrt(running_var + eps)` and `shift = bias - running_mean * scale`.
+    /// Batch normalization over dim 1 as one `batch_norm` op: the lower-inference pass expands it
+    /// (running statistics), training functions use batch statistics and update the running ones.
     func batchNorm(_ spec: LayerSpec, call: String, label: String, path: String, _ x: ValueID, at range: SourceRange) -> ValueID? {
         let xt = lowerer.type(x)
         guard xt.rank >= 2, let c = xt.shape[1].constantValue, xt.dtype.isFloat else {
             diags.error("\(call) expects a float input [batch, channels, ...] with a static channel dim, got \(xt)", at: range); return nil
         }
-        let emit = lowerer.emit
         guard let gamma = lowerer.parameter(path + ".weight", shape: [c], initializer: .ones, layer: label, at: range),
               let beta = lowerer.parameter(path + ".bias", shape: [c], initializer: .zeros, layer: label, at: range),
               let mean = lowerer.parameter(path + ".running_mean", shape: [c], initializer: .zeros, trainable: false, layer: label, at: range),
-              let variance = lowerer.parameter(path + ".running_var", shape: [c], initializer: .ones, trainable: false, layer: label, at: range),
-              let eps = lowerer.scalar(spec.float("eps") ?? 1e-5, .f32, at: range),
-              let shifted = emit(.add, [variance, eps], [:], nil, range), let root = emit(.sqrt, [shifted], [:], nil, range),
-              let scale = emit(.div, [gamma, root], [:], nil, range), let ms = emit(.mul, [mean, scale], [:], nil, range),
-              let shift = emit(.sub, [beta, ms], [:], nil, range) else { return nil }
-        let shape = [Dim.constant(c)] + [Dim](repeating: .constant(1), count: xt.rank - 2)
-        guard let s = lowerer.reshape(scale, shape, at: range), let t = lowerer.reshape(shift, shape, at: range),
-              let scaled = emit(.mul, [x, s], [:], nil, range) else { return nil }
-        return emit(.add, [scaled, t], [:], nil, range)
+              let variance = lowerer.parameter(path + ".running_var", shape: [c], initializer: .ones, trainable: false, layer: label, at: range)
+        else { return nil }
+        return lowerer.emit(.batchNorm, [x, gamma, beta, mean, variance],
+                            attributes: ["epsilon": .float(spec.float("eps") ?? 1e-5), "momentum": .float(spec.float("momentum") ?? 0.1)], at: range)
     }
 
     /// Normalization over the last axis with a learned scale and shift.

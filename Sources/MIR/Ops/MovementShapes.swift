@@ -116,6 +116,14 @@ extension OpKind {
                 shape.append(d)
             }
             return TensorType(x.dtype, shape)
+        case .scatterAdd:
+            let idx = ops[1], upd = ops[2]
+            guard idx.dtype == .i64 || idx.dtype == .i32 else { throw ShapeError("'scatter_add' indices must be i32 or i64, got \(idx)") }
+            guard upd.dtype == x.dtype, upd.shape == idx.shape, idx.rank == x.rank else {
+                throw ShapeError("'scatter_add' updates must have the indices' shape and the data's dtype and rank, got \(x), \(idx), \(upd)")
+            }
+            _ = try normalizeAxis(attrs["axis"]?.intValue ?? 0, rank: x.rank)
+            return x
         default:
             throw ShapeError("internal error: '\(rawValue)' is not a movement op")
         }

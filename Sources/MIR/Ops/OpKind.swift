@@ -58,6 +58,14 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case topkValues = "topk_values", topkIndices = "topk_indices"   // {k, axis, largest}
     // A chain of elementwise ops evaluated in one loop (made by the fuse-elementwise pass).
     case fused                             // {program}: postfix, e.g. "$0 $1 add relu"
+    // Training-mode ops (the lower-inference pass rewrites their inference forms).
+    case dropout                           // x[, seed: i64[1]] {ratio}: 1 operand = identity; 2 = seeded mask
+    case batchNorm = "batch_norm"          // x, scale, bias, mean, var {epsilon, momentum}: inference semantics
+    // Backward ops made by autodiff (each has its own kernel).
+    case conv2dBackwardFilter = "conv2d_backward_filter"  // x, dy {kernel, strides, pads, dilations, groups} -> dw
+    case maxPool2dBackward = "max_pool2d_backward"        // x, dy {max_pool2d's attributes} -> dx
+    case avgPool2dBackward = "avg_pool2d_backward"        // x, dy {avg_pool2d's attributes} -> dx (x gives the shape)
+    case scatterAdd = "scatter_add"        // data, indices, updates {axis}: data + updates summed at indices (elementwise form)
 
     public var info: OpInfo {
         switch self {
@@ -109,6 +117,15 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .fused: return OpInfo(arity: 1...64, category: .elementwiseBinary, attributes: ["program"])
         case .topkValues, .topkIndices:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["k", "axis", "largest"])
+        case .dropout: return OpInfo(arity: 1...2, category: .elementwiseUnary, attributes: ["ratio"])
+        case .batchNorm: return OpInfo(arity: 5...5, category: .normalization, attributes: ["epsilon", "momentum"])
+        case .conv2dBackwardFilter:
+            return OpInfo(arity: 2...2, category: .convolution, attributes: ["kernel", "strides", "pads", "dilations", "groups"])
+        case .maxPool2dBackward:
+            return OpInfo(arity: 2...2, category: .pooling, attributes: ["kernel", "strides", "pads", "dilations", "ceil_mode"])
+        case .avgPool2dBackward:
+            return OpInfo(arity: 2...2, category: .pooling, attributes: ["kernel", "strides", "pads", "ceil_mode", "count_include_pad"])
+        case .scatterAdd: return OpInfo(arity: 3...3, category: .movement, attributes: ["axis"])
         }
     }
 
@@ -118,7 +135,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .relu, .sigmoid, .tanh, .exp, .log, .sqrt, .erf, .floor, .ceil, .round, .reciprocal, .sin, .cos, .tan,
              .asin, .acos, .atan, .sinh, .cosh, .asinh, .acosh, .atanh, .softplus, .softsign, .leakyRelu, .elu, .celu,
              .selu, .hardSigmoid, .hardSwish, .thresholdedRelu, .gelu, .isNaN, .isInf, .softmax, .logSoftmax,
-             .reduceMean, .reduceL2, .reduceLogSum, .reduceLogSumExp:
+             .reduceMean, .reduceL2, .reduceLogSum, .reduceLogSumExp, .dropout, .batchNorm, .maxPool2dBackward,
+             .avgPool2dBackward:
             return true
         default:
             return false

@@ -19,7 +19,9 @@ extension OpKind {
             guard let explicit else { throw ShapeError("'\(rawValue)' needs an explicit result type") }
             guard attrs["name"]?.stringValue != nil else { throw ShapeError("'param' needs a name attribute") }
             return explicit
-        case .elementwiseUnary: return try inferUnary(operands[0], attrs)
+        case .elementwiseUnary:
+            if self == .dropout { return try inferDropout(operands, attrs) }
+            return try inferUnary(operands[0], attrs)
         case .elementwiseBinary:
             if self == .fused {
                 guard let text = attrs["program"]?.stringValue else { throw ShapeError("'fused' needs a program") }
@@ -31,6 +33,7 @@ extension OpKind {
         case .convolution: return try inferConvolution(operands, attrs)
         case .pooling:
             let x = operands[0]
+            if self == .maxPool2dBackward || self == .avgPool2dBackward { return try inferPoolBackward(operands, attrs) }
             guard x.rank == 4 else { throw ShapeError("'\(rawValue)' expects a rank-4 NCHW input, got rank \(x.rank) (\(x))") }
             let w = try WindowParams(attrs)
             let h = try w.outputDim(x.shape[2], axis: 0, kernelSize: w.kernel[0])
@@ -38,6 +41,7 @@ extension OpKind {
             return TensorType(x.dtype, [x.shape[0], x.shape[1], h, wd])
         case .normalization:
             let x = operands[0]
+            if self == .batchNorm { return try inferBatchNorm(operands, attrs) }
             guard x.rank >= 1 else { throw ShapeError("'\(rawValue)' expects rank >= 1") }
             _ = try normalizeAxis(attrs["axis"]?.intValue ?? -1, rank: x.rank)
             return x
@@ -143,6 +147,7 @@ extension OpKind {
     }
 
     private func inferConvolution(_ ops: [TensorType], _ attrs: Attributes) throws(ShapeError) -> TensorType {
+        if self == .conv2dBackwardFilter { return try inferConvBackwardFilter(ops, attrs) }
         let x = ops[0], w = ops[1]
         guard x.rank == 4 else { throw ShapeError("'\(rawValue)' expects a rank-4 NCHW input, got rank \(x.rank) (\(x))") }
         guard w.rank == 4, let kh = w.shape[2].constantValue, let kw = w.shape[3].constantValue,

@@ -118,6 +118,13 @@ extension ONNXExportContext {
         case .pad: try pad(op, xs[0], out)
         case .resize: try resize(op, xs[0], out)
         case .fused: try fused(op, xs, out)
+        case .dropout:
+            guard xs.count == 1 else { throw unsupported(op, "the training form (with a seed) is not exported") }
+            node("Identity", xs, output: out)
+        case .batchNorm:
+            node("BatchNormalization", xs, output: out, [("epsilon", f("epsilon", 1e-5)), ("momentum", .float(1 - (a["momentum"]?.floatValue ?? 0.1)))])
+        case .conv2dBackwardFilter, .maxPool2dBackward, .avgPool2dBackward, .scatterAdd:
+            throw unsupported(op, "backward ops of training functions are not exported")
         case .topkValues, .topkIndices:
             let k = int64s([a["k"]?.intValue ?? 1], hint: "k")
             let attrs: [(name: String, value: ExportAttribute)] = [("axis", i("axis", -1)), ("largest", i("largest", 1)), ("sorted", .int(1))]

@@ -7,7 +7,8 @@ Tests use it to call the C functions directly.
 from __future__ import annotations
 
 import ctypes
-from ctypes import POINTER, Structure, c_char_p, c_int, c_int32, c_int64, c_uint8, c_uint16, c_uint32, c_uint64, c_void_p
+from ctypes import (POINTER, Structure, c_char_p, c_double, c_float, c_int, c_int32, c_int64, c_uint8, c_uint16, c_uint32,
+                    c_uint64, c_void_p)
 from enum import IntEnum
 from typing import Any, Mapping
 
@@ -15,7 +16,7 @@ import numpy as np
 
 #: The ABI major this binding implements; a library with another major is refused.
 ABI_VERSION_MAJOR = 1
-ABI_VERSION_MINOR = 0
+ABI_VERSION_MINOR = 1
 
 
 class Status(IntEnum):
@@ -115,6 +116,33 @@ class TensorInfo(Structure):
     ]
 
 
+class OptimizerConfig(Structure):
+    """`mcc_optimizer_config` (ABI 1.1)."""
+
+    _fields_ = [
+        ("kind", c_int32),
+        ("schedule", c_int32),
+        ("learning_rate", c_double),
+        ("weight_decay", c_double),
+        ("momentum", c_double),
+        ("nesterov", c_int32),
+        ("reserved", c_int32),
+        ("beta1", c_double),
+        ("beta2", c_double),
+        ("epsilon", c_double),
+        ("warmup_steps", c_int64),
+        ("step_size", c_int64),
+        ("gamma", c_double),
+        ("total_steps", c_int64),
+        ("min_lr", c_double),
+        ("clip_norm", c_double),
+    ]
+
+
+#: `mcc_optimizer_kind` and `mcc_lr_schedule` by the names mlang accepts.
+OPTIMIZERS = {"sgd": 0, "adam": 1, "adamw": 2}
+SCHEDULES = {"constant": 0, "step": 1, "cosine": 2}
+
 _Handle = c_void_p  # mcc_model *
 
 # name -> (restype, argtypes)
@@ -146,15 +174,40 @@ _PROTOTYPES: dict[str, tuple[object, list[object]]] = {
 }
 
 
+# ABI 1.1: training. Libraries built before it lack these; `declare` sets them when present.
+_TRAINING_PROTOTYPES: dict[str, tuple[object, list[object]]] = {
+    "mcc_model_has_training": (c_int32, [_Handle]),
+    "mcc_model_set_optimizer": (c_int, [_Handle, POINTER(OptimizerConfig)]),
+    "mcc_model_train_step": (c_int, [_Handle, POINTER(DLTensor), c_int32, POINTER(DLTensor), POINTER(c_float)]),
+    "mcc_model_backward": (c_int, [_Handle, POINTER(DLTensor), c_int32, POINTER(DLTensor), POINTER(c_float)]),
+    "mcc_model_zero_grad": (c_int, [_Handle]),
+    "mcc_model_optimizer_step": (c_int, [_Handle]),
+    "mcc_model_evaluate": (c_int, [_Handle, POINTER(DLTensor), c_int32, POINTER(DLTensor), POINTER(c_float)]),
+    "mcc_model_set_param": (c_int, [_Handle, c_int32, POINTER(DLTensor)]),
+    "mcc_model_freeze": (c_int, [_Handle, c_char_p, c_int32, POINTER(c_int32)]),
+    "mcc_model_save_checkpoint": (c_int, [_Handle, c_char_p]),
+    "mcc_model_load_checkpoint": (c_int, [_Handle, c_char_p]),
+    "mcc_model_set_seed": (c_int, [_Handle, c_uint64]),
+    "mcc_model_learning_rate": (c_double, [_Handle]),
+    "mcc_model_step_count": (c_int64, [_Handle]),
+}
+
+
 def declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     """Sets `restype`/`argtypes` of every mcc_* function on `lib`; returns `lib`.
 
-    Raises AttributeError when the library lacks one of them (it is not an mcc library).
+    Raises AttributeError when the library lacks one of the ABI 1.0 functions (it is not an
+    mcc library); the training functions of ABI 1.1 are declared when the library has them.
     """
     for name, (restype, argtypes) in _PROTOTYPES.items():
         fn = getattr(lib, name)
         fn.restype = restype
         fn.argtypes = argtypes
+    for name, (restype, argtypes) in _TRAINING_PROTOTYPES.items():
+        fn = getattr(lib, name, None)
+        if fn is not None:
+            fn.restype = restype
+            fn.argtypes = argtypes
     return lib
 
 

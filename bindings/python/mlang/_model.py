@@ -26,6 +26,7 @@ from ._abi import (
 )
 from ._dlpack import Tensor, from_dlpack
 from ._errors import MccError, Status
+from ._training import TrainingMixin
 
 __all__ = ["Dim", "Model", "TensorSpec", "load"]
 
@@ -33,11 +34,6 @@ __all__ = ["Dim", "Model", "TensorSpec", "load"]
 #: expression (e.g. "(h - 3) / 2 + 1") when symbolic.
 Dim = Union[int, str]
 PathLike = Union[str, "os.PathLike[str]"]
-
-# Symbols a library exports once it has training entry points (issue #6). `Model.has_training`
-# checks for them; `train_step`, `set_params` and checkpoint loading go here when they exist.
-# TODO(#6): bind the training calls once the C ABI declares them.
-TRAINING_SYMBOLS = ("mcc_model_train_step",)
 
 
 @dataclass(frozen=True)
@@ -70,7 +66,7 @@ def load(path: PathLike, model: Optional[str] = None) -> Model:
     return Model(path, model)
 
 
-class Model:
+class Model(TrainingMixin):
     """One instance of a compiled model: its own work memory and outputs.
 
     Thread-safe: calls on one Model are serialized by a lock, and the GIL is released while
@@ -162,11 +158,6 @@ class Model:
         """
         _write_safetensors(os.fspath(path), self.params(), {"model": self.name, "producer": "mlang"})
 
-    @property
-    def has_training(self) -> bool:
-        """Whether the library exports training entry points (none does before issue #6)."""
-        return all(hasattr(self._lib, name) for name in TRAINING_SYMBOLS)
-
     def set_num_threads(self, num_threads: int) -> None:
         """Number of threads the library's kernels may use (see mcc_model_set_num_threads)."""
         with self._lock:
@@ -183,7 +174,8 @@ class Model:
             self._check(self._lib.mcc_model_write_profile(self._live_handle(), os.fsencode(path)))
 
     def clone(self) -> Model:
-        """A new, independent instance of the same model (parameters are shared, read-only).
+        """A new, independent instance of the same model with the compiled parameters (an
+        instance's trained parameters stay its own; use save_checkpoint/load_checkpoint to copy them).
 
         One instance per thread lets threads run in parallel instead of taking turns.
         """

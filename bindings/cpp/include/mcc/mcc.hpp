@@ -17,6 +17,7 @@
 #define MCC_HPP
 
 #include "mcc.h"
+#include "optimizer.hpp"
 
 #include <dlfcn.h>
 
@@ -286,6 +287,23 @@ struct Api {
   mcc_status (*run)(mcc_model *, const DLTensor *, int32_t);
   mcc_status (*output)(mcc_model *, int32_t, DLTensor *);
   mcc_status (*set_num_threads)(mcc_model *, int32_t);
+  // ABI 1.1 (training); null in a library built before it.
+  struct Training {
+    int32_t (*has_training)(const mcc_model *);
+    mcc_status (*set_optimizer)(mcc_model *, const mcc_optimizer_config *);
+    mcc_status (*train_step)(mcc_model *, const DLTensor *, int32_t, const DLTensor *, float *);
+    mcc_status (*backward)(mcc_model *, const DLTensor *, int32_t, const DLTensor *, float *);
+    mcc_status (*zero_grad)(mcc_model *);
+    mcc_status (*optimizer_step)(mcc_model *);
+    mcc_status (*evaluate)(mcc_model *, const DLTensor *, int32_t, const DLTensor *, float *);
+    mcc_status (*set_param)(mcc_model *, int32_t, const DLTensor *);
+    mcc_status (*freeze)(mcc_model *, const char *, int32_t, int32_t *);
+    mcc_status (*save_checkpoint)(const mcc_model *, const char *);
+    mcc_status (*load_checkpoint)(mcc_model *, const char *);
+    mcc_status (*set_seed)(mcc_model *, uint64_t);
+    double (*learning_rate)(const mcc_model *);
+    int64_t (*step_count)(const mcc_model *);
+  } training{};
 
   void check(mcc_status s) const {
     if (s != MCC_OK) throw Error(static_cast<Status>(s), last_error());
@@ -310,9 +328,9 @@ class Library {
     auto api = std::make_shared<detail::Api>();
     api->path = path;
     try {
-      bind(*api, [&](const char *name) {
+      bind(*api, [&](const char *name, bool required) {
         void *fn = dlsym(handle, name);
-        if (!fn) throw Error(Status::Unsupported, "'" + path + "' is not an mcc library: it lacks " + name);
+        if (!fn && required) throw Error(Status::Unsupported, "'" + path + "' is not an mcc library: it lacks " + name);
         return fn;
       });
     } catch (...) {
@@ -330,7 +348,12 @@ class Library {
           "(linked)", &mcc_abi_version, &mcc_compiler_version, &mcc_last_error, &mcc_model_count, &mcc_model_name,
           &mcc_model_create, &mcc_model_destroy, &mcc_model_instance_name, &mcc_model_num_inputs,
           &mcc_model_num_outputs, &mcc_model_num_params, &mcc_model_input_info, &mcc_model_output_info,
-          &mcc_model_param_info, &mcc_model_param, &mcc_model_run, &mcc_model_output, &mcc_model_set_num_threads});
+          &mcc_model_param_info, &mcc_model_param, &mcc_model_run, &mcc_model_output, &mcc_model_set_num_threads,
+          detail::Api::Training{&mcc_model_has_training, &mcc_model_set_optimizer, &mcc_model_train_step,
+                                &mcc_model_backward, &mcc_model_zero_grad, &mcc_model_optimizer_step, &mcc_model_evaluate,
+                                &mcc_model_set_param, &mcc_model_freeze, &mcc_model_save_checkpoint,
+                                &mcc_model_load_checkpoint, &mcc_model_set_seed, &mcc_model_learning_rate,
+                                &mcc_model_step_count}});
       check_version(*a);
       return a;
     }();
@@ -355,7 +378,9 @@ class Library {
 
   template <class Lookup>
   static void bind(detail::Api &a, Lookup lookup) {
-    auto get = [&](auto &fn, const char *name) { fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(lookup(name)); };
+    auto get = [&](auto &fn, const char *name, bool required = true) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(lookup(name, required));
+    };
     get(a.abi_version, "mcc_abi_version");
     get(a.compiler_version, "mcc_compiler_version");
     get(a.last_error, "mcc_last_error");
@@ -374,6 +399,22 @@ class Library {
     get(a.run, "mcc_model_run");
     get(a.output, "mcc_model_output");
     get(a.set_num_threads, "mcc_model_set_num_threads");
+    auto &t = a.training;
+    get(t.has_training, "mcc_model_has_training", false);
+    get(t.set_optimizer, "mcc_model_set_optimizer", false);
+    get(t.train_step, "mcc_model_train_step", false);
+    get(t.backward, "mcc_model_backward", false);
+    get(t.zero_grad, "mcc_model_zero_grad", false);
+    get(t.optimizer_step, "mcc_model_optimizer_step", false);
+    get(t.evaluate, "mcc_model_evaluate", false);
+    get(t.set_param, "mcc_model_set_param", false);
+    get(t.freeze, "mcc_model_freeze", false);
+    get(t.save_checkpoint, "mcc_model_save_checkpoint", false);
+    get(t.load_checkpoint, "mcc_model_load_checkpoint", false);
+    get(t.set_seed, "mcc_model_set_seed", false);
+    get(t.learning_rate, "mcc_model_learning_rate", false);
+    get(t.step_count, "mcc_model_step_count", false);
+    if (!t.step_count) t = {};   // all or nothing: a library before ABI 1.1 has none
     check_version(a);
   }
 
@@ -483,7 +524,8 @@ class Model {
     return Tensor<T>(v.shape(), std::vector<T>(v.begin(), v.end()));
   }
 
-  /// A read-only view of a parameter (shared by all instances; valid while the library is loaded).
+  /// A read-only view of a parameter: this instance's values (shared with other instances until
+  /// it writes them: set_param, training, load_checkpoint; take a new view after those).
   template <class T>
   TensorView<const T> param(size_t index) const {
     if (index >= params_.size()) throw Error(Status::InvalidArgument, "parameter index out of range");
@@ -497,6 +539,36 @@ class Model {
   /// Threads the kernels may use (see mcc_model_set_num_threads: currently process-wide).
   void set_num_threads(int32_t n) { api_->check(api_->set_num_threads(live(), n)); }
 
+  // --- training (ABI 1.1; see mcc.h): throws Error(Unsupported) without training functions ---
+
+  bool has_training() const { return api_->training.has_training && api_->training.has_training(live()); }
+  void set_optimizer(const mcc_optimizer_config &config) { api_->check(train().set_optimizer(live(), &config)); }
+  /// zero_grad + backward + optimizer_step; returns the batch loss.
+  float train_step(std::initializer_list<Input> inputs, const Input &target) { return loss_call(train().train_step, inputs, target); }
+  /// Adds this batch's gradients to the accumulated ones; returns the batch loss.
+  float backward(std::initializer_list<Input> inputs, const Input &target) { return loss_call(train().backward, inputs, target); }
+  /// The inference-mode loss; output() then reads the forward outputs of this batch.
+  float evaluate(std::initializer_list<Input> inputs, const Input &target) { return loss_call(train().evaluate, inputs, target); }
+  void zero_grad() { api_->check(train().zero_grad(live())); }
+  void optimizer_step() { api_->check(train().optimizer_step(live())); }
+  /// Copies `value` (the parameter's exact dtype and shape) into this instance's parameter.
+  void set_param(std::string_view name, const Input &value) {
+    DLTensor t = value.dl();
+    api_->check(train().set_param(live(), static_cast<int32_t>(param_index(name)), &t));
+  }
+  /// (Un)freezes the parameters `prefix` and `prefix.*`; returns how many matched.
+  int32_t freeze(const std::string &prefix, bool frozen = true) {
+    int32_t count = 0;
+    api_->check(train().freeze(live(), prefix.c_str(), frozen ? 1 : 0, &count));
+    return count;
+  }
+  int32_t unfreeze(const std::string &prefix) { return freeze(prefix, false); }
+  void save_checkpoint(const std::string &path) const { api_->check(train().save_checkpoint(live(), path.c_str())); }
+  void load_checkpoint(const std::string &path) { api_->check(train().load_checkpoint(live(), path.c_str())); }
+  void set_seed(uint64_t seed) { api_->check(train().set_seed(live(), seed)); }
+  double learning_rate() const { return train().learning_rate(live()); }
+  int64_t step_count() const { return train().step_count(live()); }
+
   /// The underlying handle, for calling the C ABI directly.
   mcc_model *handle() const noexcept { return model_; }
 
@@ -504,6 +576,23 @@ class Model {
   mcc_model *live() const {
     if (!model_) throw Error(Status::InvalidArgument, "model '" + name_ + "' is closed");
     return model_;
+  }
+
+  const detail::Api::Training &train() const {
+    if (!api_->training.step_count)
+      throw Error(Status::Unsupported, "'" + api_->path + "' was built before the training ABI (1.1)");
+    return api_->training;
+  }
+
+  template <class Fn>
+  float loss_call(Fn fn, std::initializer_list<Input> inputs, const Input &target) {
+    mcc_model *m = live();
+    std::vector<DLTensor> tensors;
+    for (const Input &in : inputs) tensors.push_back(in.dl());
+    DLTensor t = target.dl();
+    float loss = 0;
+    api_->check(fn(m, tensors.data(), static_cast<int32_t>(tensors.size()), &t, &loss));
+    return loss;
   }
 
   Model &run_inputs(const Input *inputs, size_t count) {
