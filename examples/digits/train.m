@@ -1,6 +1,6 @@
 // Handwritten digits (UCI optical digits, 8x8, data/digits.csv): an MLP and a small CNN,
 // trained with the paper's train func and evaluated on a held-out 20%.
-// Run from the repository root: mcc run examples/digits/train.m
+// Run: mcc run examples/digits/train.m (data paths are relative to this file)
 
 model DigitsMLP {
     seed = 7
@@ -37,7 +37,7 @@ func train(model: Model, data: Dataset, epochs: Int = 10, lr: Float = 0.001) {
 }
 
 // Pixels are 0..16; standardize each pixel with statistics of the training part only.
-data = load_csv("data/digits.csv", label = "digit").split(train = 0.8, seed = 42).normalize()
+data = load_csv("../../data/digits.csv", label = "digit").split(train = 0.8, seed = 42).normalize()
 train_data = data.train.shuffle(seed = 1).batch(32)
 
 mlp = DigitsMLP()

@@ -1,7 +1,7 @@
 // Yearly sunspot numbers 1700-2008 (data/sunspots.csv): an LSTM reads the last 12 years and
 // forecasts the next one. The last 20% of the windows (the most recent years) are held out, and
 // the model's MSE is compared with the naive forecast "next year = this year".
-// Run from the repository root: mcc run examples/timeseries/forecast.m
+// Run: mcc run examples/timeseries/forecast.m (data paths are relative to this file)
 
 model SunspotLSTM {
     seed = 3
@@ -26,7 +26,7 @@ func train(model: Model, data: Dataset, epochs: Int, lr: Float) {
 }
 
 // Chronological split (no shuffling); one scale for inputs and targets, fitted on the training years.
-series = load_csv("data/sunspots.csv", columns = ["sunspots"])
+series = load_csv("../../data/sunspots.csv", columns = ["sunspots"])
 data = series.windows(size = 12).split(train = 0.8, shuffle = false).normalize()
 
 net = SunspotLSTM()
