@@ -55,7 +55,8 @@ public final class ModelCompiler {
 
     /// A standalone library for `module` whose parameters hold `trained` values (`engine.save_model`).
     func export(_ model: HostModel, parameters trained: [String: HostTensor], to path: String) throws(RunFailure) {
-        _ = try build(copyModule(model.module), trainedParameters: trained, output: path)
+        // dlopen searches the library path for names without a slash: open the file by its absolute path.
+        _ = try build(copyModule(model.module), trainedParameters: trained, output: URL(fileURLWithPath: path).standardizedFileURL.path)
     }
 
     private func build(_ module: Module, trainedParameters: [String: HostTensor], output: String?) throws(RunFailure) -> CompiledLibrary {
