@@ -68,6 +68,7 @@ extension Interpreter {
         for epoch in 0..<epochs {
             let batches = dataset.batches(pass: epoch)
             var progress = EpochProgress(epoch: epoch + 1, epochs: epochs, batches: batches.count)
+            progress.compileAtStart = context.compiler.compileSeconds
             for (k, b) in batches.enumerated() {
                 guard let y = b.y else { continue }
                 let value: Float

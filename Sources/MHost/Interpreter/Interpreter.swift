@@ -152,6 +152,7 @@ public final class Interpreter {
             let batches = box.dataset.batches(pass: box.passes)
             box.passes += 1
             var progress = EpochProgress(epoch: rangeLoops.last.map { $0.index + 1 }, epochs: rangeLoops.last?.count, batches: batches.count)
+            progress.compileAtStart = context.compiler.compileSeconds
             var trained = false
             for (k, batch) in batches.enumerated() {
                 try bind(.batch(batch))

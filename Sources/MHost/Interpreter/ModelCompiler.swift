@@ -20,6 +20,8 @@ public final class ModelCompiler {
     let executable: String
     public let store = ParameterStore()
     private var opened: [String: CompiledLibrary] = [:]
+    /// Seconds spent compiling so far (progress lines leave it out of samples/s).
+    public private(set) var compileSeconds = 0.0
     /// Identifies this mcc build: a rebuilt compiler or runtime must not reuse old libraries.
     private let compilerStamp: String
 
@@ -76,6 +78,8 @@ public final class ModelCompiler {
             }
         }
         let target = output ?? cached
+        let started = Date()
+        defer { compileSeconds += Date().timeIntervalSince(started) }
         do {
             try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path,
                                                     withIntermediateDirectories: true)

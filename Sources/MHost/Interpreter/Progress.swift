@@ -27,19 +27,22 @@ public final class ProgressPrinter {
     }
 
     /// After each batch of a training pass.
+    /// Compile time so far, which throughput leaves out.
+    var compileSeconds: () -> Double = { 0 }
+
     func batch(_ p: EpochProgress) {
         guard isTerminal else { return }
-        write("\r\u{1B}[2K" + p.summary(final: false))
+        write("\r\u{1B}[2K" + p.summary(final: false, compileSeconds: compileSeconds()))
         lineOpen = true
     }
 
     /// At the end of a training pass over a data set.
     func epochDone(_ p: EpochProgress) {
         if isTerminal {
-            write("\r\u{1B}[2K" + p.summary(final: true) + "\n")
+            write("\r\u{1B}[2K" + p.summary(final: true, compileSeconds: compileSeconds()) + "\n")
             lineOpen = false
         } else {
-            write(p.summary(final: true) + "\n")
+            write(p.summary(final: true, compileSeconds: compileSeconds()) + "\n")
         }
     }
 }
@@ -55,14 +58,16 @@ struct EpochProgress {
     var lossCount = 0
     var lastLoss: Float?
     let start = Date()
+    /// The compiler's total at the start of the pass: a model compiled during it does not count as training time.
+    var compileAtStart = 0.0
 
-    func summary(final: Bool) -> String {
+    func summary(final: Bool, compileSeconds: Double) -> String {
         var parts: [String] = []
         if let epoch { parts.append("epoch \(epoch)" + (epochs.map { "/\($0)" } ?? "")) }
         if !final { parts.append("batch \(batchIndex)/\(batches)") }
         let loss = final ? (lossCount > 0 ? lossSum / Double(lossCount) : nil) : lastLoss.map(Double.init)
         if let loss { parts.append("loss \(formatFixed(loss, digits: 4))") }
-        let seconds = max(Date().timeIntervalSince(start), 1e-6)
+        let seconds = max(Date().timeIntervalSince(start) - (compileSeconds - compileAtStart), 1e-6)
         parts.append("\(Int((Double(samples) / seconds).rounded())) samples/s")
         if final { parts.append("\(batches) batches") }
         return parts.joined(separator: "  ")

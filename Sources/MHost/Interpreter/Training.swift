@@ -35,7 +35,10 @@ public final class RunContext {
     public internal(set) var instances: [ModelInstance] = []
     let progress: ProgressPrinter
 
-    public init(compiler: ModelCompiler, progress: ProgressPrinter) { self.compiler = compiler; self.progress = progress }
+    public init(compiler: ModelCompiler, progress: ProgressPrinter) {
+        self.compiler = compiler; self.progress = progress
+        progress.compileSeconds = { [unowned compiler] in compiler.compileSeconds }
+    }
 }
 
 /// A model instance in host code. Its library is compiled on first use: forward only for
