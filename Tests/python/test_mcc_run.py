@@ -278,3 +278,35 @@ def test_bad_input_fails_with_location(run_m, tmp_path: Path, program: str, mess
     assert proc.returncode == 1, proc.stdout
     assert message in proc.stderr, proc.stderr
     assert re.search(r"prog\d+\.m:\d+:\d+: error: ", proc.stderr), proc.stderr
+
+
+def test_metamodel_instance_adamw_schedule_and_validation_split(run_m, tmp_path: Path) -> None:
+    program = """
+metamodel MLP(in_features: Int, hidden: Int = 16, classes: Int = 10) {
+    input x: f32[batch, in_features]
+    output logits: f32[batch, classes]
+    fc1 = Dense(hidden, activation = "relu")
+    fc2 = Dense(classes)
+}
+h = 8 * 4
+data = load_csv("%s", label = "digit").split(train = 0.7, validation = 0.1, seed = 1)
+net = MLP(in_features = 64, hidden = h)
+opt = AdamW(net.parameters(), lr = 0.01, schedule = "cosine", total_steps = 100, warmup = 5, clip_norm = 1.0)
+lf = CrossEntropyLoss()
+for epoch in range(3) {
+    for b in data.train.batch(64) {
+        opt.zero_grad()
+        out = net(b.x)
+        l = lf(out, b.y)
+        l.backward()
+        opt.step()
+    }
+}
+print(data)
+print(net.summary())
+print(evaluate(net, data.validation).accuracy > 0.9)
+""" % (ROOT / "data" / "digits.csv")
+    proc = run_m(program, cwd=tmp_path)
+    lines = proc.stdout.strip().splitlines()
+    assert lines[-3:] == ["DatasetSplit(train 1258, validation 180, test 359)",
+                          "model MLP(in_features = 64, hidden = 32): fc1, fc2; 2410 trainable parameters", "true"], proc.stderr

@@ -16,7 +16,15 @@ extension Interpreter {
             if frame[name] == nil {
                 if functions[name] != nil { return try callFunction(name, args.values.map { ($0.label, $0.value) }, at: range) }
                 if program.isMetamodel(name) {
-                    guard let m = program.instantiate(metamodel: name, arguments: arguments, at: range) else {
+                    // Hyperparameters are compile-time values: pass the evaluated arguments as literals.
+                    var literals: [Argument] = []
+                    for (a, v) in zip(arguments, args.values) {
+                        guard let e = literalExpr(v.value, at: a.value.range) else {
+                            throw RunFailure("'\(name)': a hyperparameter must be a number, String, Bool or tuple, got \(v.value.typeName)", at: a.value.range)
+                        }
+                        literals.append(Argument(label: a.label, value: e, range: a.range))
+                    }
+                    guard let m = program.instantiate(metamodel: name, arguments: literals, at: range) else {
                         throw RunFailure(renderedDiagnostics() ?? "cannot instantiate '\(name)'", at: range)
                     }
                     return .model(ModelRef(model: m, context: context))
@@ -201,3 +209,20 @@ extension Interpreter {
 let LayerNames: Set<String> = ["Dense", "Linear", "Conv1D", "Conv2D", "Dropout", "BatchNorm", "LayerNorm", "LSTM", "GRU", "Flatten",
                                "ReLU", "Softmax", "Sigmoid", "Tanh", "GELU", "Identity", "Embedding", "MaxPooling2D", "AveragePooling2D",
                                "GlobalAveragePooling2D", "Activation", "Normalize", "Reshape"]
+
+/// A host value as an M literal expression (metamodel arguments), or nil for runtime objects.
+func literalExpr(_ v: Value, at range: SourceRange) -> Expr? {
+    switch v {
+    case .int(let i): return i >= 0 ? Expr(.int(i), range: range) : Expr(.unary(op: .negate, operand: Expr(.int(-i), range: range)), range: range)
+    case .float(let d): return d >= 0 ? Expr(.float(d), range: range) : Expr(.unary(op: .negate, operand: Expr(.float(-d), range: range)), range: range)
+    case .bool(let b): return Expr(.bool(b), range: range)
+    case .string(let s): return Expr(.string(s), range: range)
+    case .tuple(let items):
+        let parts = items.compactMap { literalExpr($0, at: range) }
+        return parts.count == items.count ? Expr(.tuple(parts), range: range) : nil
+    case .list(let items):
+        let parts = items.compactMap { literalExpr($0, at: range) }
+        return parts.count == items.count ? Expr(.list(parts), range: range) : nil
+    default: return nil
+    }
+}

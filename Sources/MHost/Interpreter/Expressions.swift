@@ -148,11 +148,11 @@ extension Interpreter {
             }
         case .split(let s):
             switch name.name {
-            case "train": return .dataset(DatasetBox(s.train))
-            case "test": return .dataset(DatasetBox(s.test))
+            case "train": return .dataset(s.train)
+            case "test": return .dataset(s.test)
             case "validation":
                 guard let v = s.validation else { throw RunFailure("this split has no validation part: split(train = ..., validation = ...)", at: name.range) }
-                return .dataset(DatasetBox(v))
+                return .dataset(v)
             default: throw RunFailure("a split has train, validation and test, not '\(name.name)'", at: name.range)
             }
         case .metrics(let m):

@@ -10,9 +10,9 @@ extension Interpreter {
         case (.dataset(let d), "split"):
             let seed = try a.int("seed", 1).map { UInt64(truncatingIfNeeded: $0) } ?? context.seed
             let train = try a.double("train", 0) ?? 0.8, validation = try a.double("validation") ?? 0, shuffle = try a.bool("shuffle") ?? true
-            return .split(try data { () throws(DataError) in
+            return .split(SplitBox(try data { () throws(DataError) in
                 try d.dataset.split(train: train, validation: validation, seed: seed, shuffle: shuffle)
-            })
+            }))
         case (.dataset(let d), "batch"):
             guard let size = try a.int("size", 0), size > 0 else { throw RunFailure("batch size must be a positive Int", at: a.range) }
             var copy = d.dataset
@@ -37,7 +37,7 @@ extension Interpreter {
             let size = try a.int("size", 0) ?? 1, horizon = try a.int("horizon", 1) ?? 1
             return .dataset(DatasetBox(try data { () throws(DataError) in try d.dataset.windows(size: size, horizon: horizon) }))
         case (.split(let s), "normalize"):
-            return .split(try data { () throws(DataError) in try s.standardized() })
+            return .split(SplitBox(try data { () throws(DataError) in try s.split.standardized() }))
 
         // models
         case (.model(let m), "parameters"): return .parameters(m)

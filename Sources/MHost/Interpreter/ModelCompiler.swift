@@ -70,7 +70,9 @@ public final class ModelCompiler {
         store.overrides = [:]
         for (name, t) in trainedParameters { store.overrides[name] = packedBytes(t) }
         let key = cacheKey(module, trained: trainedParameters)
-        let cached = cacheDirectory + "/\(module.functions.first?.name ?? "model")-\(key).so"
+        // The model's name is readable in the file name; instantiated metamodels have spaces and quotes.
+        let readable = String((module.functions.first?.name ?? "model").map { $0.isLetter || $0.isNumber ? $0 : "_" }.prefix(40))
+        let cached = cacheDirectory + "/\(readable)-\(key).so"
         if output == nil, let lib = opened[cached] { return lib }
         if output == nil, FileManager.default.fileExists(atPath: cached) {
             do { let lib = try CompiledLibrary(path: cached); opened[cached] = lib; return lib } catch {

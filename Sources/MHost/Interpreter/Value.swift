@@ -14,7 +14,7 @@ public indirect enum Value {
     case dict([(key: String, value: Value)])
     case tensor(HostTensor)
     case dataset(DatasetBox)
-    case split(DatasetSplit)
+    case split(SplitBox)
     case batch(Batch)
     /// A declared model type (`Digits`); calling it with no arguments makes an instance.
     case modelType(String)
@@ -66,6 +66,13 @@ public final class DatasetBox {
     public var dataset: Dataset
     var passes = 0
     init(_ d: Dataset) { dataset = d }
+}
+
+/// The parts of a split, each one box, so `data.train` is the same data set (and pass count) every time.
+public final class SplitBox {
+    let train: DatasetBox, validation: DatasetBox?, test: DatasetBox
+    init(_ s: DatasetSplit) { train = DatasetBox(s.train); validation = s.validation.map(DatasetBox.init); test = DatasetBox(s.test) }
+    var split: DatasetSplit { DatasetSplit(train: train.dataset, validation: validation?.dataset, test: test.dataset) }
 }
 
 public struct LayerValue {
@@ -151,7 +158,7 @@ extension Value: CustomStringConvertible {
         case .forward(let f): return (try? f.outputs().first.map(tensorDescription)) ?? "Tensor(<not computed>)"
         case .dataset(let d): return "Dataset(\(d.dataset.count) samples, features \(d.dataset.featureShape), batch \(d.dataset.batchSize))"
         case .split(let s):
-            return "DatasetSplit(train \(s.train.count), \(s.validation.map { "validation \($0.count), " } ?? "")test \(s.test.count))"
+            return "DatasetSplit(train \(s.train.dataset.count), \(s.validation.map { "validation \($0.dataset.count), " } ?? "")test \(s.test.dataset.count))"
         case .batch(let b): return "Batch(x: \(b.x.shape))"
         case .modelType(let n): return "model \(n)"
         case .model(let m): return "\(m.model.name)()"
