@@ -106,12 +106,15 @@ extension Array where Element == Dim {
     public var product: Dim {
         var constant = 1
         var rest: [Dim] = []
-        for d in self {
+        // Nested products are flattened, so [n, 128] and [128 * n] have equal products.
+        func collect(_ d: Dim) {
             switch d {
             case .constant(let v): constant = constant &* v
+            case .mul(let a, let b): collect(a); collect(b)
             default: rest.append(d)
             }
         }
+        for d in self { collect(d) }
         rest.sort { $0.description < $1.description }
         return rest.reduce(Dim.constant(constant)) { $0 * $1 }
     }

@@ -93,6 +93,7 @@ extension GradientBuilder {
         case .convTranspose2d: return try convTranspose2dGradient(op, g: g, need: need)
         case .pool: return [try poolGradient(op, g: g)]
         case .movement: return try movementGradient(op, g: g, need: need)
+        case .resize: return [try resizeGradient(op, g: g)]
         case .leaf, .expandedFirst:
             throw AutodiffError("internal error: '\(op.kind.rawValue)' reached the gradient rules", at: location)
         case .nonDifferentiable:

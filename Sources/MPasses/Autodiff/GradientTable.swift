@@ -6,7 +6,7 @@ import MIR
 public enum GradientRule: Sendable, Equatable {
     /// Differentiable, by the rule family named.
     case elementwiseUnary, elementwiseBinary, select, reduction, cumsum, topk, softmax, matmul, conv2d, convTranspose2d,
-         pool, movement
+         pool, movement, resize
     /// A leaf (parameter read): gradients are collected here.
     case leaf
     /// Rewritten into differentiable ops before differentiation (batch_norm in inference form).
@@ -50,7 +50,7 @@ extension OpKind {
         case .sign, .floor, .ceil, .round, .isNaN, .isInf, .logicalNot, .equal, .less, .lessEqual, .greater, .greaterEqual,
              .logicalAnd, .logicalOr, .logicalXor, .argmax, .argmin, .topkIndices:
             return .nonDifferentiable
-        case .resize: return .unsupported("'resize' has no gradient rule yet")
+        case .resize: return .resize
         case .fused:
             return .unsupported("'fused' ops are made by fuse-elementwise; differentiate before the pass pipeline runs")
         case .conv2dBackwardFilter, .maxPool2dBackward, .avgPool2dBackward, .scatterAdd:

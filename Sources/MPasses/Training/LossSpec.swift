@@ -4,7 +4,8 @@ import MIR
 public struct LossSpec: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// Softmax cross-entropy of logits [N, C] against class indices i64[N]; with label
-        /// smoothing s the target distribution is (1 - s) * one_hot + s / C.
+        /// smoothing s the target distribution is (1 - s) * one_hot + s / C. When the output
+        /// is a softmax over the classes, its input is taken as the logits.
         case crossEntropy(labelSmoothing: Double)
         /// Binary cross-entropy against targets in [0, 1], from logits (stable form) or from
         /// probabilities (each log clamped at -100, as PyTorch does).
@@ -71,7 +72,14 @@ public struct LossSpec: Sendable, Hashable {
             guard pt.rank == 2, let classes = pt.shape[1].constantValue else {
                 throw AutodiffError("cross-entropy needs logits [batch, classes] with a static class count, got \(pt)")
             }
-            let logp = try b.emit(.logSoftmax, [prediction], ["axis": .int(1)])
+            // A softmax output (as M models usually end) is a distribution: its loss is
+            // -log p[t] = -log_softmax(logits)[t], computed from the logits for stability.
+            var logits = prediction
+            if let producer = b.f.ops.last(where: { $0.result == prediction }), producer.kind == .softmax,
+               [1, -1].contains(producer.attributes["axis"]?.intValue ?? -1) {
+                logits = producer.operands[0]
+            }
+            let logp = try b.emit(.logSoftmax, [logits], ["axis": .int(1)])
             let iota = b.f.appendUnchecked(.param, [], attributes: ["name": .string(b.pool.tensor((0..<classes).map(Double.init), TensorType(.i64, static: [classes])))],
                                            type: TensorType(.i64, static: [classes]))
             let labels = try b.reshape(target, [pt.shape[0], .constant(1)])
