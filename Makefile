@@ -11,6 +11,8 @@
 #   make java    the Java binding: out/java-lib/mcc.jar and its JNI glue out/java-lib/libmccjni.so
 #   make bench   mcc vs ONNX Runtime on the issue-#5 models (release mcc, .venv-bench with onnxruntime);
 #                writes docs/benchmarks.md and bench/results.json. Measured, not a test (takes minutes)
+#   make bench-train  training steps/s of mcc vs PyTorch eager on CPU (bench/train.py, torch from PyPI in
+#                .venv-bench); writes docs/benchmarks-training.md and bench/train_results.json
 #   make clean   remove out/ and Swift build products
 
 SHELL := /bin/bash
@@ -31,7 +33,7 @@ JAVA_TESTS := $(wildcard bindings/java/src/test/java/mcc/*.java)
 # The model every binding test and demo shares, with everything mcc can write beside it.
 MODEL_EXTRAS := --emit-bindings python,cpp,java --emit-pkgconfig --emit-cmake
 
-.PHONY: all deps build test demo clean conformance java java-test fuzz bench
+.PHONY: all deps build test demo clean conformance java java-test fuzz bench bench-train
 
 all: build
 
@@ -79,6 +81,11 @@ $(OUT)/test/libcnn.so: examples/cnn.m $(MCC)
 	@mkdir -p $(OUT)/test
 	$(MCC) examples/cnn.m -o $@
 
+# Hand-written training functions (F.train, F.loss, ...) for the Java training tests.
+$(OUT)/test/liblinreg.so: Tests/python/training/linreg.mir $(MCC)
+	@mkdir -p $(OUT)/test
+	$(MCC) Tests/python/training/linreg.mir -o $@
+
 java: $(JAVA_LIB)/mcc.jar $(JAVA_LIB)/libmccjni.so
 
 # javac -h writes the JNI header the C glue is compiled against, so the two cannot drift apart.
@@ -95,12 +102,13 @@ $(JAVA_LIB)/libmccjni.so: bindings/java/src/main/c/mcc_jni.c include/mcc.h $(JAV
 # flat RSS) and the wrapper mcc generated for examples/mlp.m (GeneratedWrapperTest). A fixed,
 # pre-touched heap, the serial GC and C1 only keep the JVM's own RSS still, so that RSS growth
 # measures native memory.
-java-test: java $(OUT)/libmlp.so $(OUT)/test/libcnn.so
+java-test: java $(OUT)/libmlp.so $(OUT)/test/libcnn.so $(OUT)/test/liblinreg.so
 	@rm -rf $(JAVA_LIB)/test-classes
 	$(JAVAC) -Xlint:all -Werror --release 17 -d $(JAVA_LIB)/test-classes -cp $(JAVA_LIB)/mcc.jar:$(JUNIT) \
 	    $(JAVA_TESTS) $(OUT)/java/mlp/MLP.java
 	$(JAVA) -Xms64m -Xmx64m -XX:+AlwaysPreTouch -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dmcc.jni.library=$(abspath $(JAVA_LIB))/libmccjni.so \
 	    -Dmcc.test.library=$(abspath $(OUT))/libmlp.so -Dmcc.test.other.library=$(abspath $(OUT))/test/libcnn.so \
+	    -Dmcc.test.training.library=$(abspath $(OUT))/test/liblinreg.so \
 	    -jar $(JUNIT) --disable-banner --disable-ansi-colors --fail-if-no-tests --details=tree \
 	    --class-path $(JAVA_LIB)/mcc.jar:$(JAVA_LIB)/test-classes --select-package mcc
 
@@ -124,6 +132,14 @@ bench: deps $(BENCH_VENV)/.installed
 	$(SWIFT) build -c release --product mcc --scratch-path $(BENCH_SCRATCH)
 	$(BENCH_VENV)/bin/python bench/models.py
 	$(BENCH_VENV)/bin/python bench/run.py --mcc $(BENCH_SCRATCH)/release/mcc $(BENCH_ARGS)
+
+# PyPI's torch wheel (the only registry reachable here) is large; installed once, only for this target.
+$(BENCH_VENV)/.torch: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/pip install --quiet torch
+	@touch $@
+
+bench-train: build $(BENCH_VENV)/.torch
+	$(BENCH_VENV)/bin/python bench/train.py --mcc $(MCC) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(OUT)

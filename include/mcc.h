@@ -145,7 +145,8 @@ MCC_API mcc_status mcc_model_param(const mcc_model *model, int32_t index, DLTens
  * every input (null pointers, device, dtype, rank, each dim, symbolic dims
  * agreeing across inputs) before any computation. */
 MCC_API mcc_status mcc_model_run(mcc_model *model, const DLTensor *inputs, int32_t num_inputs);
-/* A view of output `index` of the last successful run: its shape is concrete.
+/* A view of output `index` of the last successful run (or training call: train step,
+ * backward, evaluate, which compute the forward outputs too): its shape is concrete.
  * The view is owned by the instance (see the threading contract above). */
 MCC_API mcc_status mcc_model_output(mcc_model *model, int32_t index, DLTensor *out_view);
 

@@ -61,7 +61,7 @@ public struct SharedLibraryLinker {
 
     /// The runtime objects, compiled once per runtime version into a cache directory
     /// (`$MCC_CACHE_DIR`, else `~/.cache/mcc`); falls back to `workDirectory`. The key hashes
-    /// every runtime source and header, so any edit to one of them recompiles all.
+    /// every runtime source and header, the compiler and its flags, so any change recompiles all.
     func compiledRuntime(workDirectory: String) throws(CodegenError) -> [String] {
         let files = runtimeSources()
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -69,7 +69,10 @@ public struct SharedLibraryLinker {
             for b in path.split(separator: "/").last!.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
             for b in FileManager.default.contents(atPath: path) ?? Data() { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         }
-        for b in compiler.utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        // -O3 -fno-math-errno: the optimizer loops (mcc_training.c) vectorize only with both
+        // (GCC's -O2 cost model skips them; an errno-setting sqrtf blocks Adam's loop).
+        let flags = ["-std=c11", "-O3", "-fno-math-errno", "-fPIC", "-fvisibility=hidden", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE"]
+        for b in ([compiler] + flags).joined(separator: " ").utf8 { hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
         let env = ProcessInfo.processInfo.environment
         let cacheDir = env["MCC_CACHE_DIR"] ?? ((env["HOME"] ?? NSTemporaryDirectory()) + "/.cache/mcc")
         var objects: [String] = []
@@ -78,8 +81,7 @@ public struct SharedLibraryLinker {
             let cached = cacheDir + "/\(stem)-\(String(hash, radix: 16)).o"
             if FileManager.default.fileExists(atPath: cached) { objects.append(cached); continue }
             let fresh = workDirectory + "/\(stem).o"
-            try run([compiler, "-std=c11", "-O2", "-fPIC", "-fvisibility=hidden", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
-                     "-I", includeDirectory, "-I", runtimeDirectory,
+            try run([compiler] + flags + ["-I", includeDirectory, "-I", runtimeDirectory,
                      "-c", runtimeDirectory + "/" + source, "-o", fresh])
             objects.append(fresh)
             // Publish atomically so concurrent mcc runs never see a half-written object.

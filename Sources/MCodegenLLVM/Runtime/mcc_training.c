@@ -289,14 +289,14 @@ mcc_status mcc_model_freeze(mcc_model *m, const char *prefix, int32_t frozen, in
 /* ---- forward + backward ----------------------------------------------------------------- */
 
 /* Class indices must lie in [0, classes) before the generated code gathers with them: the
- * class count is dim 1 (PyTorch's layout: [N, C] or [N, C, d...]) of the first forward
- * output whose rank is the target's + 1. */
-static mcc_status check_labels(const mcc_model *m, const mcc_model *sub, const int32_t *out_map, const DLTensor *target) {
-  if (target->dtype.code != kDLInt || !out_map) return MCC_OK;
-  const mcc_desc_model *d = m->desc;
+ * class count is dim 1 (PyTorch's layout: [N, C] or [N, C, d...]) of the first forward output
+ * (`out.<name>` of the training function) whose rank is the target's + 1. */
+static mcc_status check_labels(const mcc_model *m, const mcc_model *sub, const DLTensor *target) {
+  if (target->dtype.code != kDLInt) return MCC_OK;
+  const mcc_desc_model *d = sub->desc;
   for (int32_t o = 0; o < d->n_outputs; o++) {
-    if (d->outputs[o].ndim != target->ndim + 1 || d->outputs[o].ndim < 2) continue;
-    int64_t classes = mcc_rt_new_output_shape(sub, out_map[o])[1];
+    if (strncmp(d->outputs[o].name, "out.", 4) != 0 || d->outputs[o].ndim != target->ndim + 1 || d->outputs[o].ndim < 2) continue;
+    int64_t classes = mcc_rt_new_output_shape(sub, o)[1];
     int64_t n = 1;
     for (int32_t k = 0; k < target->ndim; k++) n *= target->shape[k];
     const char *base = (const char *)target->data + target->byte_offset;
@@ -304,7 +304,7 @@ static mcc_status check_labels(const mcc_model *m, const mcc_model *sub, const i
       int64_t label = target->dtype.bits == 64 ? ((const int64_t *)base)[i] : ((const int32_t *)base)[i];
       if (label < 0 || label >= classes)
         return fail(MCC_ERR_INVALID_ARGUMENT, "target[%lld] is %lld at step %lld: class labels of output '%s' must be in [0, %lld)",
-                    (long long)i, (long long)label, (long long)m->training->step, d->outputs[o].name, (long long)classes);
+                    (long long)i, (long long)label, (long long)m->training->step, d->outputs[o].name + 4, (long long)classes);
     }
     return MCC_OK;
   }
@@ -338,7 +338,7 @@ static mcc_status run_sub(mcc_model *m, const char *fn, int is_train, const DLTe
     s->shape = &t->seed_shape;
   }
   if ((st = mcc_rt_prepare(sub, t->args, count)) != MCC_OK) return st;
-  if ((st = check_labels(m, sub, is_train ? t->train_out_map : t->eval_out_map, target)) != MCC_OK) return st;
+  if ((st = check_labels(m, sub, target)) != MCC_OK) return st;
   sub->params = m->params;
   sub->threads = m->threads;
   sub->pool = mcc_rt_pool(m);
@@ -406,7 +406,12 @@ typedef struct {
   float lr, wd, momentum, beta1, beta2, eps, step_size, bc2_sqrt, scale;
 } update_task;
 
-/* Plain loops over restrict pointers: the C compiler vectorizes each branch. */
+/* Plain loops over restrict pointers: the C compiler vectorizes each branch (the runtime is
+ * built with -O3). The runtime targets baseline x86-64, so GCC also clones this function for
+ * AVX2 and picks the clone at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 static void update_range(const update_task *u, int64_t lo, int64_t hi) {
   float *restrict p = u->p, *restrict m1 = u->m1, *restrict m2 = u->m2;
   const float *restrict g = u->g;

@@ -41,6 +41,19 @@ typedef struct api {
   mcc_status (*run)(mcc_model *, const DLTensor *, int32_t);
   mcc_status (*output)(mcc_model *, int32_t, DLTensor *);
   mcc_status (*set_num_threads)(mcc_model *, int32_t);
+  /* ABI 1.1 training; all NULL in a library built before it. */
+  int32_t (*has_training)(const mcc_model *);
+  mcc_status (*set_optimizer)(mcc_model *, const mcc_optimizer_config *);
+  mcc_status (*loss_call[3])(mcc_model *, const DLTensor *, int32_t, const DLTensor *, float *);
+  mcc_status (*zero_grad)(mcc_model *);
+  mcc_status (*optimizer_step)(mcc_model *);
+  mcc_status (*set_param)(mcc_model *, int32_t, const DLTensor *);
+  mcc_status (*freeze)(mcc_model *, const char *, int32_t, int32_t *);
+  mcc_status (*save_checkpoint)(const mcc_model *, const char *);
+  mcc_status (*load_checkpoint)(mcc_model *, const char *);
+  mcc_status (*set_seed)(mcc_model *, uint64_t);
+  double (*learning_rate)(const mcc_model *);
+  int64_t (*step_count)(const mcc_model *);
 } api;
 
 /* What a Java Model's `long instance` points to. */
@@ -144,6 +157,23 @@ JNIEXPORT jlong JNICALL Java_mcc_Native_open(JNIEnv *env, jclass cls, jstring jp
       BIND(run, "mcc_model_run");
       BIND(output, "mcc_model_output");
       BIND(set_num_threads, "mcc_model_set_num_threads");
+      const char *required = missing;   /* the training calls are optional */
+      BIND(has_training, "mcc_model_has_training");
+      BIND(set_optimizer, "mcc_model_set_optimizer");
+      BIND(loss_call[0], "mcc_model_train_step");
+      BIND(loss_call[1], "mcc_model_backward");
+      BIND(loss_call[2], "mcc_model_evaluate");
+      BIND(zero_grad, "mcc_model_zero_grad");
+      BIND(optimizer_step, "mcc_model_optimizer_step");
+      BIND(set_param, "mcc_model_set_param");
+      BIND(freeze, "mcc_model_freeze");
+      BIND(save_checkpoint, "mcc_model_save_checkpoint");
+      BIND(load_checkpoint, "mcc_model_load_checkpoint");
+      BIND(set_seed, "mcc_model_set_seed");
+      BIND(learning_rate, "mcc_model_learning_rate");
+      BIND(step_count, "mcc_model_step_count");
+      if (missing != required) a->step_count = NULL;   /* all or nothing: trainable() checks this one */
+      missing = required;
     }
 #undef BIND
     if (!a) {
@@ -285,23 +315,20 @@ JNIEXPORT jobjectArray JNICALL Java_mcc_Native_info(JNIEnv *env, jclass cls, jlo
 
 /* --- running ---------------------------------------------------------------------------- */
 
-JNIEXPORT void JNICALL Java_mcc_Native_run(JNIEnv *env, jclass cls, jlong handle, jlongArray jaddresses,
-                                           jintArray jdtypes, jintArray jranks, jlongArray jshapes) {
-  (void)cls;
-  const instance *inst = live(env, handle);
-  if (!inst) return;
+/* Builds DLTensors from the parallel arrays Java passes (dtypes: 3 ints each, shapes
+ * concatenated); returns the malloc'd block they live in (tensors first), or NULL after throwing. */
+static DLTensor *unpack(JNIEnv *env, jlongArray jaddresses, jintArray jdtypes, jintArray jranks, jlongArray jshapes, jsize *count) {
   jsize n = (*env)->GetArrayLength(env, jaddresses);
   jsize total = (*env)->GetArrayLength(env, jshapes);
   if ((*env)->GetArrayLength(env, jdtypes) != 3 * n || (*env)->GetArrayLength(env, jranks) != n) {
     throw_class(env, "java/lang/IllegalArgumentException", "inconsistent tensor arrays");
-    return;
+    return NULL;
   }
-  /* One block for everything this call needs; freed before returning on every path. */
   size_t bytes = (size_t)n * (sizeof(DLTensor) + sizeof(jlong) + 4 * sizeof(jint)) + (size_t)total * sizeof(int64_t) + 1;
   char *block = malloc(bytes);
   if (!block) {
     throw_mcc(env, MCC_ERR_OUT_OF_MEMORY, "out of memory preparing inputs");
-    return;
+    return NULL;
   }
   DLTensor *tensors = (DLTensor *)block;
   int64_t *shapes = (int64_t *)(tensors + n);
@@ -317,7 +344,7 @@ JNIEXPORT void JNICALL Java_mcc_Native_run(JNIEnv *env, jclass cls, jlong handle
     if (ranks[i] < 0 || at + ranks[i] > total) {
       free(block);
       throw_class(env, "java/lang/IllegalArgumentException", "inconsistent tensor ranks");
-      return;
+      return NULL;
     }
     tensors[i] = (DLTensor){.data = (void *)(intptr_t)addresses[i],
                             .device = {kDLCPU, 0},
@@ -328,8 +355,19 @@ JNIEXPORT void JNICALL Java_mcc_Native_run(JNIEnv *env, jclass cls, jlong handle
                             .byte_offset = 0};
     at += ranks[i];
   }
+  *count = n;
+  return tensors;
+}
+
+JNIEXPORT void JNICALL Java_mcc_Native_run(JNIEnv *env, jclass cls, jlong handle, jlongArray jaddresses,
+                                           jintArray jdtypes, jintArray jranks, jlongArray jshapes) {
+  (void)cls;
+  const instance *inst = live(env, handle);
+  jsize n = 0;
+  DLTensor *tensors = inst ? unpack(env, jaddresses, jdtypes, jranks, jshapes, &n) : NULL;
+  if (!tensors) return;
   mcc_status s = inst->api->run(inst->model, n ? tensors : NULL, (int32_t)n);
-  free(block);
+  free(tensors);
   failed(env, inst->api, s);
 }
 
@@ -375,6 +413,131 @@ JNIEXPORT void JNICALL Java_mcc_Native_setNumThreads(JNIEnv *env, jclass cls, jl
   (void)cls;
   const instance *inst = live(env, handle);
   if (inst) failed(env, inst->api, inst->api->set_num_threads(inst->model, threads));
+}
+
+/* --- training (ABI 1.1) ------------------------------------------------------------------ */
+
+/* The instance, when its library has the training calls; else throws. */
+static const instance *trainable(JNIEnv *env, jlong handle) {
+  const instance *inst = live(env, handle);
+  if (inst && !inst->api->step_count) {
+    throw_mcc(env, MCC_ERR_UNSUPPORTED, "the library was built before the training ABI (1.1)");
+    return NULL;
+  }
+  return inst;
+}
+
+JNIEXPORT jboolean JNICALL Java_mcc_Native_hasTraining(JNIEnv *env, jclass cls, jlong handle) {
+  (void)cls;
+  const instance *inst = live(env, handle);
+  return inst && inst->api->has_training && inst->api->has_training(inst->model) ? JNI_TRUE : JNI_FALSE;
+}
+
+JNIEXPORT void JNICALL Java_mcc_Native_setOptimizer(JNIEnv *env, jclass cls, jlong handle, jint kind, jint schedule,
+                                                    jboolean nesterov, jdoubleArray jd, jlongArray jl) {
+  (void)cls;
+  const instance *inst = trainable(env, handle);
+  if (!inst) return;
+  if ((*env)->GetArrayLength(env, jd) != 9 || (*env)->GetArrayLength(env, jl) != 3) {
+    throw_class(env, "java/lang/IllegalArgumentException", "optimizer arrays have the wrong length");
+    return;
+  }
+  jdouble d[9];
+  jlong l[3];
+  (*env)->GetDoubleArrayRegion(env, jd, 0, 9, d);
+  (*env)->GetLongArrayRegion(env, jl, 0, 3, l);
+  mcc_optimizer_config c = {.kind = kind, .schedule = schedule, .learning_rate = d[0], .weight_decay = d[1],
+                            .momentum = d[2], .nesterov = nesterov ? 1 : 0, .beta1 = d[3], .beta2 = d[4],
+                            .epsilon = d[5], .warmup_steps = l[0], .step_size = l[1], .gamma = d[6],
+                            .total_steps = l[2], .min_lr = d[7], .clip_norm = d[8]};
+  failed(env, inst->api, inst->api->set_optimizer(inst->model, &c));
+}
+
+/* op 0: train step, 1: backward, 2: evaluate. The last tensor is the target. */
+JNIEXPORT jfloat JNICALL Java_mcc_Native_lossCall(JNIEnv *env, jclass cls, jlong handle, jint op, jlongArray jaddresses,
+                                                  jintArray jdtypes, jintArray jranks, jlongArray jshapes) {
+  (void)cls;
+  const instance *inst = trainable(env, handle);
+  jsize n = 0;
+  if (!inst) return 0;
+  if (op < 0 || op > 2) {
+    throw_class(env, "java/lang/IllegalArgumentException", "unknown training call");
+    return 0;
+  }
+  DLTensor *tensors = unpack(env, jaddresses, jdtypes, jranks, jshapes, &n);
+  if (!tensors) return 0;
+  if (n < 1) {
+    free(tensors);
+    throw_class(env, "java/lang/IllegalArgumentException", "no target tensor");
+    return 0;
+  }
+  float loss = 0;
+  mcc_status s = inst->api->loss_call[op](inst->model, n > 1 ? tensors : NULL, (int32_t)(n - 1), &tensors[n - 1], &loss);
+  free(tensors);
+  failed(env, inst->api, s);
+  return loss;
+}
+
+/* op 0: zero_grad, 1: optimizer_step. */
+JNIEXPORT void JNICALL Java_mcc_Native_step(JNIEnv *env, jclass cls, jlong handle, jint op) {
+  (void)cls;
+  const instance *inst = trainable(env, handle);
+  if (inst) failed(env, inst->api, op == 0 ? inst->api->zero_grad(inst->model) : inst->api->optimizer_step(inst->model));
+}
+
+JNIEXPORT void JNICALL Java_mcc_Native_setParam(JNIEnv *env, jclass cls, jlong handle, jint index, jlongArray jaddresses,
+                                                jintArray jdtypes, jintArray jranks, jlongArray jshapes) {
+  (void)cls;
+  const instance *inst = trainable(env, handle);
+  jsize n = 0;
+  DLTensor *tensors = inst ? unpack(env, jaddresses, jdtypes, jranks, jshapes, &n) : NULL;
+  if (!tensors) return;
+  mcc_status s = n == 1 ? inst->api->set_param(inst->model, index, tensors) : MCC_ERR_INVALID_ARGUMENT;
+  free(tensors);
+  if (n != 1) throw_class(env, "java/lang/IllegalArgumentException", "setParam takes one tensor");
+  else failed(env, inst->api, s);
+}
+
+JNIEXPORT jint JNICALL Java_mcc_Native_freeze(JNIEnv *env, jclass cls, jlong handle, jstring jprefix, jboolean frozen) {
+  (void)cls;
+  const instance *inst = trainable(env, handle);
+  if (!inst) return 0;
+  const char *prefix = jprefix ? (*env)->GetStringUTFChars(env, jprefix, NULL) : NULL;
+  if (jprefix && !prefix) return 0;
+  int32_t count = 0;
+  mcc_status s = inst->api->freeze(inst->model, prefix, frozen ? 1 : 0, &count);
+  if (prefix) (*env)->ReleaseStringUTFChars(env, jprefix, prefix);
+  failed(env, inst->api, s);
+  return count;
+}
+
+JNIEXPORT void JNICALL Java_mcc_Native_checkpoint(JNIEnv *env, jclass cls, jlong handle, jstring jpath, jboolean save) {
+  (void)cls;
+  const instance *inst = trainable(env, handle);
+  if (!inst) return;
+  const char *path = jpath ? (*env)->GetStringUTFChars(env, jpath, NULL) : NULL;
+  if (jpath && !path) return;
+  mcc_status s = save ? inst->api->save_checkpoint(inst->model, path) : inst->api->load_checkpoint(inst->model, path);
+  if (path) (*env)->ReleaseStringUTFChars(env, jpath, path);
+  failed(env, inst->api, s);
+}
+
+JNIEXPORT void JNICALL Java_mcc_Native_setSeed(JNIEnv *env, jclass cls, jlong handle, jlong seed) {
+  (void)cls;
+  const instance *inst = trainable(env, handle);
+  if (inst) failed(env, inst->api, inst->api->set_seed(inst->model, (uint64_t)seed));
+}
+
+JNIEXPORT jdouble JNICALL Java_mcc_Native_learningRate(JNIEnv *env, jclass cls, jlong handle) {
+  (void)cls;
+  const instance *inst = trainable(env, handle);
+  return inst ? inst->api->learning_rate(inst->model) : 0.0;
+}
+
+JNIEXPORT jlong JNICALL Java_mcc_Native_stepCount(JNIEnv *env, jclass cls, jlong handle) {
+  (void)cls;
+  const instance *inst = trainable(env, handle);
+  return inst ? inst->api->step_count(inst->model) : 0;
 }
 
 /* --- memory ----------------------------------------------------------------------------- */

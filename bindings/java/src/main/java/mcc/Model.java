@@ -200,8 +200,103 @@ public final class Model implements AutoCloseable {
         return "Model(" + name + " from " + path + (isClosed() ? ", closed)" : ": " + inputs + " -> " + outputs + ")");
     }
 
-    private void runNative(Tensor[] tensors) {
+    // --- training (C ABI 1.1; docs/c-abi.md "Training") --------------------------------------------
+
+    /** Whether the model was compiled with training functions ({@code mcc --train-loss ...}). */
+    public synchronized boolean hasTraining() {
         checkOpen();
+        return Native.hasTraining(instance);
+    }
+
+    public synchronized void setOptimizer(Optimizer o) {
+        checkOpen();
+        Native.setOptimizer(instance, o.kind, o.schedule, o.nesterov,
+                new double[] {o.learningRate, o.weightDecay, o.momentum, o.beta1, o.beta2, o.epsilon, o.gamma, o.minLr, o.clipNorm},
+                new long[] {o.warmupSteps, o.stepSize, o.totalSteps});
+    }
+
+    /** zero_grad + backward + optimizer_step on one batch; returns its loss. */
+    public synchronized float trainStep(Tensor[] inputs, Tensor target) {
+        return lossCall(0, inputs, target);
+    }
+
+    /** Adds the batch's gradients to the accumulated ones; returns its loss. */
+    public synchronized float backward(Tensor[] inputs, Tensor target) {
+        return lossCall(1, inputs, target);
+    }
+
+    /** The inference-mode loss of a batch; changes nothing. */
+    public synchronized float evaluate(Tensor[] inputs, Tensor target) {
+        return lossCall(2, inputs, target);
+    }
+
+    public synchronized void zeroGrad() {
+        checkOpen();
+        Native.step(instance, 0);
+    }
+
+    public synchronized void optimizerStep() {
+        checkOpen();
+        Native.step(instance, 1);
+    }
+
+    /** Copies {@code value} (the parameter's dtype and shape) into this instance's parameter. */
+    public synchronized void setParam(String paramName, Tensor value) {
+        checkOpen();
+        int i = indexOf(params, paramName, "parameter");
+        Packed p = pack(new Tensor[] {value});
+        Native.setParam(instance, i, p.addresses, p.dtypes, p.ranks, p.shapes);
+    }
+
+    /** Freezes the parameters {@code prefix} and {@code prefix.*}; returns how many matched. */
+    public synchronized int freeze(String prefix) {
+        checkOpen();
+        return Native.freeze(instance, prefix, true);
+    }
+
+    public synchronized int unfreeze(String prefix) {
+        checkOpen();
+        return Native.freeze(instance, prefix, false);
+    }
+
+    public synchronized void saveCheckpoint(String file) {
+        checkOpen();
+        Native.checkpoint(instance, file, true);
+    }
+
+    public synchronized void loadCheckpoint(String file) {
+        checkOpen();
+        Native.checkpoint(instance, file, false);
+    }
+
+    /** Dropout seed: step k runs with seed + k. */
+    public synchronized void setSeed(long seed) {
+        checkOpen();
+        Native.setSeed(instance, seed);
+    }
+
+    public synchronized double learningRate() {
+        checkOpen();
+        return Native.learningRate(instance);
+    }
+
+    public synchronized long stepCount() {
+        checkOpen();
+        return Native.stepCount(instance);
+    }
+
+    private float lossCall(int op, Tensor[] inputs, Tensor target) {
+        checkOpen();
+        Tensor[] all = Arrays.copyOf(inputs, inputs.length + 1);
+        all[inputs.length] = target;
+        Packed p = pack(all);
+        return Native.lossCall(instance, op, p.addresses, p.dtypes, p.ranks, p.shapes);
+    }
+
+    /** Tensors as the parallel arrays the glue takes. */
+    private record Packed(long[] addresses, int[] dtypes, int[] ranks, long[] shapes) {}
+
+    private static Packed pack(Tensor[] tensors) {
         long[] addresses = new long[tensors.length];
         int[] dtypes = new int[3 * tensors.length];
         int[] ranks = new int[tensors.length];
@@ -222,7 +317,13 @@ public final class Model implements AutoCloseable {
             System.arraycopy(shape, 0, shapes, at, shape.length);
             at += shape.length;
         }
-        Native.run(instance, addresses, dtypes, ranks, shapes);
+        return new Packed(addresses, dtypes, ranks, shapes);
+    }
+
+    private void runNative(Tensor[] tensors) {
+        checkOpen();
+        Packed p = pack(tensors);
+        Native.run(instance, p.addresses, p.dtypes, p.ranks, p.shapes);
     }
 
     private static DType known(TensorInfo info) {

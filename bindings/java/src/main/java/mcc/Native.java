@@ -62,6 +62,21 @@ final class Native {
     static native void copy(long instance, int kind, int index, long destination, long bytes);
     static native void setNumThreads(long instance, int threads);
 
+    // Training (ABI 1.1): tensors as in run(); for lossCall the last one is the target.
+    static native boolean hasTraining(long instance);
+    /** d: lr, weightDecay, momentum, beta1, beta2, epsilon, gamma, minLr, clipNorm; l: warmup, stepSize, totalSteps. */
+    static native void setOptimizer(long instance, int kind, int schedule, boolean nesterov, double[] d, long[] l);
+    /** op 0: train step, 1: backward, 2: evaluate; returns the loss. */
+    static native float lossCall(long instance, int op, long[] addresses, int[] dtypes, int[] ranks, long[] shapes);
+    /** op 0: zero_grad, 1: optimizer_step. */
+    static native void step(long instance, int op);
+    static native void setParam(long instance, int index, long[] addresses, int[] dtypes, int[] ranks, long[] shapes);
+    static native int freeze(long instance, String prefix, boolean frozen);
+    static native void checkpoint(long instance, String path, boolean save);
+    static native void setSeed(long instance, long seed);
+    static native double learningRate(long instance);
+    static native long stepCount(long instance);
+
     /** Zeroed, 64-byte aligned native memory as a direct buffer; free it with {@link #free}. */
     static native ByteBuffer allocate(long bytes);
     static native void free(ByteBuffer buffer);
