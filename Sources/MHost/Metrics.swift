@@ -80,6 +80,8 @@ public struct MetricReport: Sendable, Equatable, CustomStringConvertible {
 /// `x` with exactly `digits` decimals (`0.9722`).
 public func formatFixed(_ x: Double, digits: Int) -> String {
     guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+    // Beyond 1e15 the digits would not fit an Int (and are not meaningful in fixed notation).
+    if abs(x) >= 1e15 || digits > 12 { return "\(x)" }
     var scale = 1.0
     for _ in 0..<max(digits, 0) { scale *= 10 }
     let rounded = (abs(x) * scale).rounded()

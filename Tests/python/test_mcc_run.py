@@ -310,3 +310,41 @@ print(evaluate(net, data.validation).accuracy > 0.9)
     lines = proc.stdout.strip().splitlines()
     assert lines[-3:] == ["DatasetSplit(train 1258, validation 180, test 359)",
                           "model MLP(in_features = 64, hidden = 32): fc1, fc2; 2410 trainable parameters", "true"], proc.stderr
+
+
+def test_loader_errors_name_the_file(run_m, tmp_path: Path) -> None:
+    """Malformed inputs of each loader: a clear message naming the file, exit 1, no crash."""
+    def ihdr_png(depth: int, color: int, interlace: int) -> bytes:
+        png = bytearray(png_bytes(np.zeros((2, 2), dtype=np.uint8), 0, [0]))
+        png[24], png[25], png[28] = depth, color, interlace
+        png[29:33] = struct.pack(">I", zlib.crc32(bytes(png[12:29])) & 0xFFFFFFFF)
+        return bytes(png)
+
+    cases = {
+        "interlaced": (ihdr_png(8, 0, 1), "interlaced PNGs are not supported"),
+        "sixteen": (ihdr_png(16, 0, 0), "bit depth 16 is not supported"),
+        "badcrc": (png_bytes(np.zeros((2, 2), dtype=np.uint8), 0, [0])[:-5] + b"\x00" * 5, "fails its CRC check"),
+    }
+    for name, (data, message) in cases.items():
+        folder = tmp_path / name / "only"
+        folder.mkdir(parents=True)
+        (folder / "x.png").write_bytes(data)
+        proc = run_m(f'print(load_images("{name}"))\n', cwd=tmp_path)
+        assert proc.returncode == 1 and message in proc.stderr and f"{name}/only/x.png" in proc.stderr, proc.stderr
+
+    np.save(tmp_path / "f.npy", np.asfortranarray(np.ones((3, 2), dtype=np.float32)))
+    np.save(tmp_path / "c.npy", np.ones(3, dtype=np.complex64))
+    np.savez_compressed(tmp_path / "z.npz", x=np.ones((4, 2), dtype=np.float32), y=np.zeros(3, dtype=np.int64))
+    raw = bytearray((tmp_path / "z.npz").read_bytes())
+    raw[60:80] = b"\xff" * 20  # inside the first member's deflate stream
+    (tmp_path / "broken.npz").write_bytes(bytes(raw))
+    for program, message in [
+        ('print(load_npy("f.npy"))\n', "Fortran-order arrays are not supported"),
+        ('print(load_npy("c.npy"))\n', "element type '<c8' is not supported"),
+        ('print(load_npz("z.npz"))\n', "has 3 samples, but"),
+        ('print(load_npz("z.npz", features = "images"))\n', "has no array 'images'"),
+        ('print(load_npz("broken.npz"))\n', "broken.npz"),
+    ]:
+        proc = run_m(program, cwd=tmp_path)
+        assert proc.returncode == 1 and message in proc.stderr, (program, proc.stderr)
+        assert "error:" in proc.stderr

@@ -146,6 +146,9 @@ public enum NumpyLoader {
             throw DataError("'\(yName)' has \(y.shape.first ?? 0) samples, but '\(xName)' has \(n)")
         }
         if y.isIntegral && y.shape.count == 1 {
+            if let bad = y.values.first(where: { !($0 >= -1e15 && $0 <= 1e15) }) {
+                throw DataError("'\(yName)': class label \(bad) is out of range")
+            }
             let labels = y.values.map { Int($0) }
             if let bad = labels.first(where: { $0 < 0 }) { throw DataError("'\(yName)': class label \(bad) is negative") }
             d.targets = .classes(labels)

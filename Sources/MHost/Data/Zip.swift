@@ -47,8 +47,10 @@ struct ZipArchive {
             let extraEnd = e + extraLength
             while e + 4 <= extraEnd {
                 let id = u16(e), length = Int(u16(e + 2))
-                if id == 0x0001 {
+                if id == 0x0001, e + 4 + length <= extraEnd {
                     var q = e + 4
+                    let fields = (size == 0xFFFF_FFFF ? 1 : 0) + (compressed == 0xFFFF_FFFF ? 1 : 0) + (local == 0xFFFF_FFFF ? 1 : 0)
+                    guard length >= 8 * fields else { throw DataError("'\(name)': corrupt zip64 field for '\(entryName)'") }
                     if size == 0xFFFF_FFFF { size = Int(u64(q)); q += 8 }
                     if compressed == 0xFFFF_FFFF { compressed = Int(u64(q)); q += 8 }
                     if local == 0xFFFF_FFFF { local = Int(u64(q)) }

@@ -102,6 +102,7 @@ extension Interpreter {
             let step = try a.int("step", 2) ?? 1
             guard step != 0 else { throw RunFailure("range() step must not be zero", at: a.range) }
             let (lo, hi) = second.map { (first, $0) } ?? (0, first)
+            guard (hi - lo) / step <= 100_000_000 else { throw RunFailure("range() of more than 100,000,000 numbers", at: a.range) }
             return .list(Array(stride(from: lo, to: hi, by: step)).map { .int($0) })
         case "round":
             let x = try a.double("x", 0) ?? 0, digits = try a.int("digits", 1) ?? 0

@@ -87,7 +87,11 @@ extension Interpreter {
                 // Floor division and modulo (the sign follows the divisor), as in dims.
                 let q = Int((Double(x) / Double(y)).rounded(.down))
                 return op == .divide ? .int(q) : .int(x - q * y)
-            case .power: return y >= 0 ? .int(Int(pow(Double(x), Double(y)))) : .float(pow(Double(x), Double(y)))
+            case .power:
+                let p = pow(Double(x), Double(y))
+                guard y >= 0 else { return .float(p) }
+                guard abs(p) < 9.2e18 else { throw RunFailure("\(x) ** \(y) does not fit an Int", at: range) }
+                return .int(Int(p))
             default: return try compare(op, Double(x), Double(y), at: range)
             }
         case (.int, .float), (.float, .int), (.float, .float):

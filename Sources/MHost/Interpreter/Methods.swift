@@ -136,6 +136,7 @@ extension Interpreter {
             let i = try m.inferenceInstance()
             do { try i.writeProfile(p) } catch { throw RunFailure(error.message) }
         }
+        guard !shape.isEmpty else { throw RunFailure("engine.run: the data set is empty", at: a.range) }
         shape[0] = ds.count
         return .tensor(HostTensor(shape: shape, data: .f32(values)))
     }

@@ -194,6 +194,7 @@ public final class ModelRef {
 
     func trainStep(_ inputs: [HostTensor], target: HostTensor, loss: LossFunction) throws(RunFailure) -> Float {
         let shaped = try adapt(inputs)
+        guard !shaped.isEmpty else { throw RunFailure("model '\(name)' has no inputs to train on") }
         let t = try adaptTarget(target, for: loss, batch: shaped[0].shape[0])
         let i = try trainingInstance(for: loss)
         do { return try i.trainStep(shaped, target: t) } catch { throw RunFailure(error.message) }
@@ -201,6 +202,7 @@ public final class ModelRef {
 
     func backward(_ inputs: [HostTensor], target: HostTensor, loss: LossFunction) throws(RunFailure) -> Float {
         let shaped = try adapt(inputs)
+        guard !shaped.isEmpty else { throw RunFailure("model '\(name)' has no inputs to train on") }
         let t = try adaptTarget(target, for: loss, batch: shaped[0].shape[0])
         let i = try trainingInstance(for: loss)
         do { return try i.backward(shaped, target: t) } catch { throw RunFailure(error.message) }
@@ -209,6 +211,7 @@ public final class ModelRef {
     /// Inference-mode loss of one batch.
     func lossValue(_ inputs: [HostTensor], target: HostTensor, loss: LossFunction) throws(RunFailure) -> Float {
         let shaped = try adapt(inputs)
+        guard !shaped.isEmpty else { throw RunFailure("model '\(name)' has no inputs") }
         let t = try adaptTarget(target, for: loss, batch: shaped[0].shape[0])
         guard let instance, trainedWith == loss else {
             // Not trained with this loss: compute it on the host from the forward outputs.
@@ -273,7 +276,7 @@ func hostLoss(_ output: HostTensor, _ target: HostTensor, _ loss: LossFunction) 
         guard case .i64(let labels) = target.data, !labels.isEmpty else { return .nan }
         let k = y.count / labels.count
         var total = 0.0
-        for (r, label) in labels.enumerated() {
+        for (r, label) in labels.enumerated() where label >= 0 && Int(label) < k {
             let row = y[(r * k)..<((r + 1) * k)].map(Double.init)
             let m = row.max() ?? 0
             let logZ = log(row.reduce(0) { $0 + exp($1 - m) }) + m
