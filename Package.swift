@@ -62,6 +62,7 @@ let package = Package(
             name: "MCodegenLLVMTests", dependencies: ["MCodegenLLVM", "MIR"],
             swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmInclude])]
         ),
+        .testTarget(name: "MHostTests", dependencies: ["MHost", "CZlib"]),
         .testTarget(name: "MInteropTests", dependencies: ["MInterop", "MIR"], resources: [.copy("Fixtures")]),
     ]
 )
