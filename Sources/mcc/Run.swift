@@ -10,7 +10,7 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run an M program's host code: load data, train, evaluate, save.")
 
     @ArgumentParser.Argument(help: "The M program (.m).") var input: String
-    @Option(help: "Seed of data shuffling, splits without an explicit seed, and dropout (default 0).") var seed: UInt64 = 0
+    @Option(help: "Seed of data shuffling, splits without an explicit seed, and dropout.") var seed: UInt64 = 0
     @Option(help: "Threads per model instance (default: one per core).") var threads: Int?
     @Option(help: "Write a Chrome trace (chrome://tracing, Perfetto) of every kernel call to this JSON file.") var profile: String?
 
