@@ -64,7 +64,8 @@ extension KernelEmitter {
                                 let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, xs[2]), "")!
                                 gen.ifThen(inside) {
                                     let inRow = gen.add(inPlane, gen.mul(iy, xs[3])), outRow = gen.add(outPlane, gen.mul(oy, ds[3]))
-                                    gen.loop(loX, hiX) { ox in
+                                    // A sum over the row: reductionLoop lets the vectorizer split it into lanes.
+                                    gen.reductionLoop(loX, hiX) { ox in
                                         let ix = gen.add(gen.mul(ox, gen.int(p.strides[1])), offX)
                                         let prod = gen.fmul(gen.load(x, gen.add(inRow, ix)), gen.load(dy, gen.add(outRow, ox)))
                                         gen.write(acc, gen.fadd(gen.read(acc), prod))

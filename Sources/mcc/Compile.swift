@@ -63,6 +63,9 @@ struct Compile: ParsableCommand {
             printError("--model: no model named '\(m)' (models: \(module.functions.map(\.name).joined(separator: ", ")))")
             throw ExitCode(1)
         }
+        // The model mcc_model_create(NULL) instantiates: training functions are appended after
+        // their forward function, which stays the default.
+        var defaultModel = model
         if let spec = trainLoss.flatMap(LossSpec.init(parsing:)) {
             guard let forward = model ?? module.functions.last?.name else { printError("--train-loss: the module has no model"); throw ExitCode(1) }
             let frozen = freeze
@@ -71,6 +74,7 @@ struct Compile: ParsableCommand {
                     !frozen.contains { p in name == p || name.hasPrefix(p.hasSuffix(".") ? p : p + ".") }
                 }, inputGradients: trainInputGrads)
             } catch { printError("--train-loss: \(error)"); throw ExitCode(1) }
+            defaultModel = forward
             clock.lap("training functions")
         }
         if emit == .mir { return try write(module.printed(), default: "-") }
@@ -97,10 +101,10 @@ struct Compile: ParsableCommand {
                 try SafetensorsFile.write(tensors, to: path)
             } catch { printError("\(error)"); throw ExitCode(1) }
         }
-        if emit == .onnx { return try writeONNX(module, store: store, default: stem + ".onnx") }
+        if emit == .onnx { return try writeONNX(module, function: defaultModel, store: store, default: stem + ".onnx") }
         var options = CodegenOptions()
         options.target = TargetOptions(cpu: targetCpu, features: targetFeatures)
-        options.defaultModel = model
+        options.defaultModel = defaultModel
         options.compilerVersion = MCC.version
         do {
             let codegen = try LLVMCodegen(module: module, options: options, parameterData: store.bytes(for:))
@@ -122,7 +126,7 @@ struct Compile: ParsableCommand {
                 let linker = try SharedLibraryLinker.locate(executable: CommandLine.arguments[0])
                 try linker.link(object: work + "/model.o", output: out, workDirectory: work)
                 clock.lap("link")
-                try extras.write(module: module, library: out, input: input, defaultModel: model)
+                try extras.write(module: module, library: out, input: input, defaultModel: defaultModel)
             }
         } catch let error as CodegenError {
             printError("\(error)"); throw ExitCode(1)
@@ -130,7 +134,7 @@ struct Compile: ParsableCommand {
     }
 
     /// `--emit=onnx`: the model (`--model`, default the last) with its parameters as an ONNX file.
-    func writeONNX(_ module: Module, store: ParameterStore, default name: String) throws {
+    func writeONNX(_ module: Module, function model: String?, store: ParameterStore, default name: String) throws {
         let bytes: [UInt8]
         do {
             bytes = try exportONNX(module, function: model, parameterData: store.bytes(for:), producerVersion: MCC.version)

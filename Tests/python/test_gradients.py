@@ -196,6 +196,16 @@ CASES: list[Case] = [
     Case("tile", [("x", "f64[2, 3]", normal)], "%y = tile %x {repeats = [2, 3]} : f64[4, 9]", "%y", "f64[4, 9]"),
     Case("pad", [("x", "f64[2, 3]", normal)],
          '%y = pad %x {pads = [1, 0, 2, 2], mode = "constant", value = 0.5} : f64[5, 5]', "%y", "f64[5, 5]"),
+    Case("pad_reflect_edge_crop", [("x", "f64[3, 4]", normal)],
+         """%a = pad %x {pads = [2, 1, 1, 3], mode = "reflect"} : f64[6, 8]
+            %b = pad %x {pads = [1, 0, 2, 2], mode = "edge"} : f64[6, 6]
+            %c = pad %x {pads = [-1, 2, 0, -1]} : f64[2, 5]
+            %d = reduce_sum %a {axes = [1], keepdims = 0} : f64[6]
+            %e = reduce_sum %c {axes = [0], keepdims = 0} : f64[5]
+            %f = slice %b {starts = [0], ends = [5], axes = [1]} : f64[6, 5]
+            %y = add %f, %e : f64[6, 5]
+            %dd = reshape %d : f64[6, 1]
+            %z = mul %y, %dd : f64[6, 5]""", "%z", "f64[6, 5]"),
     Case("resize_nearest", [("x", "f64[1, 2, 2, 3]", normal)],
          '%y = resize %x {scales = [1.0, 1.0, 2.0, 1.5], mode = "nearest"} : f64[1, 2, 4, 4]', "%y", "f64[1, 2, 4, 4]"),
     Case("resize_linear", [("x", "f64[2, 3, 3]", normal)],

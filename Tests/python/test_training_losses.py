@@ -162,6 +162,8 @@ def test_dropout_mask_is_a_function_of_seed_and_index(tmp_path: Path) -> None:
     assert 0.55 < first.mean() < 0.85
     with mlang.load(lib, "Net") as m:
         np.testing.assert_array_equal(m.run(x)["y"], x)   # inference: identity
+    with mlang.load(lib) as m:   # the forward function stays the library's default model
+        assert sorted(m.run(x)) == ["y", "z"]
 
 
 def test_cli_train_loss_and_freeze(tmp_path: Path) -> None:

@@ -89,15 +89,13 @@ extension GradientBuilder {
         return try reshape(cur, xt.shape)
     }
 
-    /// Constant padding's adjoint is the slice of the unpadded region.
+    /// Constant padding's adjoint is the slice of the unpadded region (other modes: SeparableRules.swift).
     func padGradient(_ op: Operation, g: ValueID) throws(AutodiffError) -> ValueID {
         let xt = type(op.operands[0])
-        let mode = op.attributes["mode"]?.stringValue ?? "constant"
-        guard mode == "constant" else {
-            throw AutodiffError("pad mode '\(mode)' is not differentiable yet (only constant padding is)", at: location)
-        }
         let pads = op.attributes["pads"]?.intsValue ?? []
-        guard pads.allSatisfy({ $0 >= 0 }) else { throw AutodiffError("pad with negative pads (cropping) is not differentiable yet", at: location) }
+        guard (op.attributes["mode"]?.stringValue ?? "constant") == "constant", pads.allSatisfy({ $0 >= 0 }) else {
+            return try padSelectionGradient(op, g: g)
+        }
         var starts: [Int] = [], ends: [Int] = [], axes: [Int] = []
         for i in 0..<xt.rank where pads[i] != 0 || pads[i + xt.rank] != 0 {
             guard let d = xt.shape[i].constantValue else {
