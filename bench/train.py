@@ -231,8 +231,8 @@ def main() -> int:
         else:
             lines.append(f"| {label} | {r['batch']} | {r['threads']} | {r['mcc_steps_per_s']:.0f} | {r['torch_steps_per_s']:.0f} "
                          f"| {r['speedup']:.2f} | {r['max_rel_err']:.1e} |")
-    lines += ["", "To see where a compiled train step spends its time, profile the training function itself:",
-              "`mlang.load(lib, \"LeNet.train\")` with `enable_profiling()` (inputs, then `target` and `seed`)."]
+    lines += ["", "To see where a compiled train step spends its time: `model.enable_profiling()`, train a few",
+              "steps, `model.write_profile(path)`; the train step's kernels are the `LeNet.train: ...` events."]
     with open(args.report, "w") as f:
         f.write("\n".join(lines) + "\n")
     ok = [r for r in rows if "error" not in r]

@@ -3,7 +3,7 @@
 Tests/python/training/linreg.mir holds small models with hand-derived `F.train`/`F.loss`:
 F (linear regression, MSE), C (3-class softmax regression, cross-entropy with i64 labels),
 S (its `out.s` is the dropout seed it was given), P (one 256x256 parameter, big enough for
-the parallel optimizer update) and N (no training functions). Every optimizer update is
+the parallel optimizer update), N (no training functions) and D (f64: evaluates, cannot train). Every optimizer update is
 checked against training_ref.RefOptimizer, PyTorch's formulas in numpy.
 """
 
@@ -92,8 +92,8 @@ def test_optimizer_matches_reference(model: mlang.Model, name: str) -> None:
 
 def test_model_list_hides_training_functions(lib_path: Path) -> None:
     with mlang.load(lib_path) as m:
-        assert m.available_models == ("F", "C", "S", "P", "N")
-        assert m.name == "N"   # the last model, not a training function
+        assert m.available_models == ("F", "C", "S", "P", "N", "D")
+        assert m.name == "D"   # the last model, not a training function
         assert not m.has_training
     with mlang.load(lib_path, "F") as m:
         assert m.has_training
@@ -496,3 +496,69 @@ def test_cpp_binding_trains(lib_path: Path, tmp_path: Path) -> None:
     np.testing.assert_allclose([float(v) for v in lines[3].split()[1:]], want["w"].ravel(), rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(float(lines[4].split()[1]), want["b"][0], rtol=RTOL, atol=ATOL)
     assert lines[-1] == "0 failed"
+
+
+def test_mutated_checkpoints_load_or_fail_cleanly(lib_path: Path, tmp_path: Path) -> None:
+    """Random byte flips, truncations and header edits of a real checkpoint: a clean error or a load, never a crash."""
+    with mlang.load(lib_path, "F") as m:
+        m.set_optimizer("adam", lr=0.01)
+        m.train_step(*batch(0))
+        good = tmp_path / "good.safetensors"
+        m.save_checkpoint(good)
+        raw = good.read_bytes()
+        rng = np.random.default_rng(11)
+        path = tmp_path / "mutated.safetensors"
+        outcomes = {"loaded": 0, "rejected": 0}
+        for _ in range(300):
+            data = bytearray(raw)
+            kind = rng.integers(0, 3)
+            if kind == 0:
+                for _ in range(rng.integers(1, 4)):
+                    data[rng.integers(0, len(data))] = rng.integers(0, 256)
+            elif kind == 1:
+                data = data[:rng.integers(0, len(data))]
+            else:
+                header_len = int.from_bytes(raw[:8], "little")
+                pos = 8 + rng.integers(0, header_len)
+                data[pos] = ord(rng.choice(list('{}[]:,"0123456789-')))
+            path.write_bytes(bytes(data))
+            try:
+                m.load_checkpoint(path)
+                outcomes["loaded"] += 1
+            except mlang.MccError as e:
+                assert e.status in (Status.INVALID_ARGUMENT, Status.NOT_FOUND, Status.SHAPE_MISMATCH), e
+                assert "checkpoint" in e.message
+                outcomes["rejected"] += 1
+        assert outcomes["rejected"] > 100
+        m.load_checkpoint(good)   # still usable
+        assert m.step == 1
+
+
+def test_profile_covers_training_calls(model: mlang.Model, tmp_path: Path) -> None:
+    import json
+    model.set_optimizer("sgd", lr=0.1)
+    x, t = batch(0)
+    model.enable_profiling()
+    model.run(x)
+    model.train_step(x, t)
+    model.evaluate(x, t)
+    model.write_profile(tmp_path / "p.json")
+    names = [e["name"] for e in json.loads((tmp_path / "p.json").read_text())["traceEvents"]]
+    assert any(n.startswith("F.train: ") for n in names) and any(n.startswith("F.loss: ") for n in names)
+    assert any(not n.startswith("F.") for n in names)
+    model.enable_profiling(False)
+    model.enable_profiling()   # a new profile starts empty, training records included
+    model.write_profile(tmp_path / "q.json")
+    assert json.loads((tmp_path / "q.json").read_text())["traceEvents"] == []
+
+
+def test_untrainable_training_function_leaves_the_model_usable(lib_path: Path) -> None:
+    """D.train has f64 gradients, which the optimizers (f32) cannot apply: D still runs and evaluates."""
+    with mlang.load(lib_path, "D") as d:
+        assert not d.has_training
+        x = np.array([1.0, 3.0])
+        np.testing.assert_array_equal(d.run(x)["y"], [1.0, 6.0])
+        assert d.evaluate(x, np.array([0.5, 0.5])) == 6.0
+        with pytest.raises(mlang.MccError, match="model 'D' cannot train: 'D.train': gradient 'grad.d' must have parameter 'd''s type, f32") as e:
+            d.train_step(x, np.array([0.5, 0.5]))
+        assert e.value.status == Status.UNSUPPORTED

@@ -1,7 +1,8 @@
 /* The runtime every mcc-built library carries: the C ABI of include/mcc.h on top of the
  * tables and entry points that the code generator emits (mcc_runtime_internal.h).
  * It validates every argument before generated code sees it, so a bad call gets an
- * error status and a message, never an out-of-bounds access. */
+ * error status and a message, never an out-of-bounds access. Training is in mcc_training.c,
+ * checkpoints in mcc_checkpoint.c, profiling in mcc_profile.c. */
 #include "mcc_runtime_private.h"
 
 #include <errno.h>
@@ -107,51 +108,6 @@ void mcc_rt_parallel(void *raw, mcc_kernel_entry fn, void *const *args, const in
   pthread_mutex_lock(&p->mutex);
   while (p->pending > 0) pthread_cond_wait(&p->done, &p->mutex);
   pthread_mutex_unlock(&p->mutex);
-}
-
-/* ---- profiling -------------------------------------------------------------------------
- * Every kernel call becomes one event; mcc_model_write_profile writes them as Chrome trace
- * JSON (chrome://tracing, Perfetto) with each kernel's FLOP count and GFLOP/s. */
-#define MCC_MAX_EVENTS (1 << 20)
-
-typedef struct { int64_t kernel, start_ns, duration_ns, flops; } mcc_event;
-
-struct mcc_profile {
-  const mcc_desc_model *desc;
-  mcc_event *events;
-  size_t count, capacity, dropped;
-  int64_t *flops;       /* per kernel, for the current run's symbols */
-  int64_t origin_ns;
-};
-
-static int64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-int64_t mcc_rt_profile_begin(void *raw) { return raw ? now_ns() : 0; }
-
-void mcc_rt_profile_end(void *raw, int64_t kernel, int64_t started, const int64_t *syms) {
-  mcc_profile *p = raw;
-  if (!p) return;
-  int64_t end = now_ns();
-  if (kernel == 0 && p->flops) p->desc->kernel_flops(syms, p->flops);
-  if (p->count == p->capacity) {
-    size_t grown = p->capacity ? p->capacity * 2 : 1024;
-    mcc_event *e = grown <= MCC_MAX_EVENTS ? realloc(p->events, grown * sizeof *e) : NULL;
-    if (!e) { p->dropped++; return; }
-    p->events = e;
-    p->capacity = grown;
-  }
-  p->events[p->count++] = (mcc_event){kernel, started - p->origin_ns, end - started, p->flops ? p->flops[kernel] : 0};
-}
-
-static void profile_destroy(mcc_profile *p) {
-  if (!p) return;
-  free(p->events);
-  free(p->flops);
-  free(p);
 }
 
 static int default_threads(void) {
@@ -290,7 +246,7 @@ void mcc_model_destroy(mcc_model *m) {
   mcc_training_destroy(m->training);   /* its sub-instances borrow m's pool: destroy them first */
   free(m->param_copy);
   pool_destroy(m->pool);
-  profile_destroy(m->profile);
+  mcc_rt_profile_destroy(m->profile);
   free(m);
 }
 
@@ -535,55 +491,5 @@ mcc_status mcc_model_set_num_threads(mcc_model *m, int32_t n) {
     m->threads = n;
   }
   if (openblas_set_num_threads) openblas_set_num_threads(n);
-  return MCC_OK;
-}
-
-mcc_status mcc_model_enable_profiling(mcc_model *m, int32_t enable) {
-  if (!m) return fail(MCC_ERR_INVALID_ARGUMENT, "mcc_model_enable_profiling: model is NULL");
-  if (!enable) { profile_destroy(m->profile); m->profile = NULL; return MCC_OK; }
-  if (m->profile) return MCC_OK;
-  mcc_profile *p = calloc(1, sizeof *p);
-  if (!p) return fail(MCC_ERR_OUT_OF_MEMORY, "mcc_model_enable_profiling: out of memory");
-  p->desc = m->desc;
-  p->flops = calloc((size_t)m->desc->n_kernels + 1, sizeof(int64_t));
-  p->origin_ns = now_ns();
-  m->profile = p;
-  return MCC_OK;
-}
-
-/* Writes a JSON string with the characters JSON requires escaped. */
-static void json_string(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
-  }
-  fputc('"', f);
-}
-
-mcc_status mcc_model_write_profile(const mcc_model *m, const char *path) {
-  if (!m || !path) return fail(MCC_ERR_INVALID_ARGUMENT, "mcc_model_write_profile: %s is NULL", m ? "path" : "model");
-  const mcc_profile *p = m->profile;
-  if (!p) return fail(MCC_ERR_INVALID_ARGUMENT, "mcc_model_write_profile: profiling is not enabled (mcc_model_enable_profiling)");
-  FILE *f = fopen(path, "w");
-  if (!f) return fail(MCC_ERR_INVALID_ARGUMENT, "cannot write profile '%s': %s", path, strerror(errno));
-  fprintf(f, "{\"displayTimeUnit\": \"ms\", \"otherData\": {\"model\": ");
-  json_string(f, m->desc->name);
-  fprintf(f, ", \"dropped_events\": %zu}, \"traceEvents\": [\n", p->dropped);
-  for (size_t i = 0; i < p->count; i++) {
-    const mcc_event *e = &p->events[i];
-    const char *name = e->kernel >= 0 && e->kernel < m->desc->n_kernels ? m->desc->kernel_names[e->kernel] : "?";
-    double us = (double)e->duration_ns / 1000.0;
-    fprintf(f, "%s{\"name\": ", i ? ",\n" : "");
-    json_string(f, name);
-    fprintf(f, ", \"ph\": \"X\", \"pid\": 1, \"tid\": 1, \"ts\": %.3f, \"dur\": %.3f, "
-               "\"args\": {\"flops\": %lld, \"gflops_per_s\": %.3f}}",
-            (double)e->start_ns / 1000.0, us, (long long)e->flops, us > 0 ? (double)e->flops / (us * 1000.0) : 0.0);
-  }
-  fprintf(f, "\n]}\n");
-  int bad = ferror(f);
-  if (fclose(f) != 0 || bad) return fail(MCC_ERR_INVALID_ARGUMENT, "cannot write profile '%s'", path);
   return MCC_OK;
 }

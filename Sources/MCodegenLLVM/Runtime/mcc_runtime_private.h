@@ -83,7 +83,12 @@ struct mcc_training {
   int grads_valid;           /* 0 after zero_grad: the gradient buffers hold stale values */
   int64_t step;
   uint64_t seed;
+  char train_error[256], eval_error[256];   /* why F.train / F.loss cannot be used; "" when they can */
 };
+
+/* Profiling (mcc_profile.c). A training call's sub-instance records while its parent does. */
+void mcc_rt_profile_destroy(mcc_profile *p);
+mcc_status mcc_rt_profile_follow(mcc_model *sub, const mcc_model *parent);
 
 /* Training hooks called by mcc_runtime.c. */
 mcc_status mcc_training_link(mcc_model *m);

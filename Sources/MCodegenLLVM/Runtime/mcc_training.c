@@ -6,6 +6,7 @@
 #include "mcc_runtime_private.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,8 +79,8 @@ static mcc_status link_outputs(mcc_model *m, const mcc_desc_model *fd, int is_tr
     const char *name = r->name;
     int32_t p;
     if (strcmp(name, "loss") == 0) {
-      if (r->dtype_code != kDLFloat || r->dtype_bits != 32 || r->ndim != 1 || r->dims[0] != 1)
-        return fail(MCC_ERR_INTERNAL, "'%s': result 'loss' must be f32[1]", fd->name);
+      if (r->dtype_code != kDLFloat || (r->dtype_bits != 32 && r->dtype_bits != 64) || r->ndim != 1 || r->dims[0] != 1)
+        return fail(MCC_ERR_UNSUPPORTED, "'%s': result 'loss' must be f32[1] or f64[1]", fd->name);
       *loss_index = o;
     } else if (is_train && strncmp(name, "grad.", 5) == 0 && (p = mcc_model_find_param(m, name + 5)) >= 0) {
       if (!same_tensor_type(r, &d->params[p]) || r->dtype_code != kDLFloat || r->dtype_bits != 32)
@@ -113,6 +114,12 @@ static mcc_status link_outputs(mcc_model *m, const mcc_desc_model *fd, int is_tr
   return MCC_OK;
 }
 
+static void release_sub(mcc_model *sub) {
+  if (!sub) return;
+  sub->pool = NULL;   /* borrowed from the parent */
+  mcc_model_destroy(sub);
+}
+
 mcc_status mcc_training_link(mcc_model *m) {
   const mcc_desc_model *train = find_desc(m->desc->name, ".train"), *loss = find_desc(m->desc->name, ".loss");
   if (!train && !loss) return MCC_OK;
@@ -128,22 +135,29 @@ mcc_status mcc_training_link(mcc_model *m) {
     t->params[p].grad_output = t->params[p].state_output = -1;
     t->params[p].numel = mcc_rt_param_bytes(&m->desc->params[p]) / (m->desc->params[p].dtype_bits / 8);
   }
+  /* A training function the runtime cannot drive (f64 gradients, a mismatch) disables training
+   * with its reason; the model itself still runs. */
   mcc_status st;
   if (train) {
     if ((st = mcc_rt_instance(train, &t->train)) != MCC_OK) return st;
-    if ((st = link_outputs(m, train, 1, &t->train_loss, &t->train_out_map)) != MCC_OK) return st;
+    if ((st = link_outputs(m, train, 1, &t->train_loss, &t->train_out_map)) != MCC_OK) {
+      if (st == MCC_ERR_OUT_OF_MEMORY) return st;
+      snprintf(t->train_error, sizeof t->train_error, "%s", mcc_last_error());
+      release_sub(t->train);
+      t->train = NULL;
+      for (int32_t p = 0; p < t->n_params; p++) t->params[p].grad_output = t->params[p].state_output = -1;
+    }
   }
   if (loss) {
     if ((st = mcc_rt_instance(loss, &t->loss)) != MCC_OK) return st;
-    if ((st = link_outputs(m, loss, 0, &t->eval_loss, &t->eval_out_map)) != MCC_OK) return st;
+    if ((st = link_outputs(m, loss, 0, &t->eval_loss, &t->eval_out_map)) != MCC_OK) {
+      if (st == MCC_ERR_OUT_OF_MEMORY) return st;
+      snprintf(t->eval_error, sizeof t->eval_error, "%s", mcc_last_error());
+      release_sub(t->loss);
+      t->loss = NULL;
+    }
   }
   return MCC_OK;
-}
-
-static void release_sub(mcc_model *sub) {
-  if (!sub) return;
-  sub->pool = NULL;   /* borrowed from the parent */
-  mcc_model_destroy(sub);
 }
 
 void mcc_training_destroy(mcc_training *t) {
@@ -162,6 +176,8 @@ int32_t mcc_model_has_training(const mcc_model *m) { return m && m->training && 
 
 static mcc_status need_training(const mcc_model *m, const char *fn, int need_train) {
   if (!m) return fail(MCC_ERR_INVALID_ARGUMENT, "%s: model is NULL", fn);
+  const char *why = !m->training ? "" : need_train ? m->training->train_error : m->training->eval_error;
+  if (why[0]) return fail(MCC_ERR_UNSUPPORTED, "%s: model '%s' cannot %s: %s", fn, m->desc->name, need_train ? "train" : "evaluate", why);
   if (!m->training || (need_train ? !m->training->train : !m->training->loss))
     return fail(MCC_ERR_UNSUPPORTED, "%s: model '%s' has no %s function (compile it with a training loss, e.g. "
                 "`mcc model.m --train-loss cross_entropy`)", fn, m->desc->name, need_train ? "training" : "loss");
@@ -337,13 +353,16 @@ static mcc_status run_sub(mcc_model *m, const char *fn, int is_train, const DLTe
     s->dtype.code = kDLInt; s->dtype.bits = 64; s->dtype.lanes = 1;
     s->shape = &t->seed_shape;
   }
+  if ((st = mcc_rt_profile_follow(sub, m)) != MCC_OK) return st;
   if ((st = mcc_rt_prepare(sub, t->args, count)) != MCC_OK) return st;
   if ((st = check_labels(m, sub, target)) != MCC_OK) return st;
   sub->params = m->params;
   sub->threads = m->threads;
   sub->pool = mcc_rt_pool(m);
   mcc_rt_execute(sub);
-  float loss = *(const float *)sub->output_ptrs[is_train ? t->train_loss : t->eval_loss];
+  const void *raw = sub->output_ptrs[is_train ? t->train_loss : t->eval_loss];
+  float loss = sub->desc->outputs[is_train ? t->train_loss : t->eval_loss].dtype_bits == 64 ? (float)*(const double *)raw
+                                                                                            : *(const float *)raw;
   m->outputs_from = (is_train ? t->train_out_map : t->eval_out_map) ? sub : NULL;
   m->output_map = is_train ? t->train_out_map : t->eval_out_map;
   if (!m->outputs_from) m->has_run = 0;   /* the forward outputs of the last run are not this call's */
