@@ -348,3 +348,28 @@ def test_loader_errors_name_the_file(run_m, tmp_path: Path) -> None:
         proc = run_m(program, cwd=tmp_path)
         assert proc.returncode == 1 and message in proc.stderr, (program, proc.stderr)
         assert "error:" in proc.stderr
+
+
+def test_progress_line_is_rewritten_on_a_terminal(mcc: Path, tmp_path: Path) -> None:
+    import pty
+    program = tmp_path / "p.m"
+    program.write_text(SMALL)
+    leader, follower = pty.openpty()
+    env = dict(os.environ, MCC_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.Popen([str(mcc), "run", str(program)], stdout=follower, stderr=subprocess.PIPE, cwd=tmp_path, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=240)
+    os.close(leader)
+    out = b"".join(chunks).decode()
+    assert proc.returncode == 0, proc.stderr.read()
+    assert re.search(r"\r\x1b\[2Kepoch 1/2  batch 3/\d+  loss \d+\.\d{4}  \d+ samples/s", out), out
+    assert re.search(r"epoch 2/2  loss \d+\.\d{4}  \d+ samples/s  \d+ batches\r?\n", out), out

@@ -92,7 +92,7 @@ extension Interpreter {
             case .string(let s): return .int(s.count)
             case .dataset(let d): return .int(d.dataset.count)
             case .tensor(let t): return .int(t.shape.first ?? 1)
-            case .dict(let e): return .int(e.count)
+            case .metrics(let m): return .int(m.values.count)
             default: throw RunFailure("len() of \(v.typeName)", at: r)
             }
         case "str": return .string(try a.required("x", 0).0.description)

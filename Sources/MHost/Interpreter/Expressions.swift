@@ -50,11 +50,6 @@ extension Interpreter {
             case .string(let s):
                 let chars = Array(s)
                 return .string(String(chars[try index(i, count: chars.count, at: indices[0].range)]))
-            case .dict(let entries):
-                guard case .string(let key) = i, let hit = entries.first(where: { $0.key == key }) else {
-                    throw RunFailure("no key \(i.quotedDescription) (keys: \(entries.map(\.key).joined(separator: ", ")))", at: indices[0].range)
-                }
-                return hit.value
             case .metrics(let m):
                 guard case .string(let key) = i, let v = m[key] else {
                     throw RunFailure("no metric \(i.quotedDescription) (computed: \(m.values.map(\.name).joined(separator: ", ")))", at: indices[0].range)
@@ -164,11 +159,6 @@ extension Interpreter {
                 throw RunFailure("metric '\(name.name)' was not computed (computed: \(m.values.map(\.name).joined(separator: ", "))); add it to metrics = [...]", at: name.range)
             }
             return .float(v)
-        case .dict(let entries):
-            guard let hit = entries.first(where: { $0.key == name.name }) else {
-                throw RunFailure("no key '\(name.name)' (keys: \(entries.map(\.key).joined(separator: ", ")))", at: name.range)
-            }
-            return hit.value
         case .dataset(let d):
             switch name.name {
             case "x": return .tensor(HostTensor(shape: [d.dataset.count] + d.dataset.featureShape, data: .f32(d.dataset.features)))

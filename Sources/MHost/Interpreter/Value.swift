@@ -11,7 +11,6 @@ public indirect enum Value {
     case string(String)
     case list([Value])
     case tuple([Value])
-    case dict([(key: String, value: Value)])
     case tensor(HostTensor)
     case dataset(DatasetBox)
     case split(SplitBox)
@@ -42,7 +41,6 @@ public indirect enum Value {
         case .string: "String"
         case .list: "list"
         case .tuple: "tuple"
-        case .dict: "dict"
         case .tensor, .forward: "Tensor"
         case .dataset: "Dataset"
         case .split: "DatasetSplit"
@@ -153,7 +151,6 @@ extension Value: CustomStringConvertible {
         case .string(let s): return s
         case .list(let items): return "[" + items.map(\.quotedDescription).joined(separator: ", ") + "]"
         case .tuple(let items): return "(" + items.map(\.quotedDescription).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
-        case .dict(let entries): return "{" + entries.map { "\($0.key): \($0.value.quotedDescription)" }.joined(separator: ", ") + "}"
         case .tensor(let t): return tensorDescription(t)
         case .forward(let f): return (try? f.outputs().first.map(tensorDescription)) ?? "Tensor(<not computed>)"
         case .dataset(let d): return "Dataset(\(d.dataset.count) samples, features \(d.dataset.featureShape), batch \(d.dataset.batchSize))"
