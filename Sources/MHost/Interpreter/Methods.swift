@@ -42,7 +42,7 @@ extension Interpreter {
         // models
         case (.model(let m), "parameters"): return .parameters(m)
         case (.model(let m), "save"):
-            try m.saveCheckpoint(resolveOutput(a.string("path", 0) ?? ""))
+            try m.saveCheckpoint(a.string("path", 0) ?? "")
             return .none
         case (.model(let m), "load"):
             try m.loadCheckpoint(resolvePath(a.string("path", 0) ?? ""))
@@ -97,22 +97,19 @@ extension Interpreter {
             if let i = try e.model?.inferenceInstance() { do { try i.setThreads(n) } catch { throw RunFailure(error.message) } }
             return .none
         case (.engine(let e), "enable_profiling"):
-            e.profilePath = try resolveOutput(a.string("path", 0) ?? "")
+            e.profilePath = try a.string("path", 0) ?? ""
             if let i = try e.model?.inferenceInstance() { do { try i.enableProfiling(true) } catch { throw RunFailure(error.message) } }
             return .none
         case (.engine(let e), "run"):
             return try engineRun(e, a)
         case (.engine(let e), "save_model"):
             guard let m = e.model else { throw RunFailure("engine.save_model: load a model first (engine.load_model(net))", at: a.range) }
-            try context.compiler.export(m.model, parameters: m.parameterValues(), to: resolveOutput(a.string("path", 0) ?? ""))
+            try context.compiler.export(m.model, parameters: m.parameterValues(), to: a.string("path", 0) ?? "")
             return .none
         default: break
         }
         throw RunFailure("\(receiver.typeName) has no method '\(name.name)'", at: name.range)
     }
-
-    /// An output path: relative paths are relative to the working directory.
-    func resolveOutput(_ path: String) -> String { path }
 
     private func engineRun(_ e: EngineBox, _ a: Arguments) throws(RunFailure) -> Value {
         guard let m = e.model else { throw RunFailure("engine.run: load a model first (engine.load_model(net))", at: a.range) }
