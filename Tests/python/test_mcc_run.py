@@ -373,3 +373,29 @@ def test_progress_line_is_rewritten_on_a_terminal(mcc: Path, tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr.read()
     assert re.search(r"\r\x1b\[2Kepoch 1/2  batch 3/\d+  loss \d+\.\d{4}  \d+ samples/s", out), out
     assert re.search(r"epoch 2/2  loss \d+\.\d{4}  \d+ samples/s  \d+ batches\r?\n", out), out
+
+
+def test_binary_classifier_with_bce_sgd_and_step_schedule(run_m, tmp_path: Path) -> None:
+    program = """
+model Bin {
+    seed = 2
+    input x: f32[batch, 64]
+    output p: f32[batch, 1]
+    fc = Dense(1)
+}
+data = load_csv("%s", label = "digit").filter(labels = [0, 1]).split(train = 0.8, seed = 1)
+net = Bin()
+opt = SGD(net.parameters(), lr = 0.01, momentum = 0.9, schedule = "step", step_size = 10, gamma = 0.5)
+lf = BCELoss(from_logits = true)
+for epoch in range(3) {
+    for b in data.train.batch(32) {
+        opt.zero_grad()
+        out = net(b.x)
+        loss = lf(out, b.y)
+        loss.backward()
+        opt.step()
+    }
+}
+print(loss.item() < 0.1, evaluate(net, data.test).accuracy > 0.95)
+""" % (ROOT / "data" / "digits.csv")
+    assert last_line(run_m(program, cwd=tmp_path)) == "true true"

@@ -181,10 +181,13 @@ extension Interpreter {
         var report = MetricReport(values: [])
         switch ds.targets {
         case .classes(let labels):
-            if let bad = labels.first(where: { $0 >= width }) {
+            // One output is a binary classifier: a logit (BCELoss(from_logits = true)) or a probability.
+            let binary = width == 1
+            if let bad = labels.first(where: { $0 >= max(width, binary ? 2 : 0) }) {
                 throw RunFailure("class label \(bad) does not fit model '\(m.name)', whose output has \(width) classes", at: range)
             }
-            let predicted = Metrics.argmax(outputs, classes: width)
+            let threshold: Float = m.trainedWithLoss?.kind == .binaryCrossEntropy(fromLogits: true) ? 0 : 0.5
+            let predicted = binary ? outputs.map { $0 > threshold ? 1 : 0 } : Metrics.argmax(outputs, classes: width)
             let macro = Metrics.macro(predicted: predicted, labels: labels)
             for metric in metrics {
                 switch metric {
