@@ -74,7 +74,7 @@ public final class Interpreter {
                     for (t, item) in zip(targets, items) { try assign(t, item) }
                 }
             case .variable(_, let name, _, let value):
-                frame[name.name] = try value.map { (e) throws(RunFailure) in try evaluate(e) } ?? .none
+                frame[name.name] = try value.map { (e) throws(RunFailure) in try evaluate(e) } ?? Value.none
             case .for(let variables, let sequence, let body):
                 return try executeFor(variables, sequence, body)
             case .while(let condition, let body):
@@ -88,7 +88,7 @@ public final class Interpreter {
                     return try execute(orElse)
                 }
             case .return(let value):
-                return .returned(try value.map { (e) throws(RunFailure) in try evaluate(e) } ?? .none)
+                return .returned(try value.map { (e) throws(RunFailure) in try evaluate(e) } ?? Value.none)
             }
         } catch var failure {
             if failure.range == nil { failure.range = s.range }
