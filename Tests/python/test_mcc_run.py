@@ -399,3 +399,33 @@ for epoch in range(3) {
 print(loss.item() < 0.1, evaluate(net, data.test).accuracy > 0.95)
 """ % (ROOT / "data" / "digits.csv")
     assert last_line(run_m(program, cwd=tmp_path)) == "true true"
+
+
+def test_finetune_freezes_the_backbone_and_replaces_the_head(run_m, tmp_path: Path) -> None:
+    program = """
+model Net {
+    seed = 4
+    input x: f32[batch, 64]
+    output logits: f32[batch, 5]
+    backbone = sequentialModel(Dense(16, activation = "relu"), Dense(8, activation = "relu"))
+    head = Dense(5)
+    forward { logits = head(backbone(x)) }
+}
+data = load_csv("%s", label = "digit")
+base = Net()
+tuned = fineTuneModel(base, data.filter(labels = [5, 6, 7]), head = Dense(3), freeze = "backbone", epochs = 2, lr = 0.01)
+engine = Engine()
+engine.load_model(base)
+engine.save_model("base.so")
+engine.load_model(tuned)
+engine.save_model("tuned.so")
+print(evaluate(tuned, data.filter(labels = [5, 6, 7])).accuracy > 0.5)
+""" % (ROOT / "data" / "digits.csv")
+    assert last_line(run_m(program, cwd=tmp_path)) == "true"
+    import mlang
+    with mlang.load(tmp_path / "base.so") as base, mlang.load(tmp_path / "tuned.so") as tuned:
+        b, t = base.params(), tuned.params()
+        backbone = [k for k in b if k.startswith("backbone.")]
+        assert backbone and all(np.array_equal(b[k], t[k]) for k in backbone)
+        assert b["head.weight"].shape == (8, 5) and t["head.weight"].shape == (8, 3)
+        assert [o.shape for o in tuned.outputs] == [("batch", 3)]
