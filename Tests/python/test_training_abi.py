@@ -562,3 +562,23 @@ def test_untrainable_training_function_leaves_the_model_usable(lib_path: Path) -
         with pytest.raises(mlang.MccError, match="model 'D' cannot train: 'D.train': gradient 'grad.d' must have parameter 'd''s type, f32") as e:
             d.train_step(x, np.array([0.5, 0.5]))
         assert e.value.status == Status.UNSUPPORTED
+
+
+def test_instances_train_concurrently(lib_path: Path) -> None:
+    """One instance per thread (the threading contract): parallel training equals serial training."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def train(seed: int) -> dict[str, np.ndarray]:
+        with mlang.load(lib_path, "F") as m:
+            m.set_num_threads(1)
+            m.set_optimizer("adam", lr=0.01, clip_norm=1.0)
+            for k in range(30):
+                m.train_step(*batch(seed * 100 + k))
+            return params_of(m)
+
+    serial = [train(s) for s in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(train, range(4)))
+    for a, b in zip(serial, parallel):
+        for n in a:
+            np.testing.assert_array_equal(a[n], b[n])

@@ -49,10 +49,11 @@ def build(mcc: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str,
     out = tmp_path_factory.mktemp("train-m")
 
     def compile(source: str, loss: str) -> Path:
+        """`loss` "" builds the inference-only library."""
         name = source.split()[1]
         (out / f"{name}.m").write_text(source)
-        lib = out / f"lib{name}.so"
-        proc = run_mcc(out / f"{name}.m", "--train-loss", loss, "-o", lib)
+        lib = out / f"lib{name}{'_' + loss if loss else ''}.so"
+        proc = run_mcc(out / f"{name}.m", *(["--train-loss", loss] if loss else []), "-o", lib)
         assert proc.returncode == 0, proc.stderr.decode(errors="replace")
         return lib
 
@@ -133,3 +134,22 @@ def test_batchnorm_dropout_model_resumes_identically(build: Callable[[str, str],
         other.set_optimizer("adamw", lr=0.01, weight_decay=0.01, schedule="cosine", warmup_steps=2, total_steps=8, clip_norm=1.0)
         other.set_seed(124)
         assert other.train_step(*data(0)) != losses[0]
+
+
+def test_checkpoint_loads_into_the_inference_library(build: Callable[[str, str], Path], tmp_path: Path) -> None:
+    """Compiler constants (mcc.constN) are numbered differently with and without training
+    functions; checkpoints leave them out, so trained weights move to the inference build."""
+    path = tmp_path / "trained.safetensors"
+    x, t = data(4)
+    with mlang.load(build(REGULARIZED, "cross_entropy")) as trainer:
+        trainer.set_optimizer("adam", lr=0.01)
+        for k in range(3):
+            trainer.train_step(*data(k))
+        trainer.save_checkpoint(path)
+        expected = trainer.run(x)["logits"]
+    _, tensors = read_safetensors(path)
+    assert not [n for n in tensors if "const" in n]
+    with mlang.load(build(REGULARIZED, "")) as inference:
+        assert not inference.has_training
+        inference.load_checkpoint(path)
+        np.testing.assert_array_equal(inference.run(x)["logits"], expected)

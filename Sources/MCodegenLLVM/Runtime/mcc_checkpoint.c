@@ -63,6 +63,19 @@ static void putq(strbuf *b, const char *s) {   /* a JSON string */
   put(b, "\"", 1);
 }
 
+/* Constants the compiler stores as parameters: `constN` (the M front end) and `mcc.constN`
+ * (passes; ConstantPool in MPasses). They are not model state, and their numbering differs
+ * between a library built with training functions and one without, so checkpoints leave them
+ * out and loading ignores them: a checkpoint from the training library loads into the
+ * inference library of the same model. */
+static int is_compiler_constant(const char *name) {
+  const char *rest = strncmp(name, "mcc.const", 9) == 0 ? name + 9 : strncmp(name, "const", 5) == 0 ? name + 5 : NULL;
+  if (!rest || !*rest) return 0;
+  for (; *rest; rest++)
+    if (*rest < '0' || *rest > '9') return 0;
+  return 1;
+}
+
 /* The tensors of a checkpoint, in file order: parameters, then moments. */
 static int32_t collect(const mcc_model *m, ckpt_entry *e) {
   const mcc_desc_model *d = m->desc;
@@ -71,6 +84,7 @@ static int32_t collect(const mcc_model *m, ckpt_entry *e) {
   for (int32_t kind = 0; kind < 3; kind++)
     for (int32_t p = 0; p < d->n_params; p++) {
       const mcc_desc_tensor *desc = &d->params[p];
+      if (is_compiler_constant(desc->name)) continue;
       const void *data = kind == 0 ? (const char *)m->params + d->param_offsets[p]
                        : !t ? NULL : kind == 1 ? (const void *)t->params[p].m1 : (const void *)t->params[p].m2;
       if (!data) continue;
@@ -340,6 +354,7 @@ static mcc_status validate(const mcc_model *m, const char *path, const ckpt_head
                   path, e->name, e->dtype, (long long)e->begin, (long long)e->end, (long long)data_size);
   }
   for (int32_t p = 0; p < d->n_params; p++) {
+    if (is_compiler_constant(d->params[p].name)) continue;
     const ckpt_entry *e = find_entry(h, d->params[p].name);
     if (!e)
       return fail(MCC_ERR_NOT_FOUND, "checkpoint '%s' (model '%s') does not fit model '%s': it has no tensor '%s'", path,
@@ -352,16 +367,17 @@ static mcc_status validate(const mcc_model *m, const char *path, const ckpt_head
     const char *name = e->name;
     kind[i] = strncmp(name, "optimizer/m/", 12) == 0 ? 1 : strncmp(name, "optimizer/v/", 12) == 0 ? 2 : 0;
     if (kind[i]) name += 12;
+    if (is_compiler_constant(name)) { target[i] = -1; continue; }
     target[i] = mcc_model_find_param(m, name);
     if (target[i] < 0)
       return fail(MCC_ERR_NOT_FOUND, "checkpoint '%s' (model '%s') does not fit model '%s': tensor '%s' is not one of its parameters",
                   path, h->model[0] ? h->model : "?", d->name, e->name);
     if (kind[i]) {
-      if (!m->training || m->training->params[target[i]].grad_output < 0)
-        return fail(MCC_ERR_INVALID_ARGUMENT, "checkpoint '%s': tensor '%s' is optimizer state, but '%s' is not trainable in model '%s'",
-                    path, e->name, name, d->name);
       mcc_status st = check_entry(m, path, h, e, &d->params[target[i]], "F32");
       if (st != MCC_OK) return st;
+      /* Moments of a parameter this library does not train (an inference build, --freeze) are
+       * skipped: the parameters are what it needs. */
+      if (!m->training || m->training->params[target[i]].grad_output < 0) target[i] = -1;
     }
   }
   return MCC_OK;
@@ -403,7 +419,7 @@ mcc_status mcc_model_load_checkpoint(mcc_model *m, const char *path) {
   mcc_training *t = m->training;
   for (int32_t i = 0; st == MCC_OK && i < h.n; i++) {   /* allocations, still before any change */
     int32_t kind = target[h.n + 1 + i];
-    if (kind) {
+    if (kind && target[i] >= 0) {
       float **slot = kind == 1 ? &t->params[target[i]].m1 : &t->params[target[i]].m2;
       if (!*slot && !(*slot = calloc((size_t)t->params[target[i]].numel + 1, sizeof(float))))
         st = fail(MCC_ERR_OUT_OF_MEMORY, "mcc_model_load_checkpoint: out of memory");
@@ -419,6 +435,7 @@ mcc_status mcc_model_load_checkpoint(mcc_model *m, const char *path) {
     for (int32_t i = 0; i < h.n; i++) {
       const ckpt_entry *e = &h.e[i];
       int32_t p = target[i], kind = target[h.n + 1 + i];
+      if (p < 0) continue;   /* a compiler constant */
       void *dst = kind == 0 ? (char *)m->param_copy + m->desc->param_offsets[p] : kind == 1 ? (void *)t->params[p].m1 : (void *)t->params[p].m2;
       memcpy(dst, data + e->begin, (size_t)(e->end - e->begin));
     }
