@@ -228,6 +228,25 @@ def test_engine_save_model_exports_trained_weights(run_m, tmp_path: Path) -> Non
 
 # --- bad input -----------------------------------------------------------------------------
 
+def test_checkpoint_of_another_model_is_refused(run_m, tmp_path: Path) -> None:
+    program = """
+model A {
+    input x: f32[batch, 4]
+    output y: f32[batch, 2]
+    fc = Dense(2)
+}
+model B {
+    input x: f32[batch, 4]
+    output y: f32[batch, 3]
+    fc = Dense(3)
+}
+A().save("a.ckpt")
+B().load("a.ckpt")
+"""
+    proc = run_m(program, cwd=tmp_path)
+    assert proc.returncode == 1 and "fc." in proc.stderr and re.search(r":13:1: error: .*does not fit model .B.", proc.stderr), proc.stderr
+
+
 @pytest.mark.parametrize("program,message", [
     ('d = load_csv("missing.csv")\nprint(d)\n', "no such file: 'missing.csv'"),
     ('d = load_csv("%s", label = "digt")\nprint(d)\n' % (ROOT / "data" / "digits.csv"), "did you mean 'digit'?"),

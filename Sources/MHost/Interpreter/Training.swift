@@ -1,6 +1,5 @@
 import Foundation
 import MFrontend
-import MInterop
 import MIR
 
 /// A loss function object (`CrossEntropyLoss(label_smoothing = 0.1)`).
@@ -240,31 +239,12 @@ public final class ModelRef {
         do { try i.saveCheckpoint(path) } catch { throw RunFailure(error.message) }
     }
 
-    /// A trainable instance restores everything (parameters, optimizer state, step) through the C
-    /// ABI; an instance that has not trained yet takes the parameters only (the optimizer starts fresh).
+    /// Restores parameters (and, in a training library, optimizer state and step); the runtime
+    /// checks every tensor against the model and names the first mismatch.
     func loadCheckpoint(_ path: String) throws(RunFailure) {
         guard FileManager.default.fileExists(atPath: path) else { throw RunFailure("no such checkpoint: '\(path)'") }
         let i = try inferenceInstance()
-        if i.hasTraining {
-            do { try i.loadCheckpoint(path) } catch { throw RunFailure(error.message) }
-            return
-        }
-        do {
-            let file = try SafetensorsFile(path: path)
-            for (k, p) in i.parameters.enumerated() where p.isFloat {
-                guard file.entries[p.name] != nil else {
-                    throw RunFailure("checkpoint '\(path)' has no tensor '\(p.name)' for model '\(name)'")
-                }
-                let values = try file.floats(p.name, shape: p.dims)
-                do { try i.setParameter(k, HostTensor(shape: p.dims, data: .f32(values))) } catch { throw RunFailure(error.message) }
-            }
-        } catch let e as SafetensorsError {
-            throw RunFailure("checkpoint '\(path)' does not fit model '\(name)': \(e.message)")
-        } catch let e as RunFailure {
-            throw e
-        } catch {
-            throw RunFailure("cannot read checkpoint '\(path)': \(error)")
-        }
+        do { try i.loadCheckpoint(path) } catch { throw RunFailure(error.message) }
     }
 }
 
