@@ -37,10 +37,20 @@ let package = Package(
         ),
         // Weights files (safetensors), later ONNX import and binding generation.
         .target(name: "MInterop", dependencies: ["MIR", "CONNX"]),
+        // zlib (Debian's zlib1g-dev) for NPZ and PNG; only MHost sees it.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // The compiled libraries' C ABI types (include/mcc.h); functions are looked up with dlsym.
+        .systemLibrary(name: "CMccABI", path: "Sources/CMccABI"),
+        // `mcc run`: datasets, metrics, the host-code interpreter, compiled models through dlopen.
+        .target(
+            name: "MHost",
+            dependencies: ["MIR", "MFrontend", "MPasses", "MCodegenLLVM", "MInterop", "CZlib", "CMccABI"],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmInclude])]
+        ),
         .executableTarget(
             name: "mcc",
             dependencies: [
-                "MIR", "MFrontend", "MPasses", "MCodegenLLVM", "MInterop",
+                "MIR", "MFrontend", "MPasses", "MCodegenLLVM", "MInterop", "MHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmInclude])]
@@ -52,6 +62,7 @@ let package = Package(
             name: "MCodegenLLVMTests", dependencies: ["MCodegenLLVM", "MIR"],
             swiftSettings: [.unsafeFlags(["-Xcc", "-I", "-Xcc", llvmInclude])]
         ),
+        .testTarget(name: "MHostTests", dependencies: ["MHost", "CZlib"]),
         .testTarget(name: "MInteropTests", dependencies: ["MInterop", "MIR"], resources: [.copy("Fixtures")]),
     ]
 )

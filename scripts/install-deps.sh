@@ -5,7 +5,7 @@
 # venv interpreter that does not see Debian's dist-packages), else pip installs them.
 set -euo pipefail
 
-packages=(llvm-dev libopenblas-dev libonnx-dev libprotobuf-dev libdlpack-dev
+packages=(llvm-dev zlib1g-dev libopenblas-dev libonnx-dev libprotobuf-dev libdlpack-dev
           python3-numpy python3-pytest g++ binutils make libonnx-testdata
           cmake pkgconf openjdk-17-jdk-headless junit5)  # the C++ and Java bindings' builds and tests
 

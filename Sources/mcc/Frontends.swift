@@ -37,25 +37,10 @@ func loadModule(path: String, forceDynamic: Bool = false, mode: FrontendOptions.
     case "onnx":
         return try loadONNXModule(path: path, forceDynamic: forceDynamic)
     default:
-        var importedData: [String: [UInt8]] = [:]
+        let imports = ONNXImports()
         let options = FrontendOptions(mode: mode, searchPaths: standardLibrarySearchPaths())
-        module = compileProgram(file, diagnostics: diagnostics, importer: { importPath in
-            guard importPath.hasSuffix(".onnx") else { return .failure(ModelImportFailure("only .onnx files can be imported with 'import onnx'")) }
-            do {
-                let model = try loadONNX(path: importPath)
-                let name = sanitizedModelName(URL(fileURLWithPath: importPath).deletingPathExtension().lastPathComponent)
-                let result = try importONNX(model, modelName: name)
-                importedData.merge(result.parameterData) { a, _ in a }
-                return .success(result.module)
-            } catch let e as ONNXError {
-                return .failure(ModelImportFailure("\(e)"))
-            } catch let e as ONNXImportError {
-                return .failure(ModelImportFailure(e.messages.joined(separator: "; ")))
-            } catch {
-                return .failure(ModelImportFailure("\(error)"))
-            }
-        }, options: options).module
-        parameterData = importedData
+        module = compileProgram(file, diagnostics: diagnostics, importer: imports.importer, options: options).module
+        parameterData = imports.parameterData
     }
     let rendered = diagnostics.render()
     if !rendered.isEmpty { FileHandle.standardError.write(Data(rendered.utf8)) }
@@ -70,6 +55,30 @@ func loadModule(path: String, forceDynamic: Bool = false, mode: FrontendOptions.
         throw ExitCode(1)
     }
     return LoadedModule(module: module, parameterData: parameterData)
+}
+
+/// Resolves `import onnx "f.onnx" as Name` and keeps the imported initializers' bytes.
+final class ONNXImports {
+    var parameterData: [String: [UInt8]] = [:]
+
+    var importer: ModelImporter {
+        { importPath in
+            guard importPath.hasSuffix(".onnx") else { return .failure(ModelImportFailure("only .onnx files can be imported with 'import onnx'")) }
+            do {
+                let model = try loadONNX(path: importPath)
+                let name = sanitizedModelName(URL(fileURLWithPath: importPath).deletingPathExtension().lastPathComponent)
+                let result = try importONNX(model, modelName: name)
+                self.parameterData.merge(result.parameterData) { a, _ in a }
+                return .success(result.module)
+            } catch let e as ONNXError {
+                return .failure(ModelImportFailure("\(e)"))
+            } catch let e as ONNXImportError {
+                return .failure(ModelImportFailure(e.messages.joined(separator: "; ")))
+            } catch {
+                return .failure(ModelImportFailure("\(error)"))
+            }
+        }
+    }
 }
 
 func loadONNXModule(path: String, forceDynamic: Bool) throws -> LoadedModule {

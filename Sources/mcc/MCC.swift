@@ -13,9 +13,10 @@ struct MCC: ParsableCommand {
           mcc model.m --emit=mir              print the SSA tensor IR
           mcc model.m --emit=asm -o model.s   write assembly
           mcc check model.m                   parse and type-check only
+          mcc run train.m                     run host code: load data, train, evaluate
         """,
         version: version,
-        subcommands: [Compile.self, Check.self, GradientRules.self],
+        subcommands: [Compile.self, Check.self, Run.self, GradientRules.self],
         defaultSubcommand: Compile.self
     )
 }

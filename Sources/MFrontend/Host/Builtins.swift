@@ -32,7 +32,7 @@ struct BuiltinSignature {
 enum Builtins {
     static let positive: (low: Double, high: Double, inclusive: Bool) = (0, Double.infinity, false)
     static let fraction: (low: Double, high: Double, inclusive: Bool) = (0, 1, false)
-    static let metricNames = ["accuracy", "precision", "recall", "f1", "auc", "mse", "mae", "loss", "top5_accuracy"]
+    static let metricNames = ["accuracy", "precision", "recall", "f1", "auc", "mse", "mae", "r2", "loss", "top5_accuracy"]
     static let lossNames = ["binary crossentropy", "binary_crossentropy", "categorical_crossentropy", "crossentropy",
                             "sparse_categorical_crossentropy", "mse", "mae", "huber"]
     static let optimizerNames = ["adam", "adamw", "sgd", "rmsprop", "adagrad"]
@@ -51,14 +51,35 @@ enum Builtins {
         f["evaluate"] = BuiltinSignature(params: [HostParam("model", .model(nil), required: true), HostParam("data", .object(.dataset), required: true),
                                                   HostParam("metrics", .list(.string))], result: .object(.metrics))
         let lr = HostParam("lr", .float, range: positive)
+        // Learning-rate schedule and clipping, shared by every training optimizer.
+        let schedule = [HostParam("schedule", .string, choices: ["constant", "step", "cosine"]),
+                        HostParam("warmup", .int), HostParam("step_size", .int, range: positive), HostParam("gamma", .float, range: positive),
+                        HostParam("total_steps", .int, range: positive), HostParam("min_lr", .float), HostParam("clip_norm", .float)]
         f["Adam"] = BuiltinSignature(params: [HostParam("params", .object(.parameters), required: true), lr,
-                                              HostParam("weight_decay", .float)], result: .object(.trainingOptimizer))
+                                              HostParam("weight_decay", .float), HostParam("beta1", .float, range: fraction),
+                                              HostParam("beta2", .float, range: fraction), HostParam("eps", .float, range: positive)] + schedule,
+                                     result: .object(.trainingOptimizer))
         f["AdamW"] = f["Adam"]
         f["SGD"] = BuiltinSignature(params: [HostParam("params", .object(.parameters), required: true), lr,
-                                             HostParam("momentum", .float)], result: .object(.trainingOptimizer))
-        for loss in ["CrossEntropyLoss", "MSELoss", "BCELoss", "L1Loss", "NLLLoss"] {
-            f[loss] = BuiltinSignature(params: [HostParam("reduction", .string, choices: ["mean", "sum", "none"])], result: .object(.lossFunction))
+                                             HostParam("momentum", .float), HostParam("nesterov", .bool),
+                                             HostParam("weight_decay", .float)] + schedule, result: .object(.trainingOptimizer))
+        let reduction = HostParam("reduction", .string, choices: ["mean", "sum"])
+        f["CrossEntropyLoss"] = BuiltinSignature(params: [reduction, HostParam("label_smoothing", .float)], result: .object(.lossFunction))
+        f["BCELoss"] = BuiltinSignature(params: [reduction, HostParam("from_logits", .bool)], result: .object(.lossFunction))
+        f["HuberLoss"] = BuiltinSignature(params: [reduction, HostParam("delta", .float, range: positive)], result: .object(.lossFunction))
+        for loss in ["MSELoss", "L1Loss", "NLLLoss"] {
+            f[loss] = BuiltinSignature(params: [reduction], result: .object(.lossFunction))
         }
+        f["load_npz"] = BuiltinSignature(params: [HostParam("path", .string, required: true), HostParam("features", .string),
+                                                  HostParam("label", .string)], result: .object(.dataset))
+        f["load_npy"] = BuiltinSignature(params: [HostParam("path", .string, required: true), HostParam("labels", .string)],
+                                         result: .object(.dataset))
+        f["load_images"] = BuiltinSignature(params: [HostParam("folder", .string, required: true), HostParam("grayscale", .bool)],
+                                            result: .object(.dataset))
+        f["naive_forecast"] = BuiltinSignature(params: [HostParam("data", .object(.dataset), required: true), HostParam("metrics", .list(.string))],
+                                               result: .object(.metrics))
+        f["round"] = BuiltinSignature(params: [HostParam("x", .float, required: true), HostParam("digits", .int)], result: .float)
+        f["format"] = BuiltinSignature(params: [HostParam("x", .float, required: true), HostParam("digits", .int)], result: .string)
         f["Model"] = BuiltinSignature(params: [], result: .builder(nil))
         f["Loss"] = BuiltinSignature(params: [HostParam("name", .string, required: true, choices: lossNames)], result: .object(.lossSpec))
         f["Metric"] = BuiltinSignature(params: [HostParam("name", .string, required: true, choices: metricNames)], result: .object(.metric))
@@ -80,6 +101,7 @@ enum Builtins {
         f["fineTuneModel"] = BuiltinSignature(params: [
             HostParam("model", .model(nil), required: true), HostParam("data", .object(.dataset), required: true),
             HostParam("head", .unknown), HostParam("freeze", .string), HostParam("epochs", .int, range: positive), lr,
+            HostParam("batch_size", .int, range: positive),
         ], result: .model(nil))
         f["defineHyperparamSpace"] = BuiltinSignature(params: [], anyKeywords: .object(.distribution), result: .space([]))
         f["choice"] = BuiltinSignature(params: [], variadic: .unknown, result: .object(.distribution))
@@ -101,12 +123,21 @@ enum Builtins {
     static let methods: [String: [String: BuiltinSignature]] = {
         var m: [String: [String: BuiltinSignature]] = [:]
         m["Dataset"] = [
-            "split": BuiltinSignature(params: [HostParam("train", .float, required: true, range: fraction), HostParam("seed", .int)],
+            "split": BuiltinSignature(params: [HostParam("train", .float, required: true, range: fraction), HostParam("seed", .int),
+                                               HostParam("validation", .float, range: fraction), HostParam("shuffle", .bool)],
                                       result: .object(.datasetSplit)),
+            "normalize": BuiltinSignature(params: [HostParam("mean", .float), HostParam("std", .float, range: positive)], result: .object(.dataset)),
+            "filter": BuiltinSignature(params: [HostParam("labels", .list(.int), required: true)], result: .object(.dataset)),
+            "windows": BuiltinSignature(params: [HostParam("size", .int, required: true, range: positive), HostParam("horizon", .int, range: positive)],
+                                        result: .object(.dataset)),
             "batch": BuiltinSignature(params: [HostParam("size", .int, required: true, range: positive)], result: .object(.dataset)),
             "shuffle": BuiltinSignature(params: [HostParam("seed", .int)], result: .object(.dataset)),
         ]
+        m["DatasetSplit"] = [
+            "normalize": BuiltinSignature(params: [], result: .object(.datasetSplit)),
+        ]
         m["Model"] = [
+            "load": BuiltinSignature(params: [HostParam("path", .string, required: true)], result: .none),
             "parameters": BuiltinSignature(params: [], result: .object(.parameters)),
             "save": BuiltinSignature(params: [HostParam("path", .string, required: true)], result: .none),
             "summary": BuiltinSignature(params: [], result: .string),

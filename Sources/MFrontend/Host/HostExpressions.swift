@@ -158,6 +158,7 @@ extension HostChecker {
         switch base {
         case .unknown: return .unknown
         case .object(.batch): return .tensor(nil)
+        case .object(.dataset) where name.name == "x" || name.name == "y": return .tensor(nil)   // all samples' features or targets
         case .object(.metrics): return .float
         case .object(.datasetSplit):
             let fields = ["train", "test", "validation"]
@@ -178,6 +179,7 @@ extension HostChecker {
     func receiverKind(_ t: MType) -> String? {
         switch t {
         case .object(.dataset): "Dataset"
+        case .object(.datasetSplit): "DatasetSplit"
         case .model: "Model"
         case .object(.trainingOptimizer): "TrainingOptimizer"
         case .tensor: "Tensor"

@@ -74,7 +74,7 @@ private func compileOnThisThread(_ file: SourceFile, diagnostics: DiagnosticEngi
         HostChecker(program: program).checkProgram()
     } else {
         if let first = hostDecls.first {
-            diags.emit(Diagnostic(.note, "host code (funcs and top-level statements) is not compiled into the library; 'mcc check' checks it and 'mcc run' will execute it",
+            diags.emit(Diagnostic(.note, "host code (funcs and top-level statements) is not compiled into the library; 'mcc check' checks it and 'mcc run' executes it",
                                   at: first))
         }
         if modelCount == 0 && !diagnostics.hasErrors {

@@ -4,12 +4,17 @@ import MIR
 
 /// Materializes parameter data as packed bytes: seeded initializers directly, file-backed
 /// ones from safetensors (each file opened once), `external` ones from data the importer
-/// registered (ONNX initializers).
-final class ParameterStore {
+/// registered (ONNX initializers). Used by `mcc FILE -o` and by `mcc run`.
+public final class ParameterStore {
     private var files: [String: SafetensorsFile] = [:]
-    var external: [String: [UInt8]] = [:]
+    public var external: [String: [UInt8]] = [:]
+    /// Values that replace a parameter's initializer (a trained model's current weights), packed.
+    public var overrides: [String: [UInt8]] = [:]
 
-    func bytes(for p: Parameter) throws(CodegenError) -> [UInt8] {
+    public init() {}
+
+    public func bytes(for p: Parameter) throws(CodegenError) -> [UInt8] {
+        if let data = overrides[p.name] { return data }
         guard let shape = p.type.staticShape else { throw .parameterData("parameter '\(p.name)' has a symbolic shape") }
         let count = shape.reduce(1, *)
         switch p.initializer {
@@ -31,7 +36,7 @@ final class ParameterStore {
     }
 
     /// Values as f32 (for --save-weights and float initializers).
-    func floats(for p: Parameter) throws(CodegenError) -> [Float] {
+    public func floats(for p: Parameter) throws(CodegenError) -> [Float] {
         guard let shape = p.type.staticShape else { throw .parameterData("parameter '\(p.name)' has a symbolic shape") }
         let count = shape.reduce(1, *)
         switch p.initializer {
