@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MCodegenLLVM
+import MHost
 import MInterop
 import MIR
 import MPasses

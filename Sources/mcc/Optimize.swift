@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MCodegenLLVM
+import MHost
 import MIR
 import MPasses
 
