@@ -83,16 +83,17 @@ extension IRGen {
         if to == .bool {
             return boolValue(from.isFloat ? fcmp(LLVMRealUNE, x, constant(0, LLVMTypeOf(x))) : icmp(LLVMIntNE, x, constant(0, LLVMTypeOf(x))))
         }
-        let unsignedSource = from == .u8 || from == .bool
+        let unsignedSource = !from.isSigned
         switch (from.isFloat, to.isFloat) {
         case (true, true): return LLVMBuildFPCast(builder, x, target, "")!
         case (true, false):
             // Out-of-range float-to-int is undefined in LLVM: saturate first (NaN becomes 0).
-            let lo = to == .u8 ? 0.0 : -twoPow(to.bits - 1), hi = to == .u8 ? 255.0 : twoPow(to.bits - 1) - 1024
+            // The top is pulled in below 2^bits so that it stays representable after rounding to the float type.
+            let lo = to.integerRange.lowerBound, hi = to.bits >= 32 ? to.integerRange.upperBound - 1024 : to.integerRange.upperBound
             let t = LLVMTypeOf(x)!
             let clamped = fmin(fmax(x, constant(lo, t)), constant(hi, t))
             let safe = select(fcmp(LLVMRealUNO, x, x), constant(0, t), clamped)
-            return to == .u8 ? LLVMBuildFPToUI(builder, safe, target, "")! : LLVMBuildFPToSI(builder, safe, target, "")!
+            return to.isUnsigned ? LLVMBuildFPToUI(builder, safe, target, "")! : LLVMBuildFPToSI(builder, safe, target, "")!
         case (false, true):
             return unsignedSource ? LLVMBuildUIToFP(builder, x, target, "")! : LLVMBuildSIToFP(builder, x, target, "")!
         case (false, false):
