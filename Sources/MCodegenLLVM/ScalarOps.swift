@@ -85,7 +85,9 @@ extension IRGen {
         }
         let unsignedSource = !from.isSigned
         switch (from.isFloat, to.isFloat) {
-        case (true, true): return LLVMBuildFPCast(builder, x, target, "")!
+        case (true, true):
+            if from == .f64 && to == .f16 && LLVMGetTypeKind(LLVMTypeOf(x)) == LLVMDoubleTypeKind { return doubleToHalf(x) }
+            return LLVMBuildFPCast(builder, x, target, "")!
         case (true, false):
             // Out-of-range float-to-int is undefined in LLVM: saturate first (NaN becomes 0).
             // The top is pulled in below 2^bits so that it stays representable after rounding to the float type.
@@ -99,6 +101,22 @@ extension IRGen {
         case (false, false):
             return LLVMBuildIntCast2(builder, x, target, unsignedSource ? 0 : 1, "")!
         }
+    }
+
+    /// f64 -> f16 without LLVM 14's `__truncdfhf2` libcall, whose half return convention disagrees with
+    /// the libgcc it links against (the results come back as garbage). Rounds to f32 with round-to-odd
+    /// (truncate toward zero, set the last bit when inexact): f32 keeps 13 more bits than f16, so the
+    /// second, hardware rounding to f16 then equals a single correct rounding.
+    func doubleToHalf(_ x: LLVMValueRef) -> LLVMValueRef {
+        let single = LLVMBuildFPTrunc(builder, x, f32, "")!
+        let back = LLVMBuildFPExt(builder, single, LLVMTypeOf(x), "")!
+        let bits = LLVMBuildBitCast(builder, single, i32, "")!
+        let roundedAway = fcmp(LLVMRealOGT, intrinsic("llvm.fabs", [back]), intrinsic("llvm.fabs", [x]))
+        let truncated = select(roundedAway, LLVMBuildSub(builder, bits, constant(1, i32), "")!, bits)
+        let odd = LLVMBuildOr(builder, truncated, constant(1, i32), "")!
+        let inexact = fcmp(LLVMRealONE, back, x)   // false for NaN, which passes through unchanged
+        let single2 = LLVMBuildBitCast(builder, select(inexact, odd, bits), f32, "")!
+        return LLVMBuildFPTrunc(builder, single2, LLVMHalfTypeInContext(context), "")!
     }
 
     func binary(_ kind: OpKind, _ a: LLVMValueRef, _ b: LLVMValueRef, _ attrs: Attributes, dtype: DType) throws(CodegenError) -> LLVMValueRef {
@@ -154,6 +172,14 @@ extension IRGen {
         case .lessEqual: return cmp(LLVMRealOLE, LLVMIntSLE, LLVMIntULE)
         case .greater: return cmp(LLVMRealOGT, LLVMIntSGT, LLVMIntUGT)
         case .greaterEqual: return cmp(LLVMRealOGE, LLVMIntSGE, LLVMIntUGE)
+        case .shiftLeft, .shiftRight:
+            // LLVM shifts by >= the width are poison; ONNX/numpy give 0 (or the sign fill for arithmetic right shifts).
+            let width = c(Double(dtype.bits))
+            let inRange = icmp(LLVMIntULT, b, width)
+            let amount = select(inRange, b, c(0))
+            if kind == .shiftLeft { return select(inRange, LLVMBuildShl(builder, a, amount, "")!, c(0)) }
+            if !signed { return select(inRange, LLVMBuildLShr(builder, a, amount, "")!, c(0)) }
+            return LLVMBuildAShr(builder, a, select(inRange, b, c(Double(dtype.bits - 1))), "")!
         case .logicalAnd: return LLVMBuildAnd(builder, a, b, "")!
         case .logicalOr: return LLVMBuildOr(builder, a, b, "")!
         case .logicalXor: return LLVMBuildXor(builder, a, b, "")!

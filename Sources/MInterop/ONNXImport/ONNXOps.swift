@@ -13,6 +13,8 @@ extension ONNXImporter {
         "Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div, "Pow": .pow, "Equal": .equal, "Less": .less,
         "LessOrEqual": .lessEqual, "Greater": .greater, "GreaterOrEqual": .greaterEqual, "And": .logicalAnd,
         "Or": .logicalOr, "Xor": .logicalXor, "Mod": .mod,
+        // BitShift's direction attribute picks shift_right at the node.
+        "BitShift": .shiftLeft,
     ]
 
     mutating func convert(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
@@ -26,6 +28,7 @@ extension ONNXImporter {
             if kind == .pow && function.type(of: b).dtype != function.type(of: a).dtype {
                 b = try emit(.cast, [b], attributes: ["to": .string(function.type(of: a).dtype.rawValue)])
             }
+            if kind == .shiftLeft, n.string("direction", "") == "RIGHT" { return [.tensor(try emit(.shiftRight, [a, b]))] }
             if kind == .mod { return [.tensor(try emit(kind, [a, b], attributes: ["fmod": .int(n.int("fmod", 0))]))] }
             if kind == .div, function.type(of: a).dtype != function.type(of: b).dtype { a = try emit(.cast, [a], attributes: ["to": .string(function.type(of: b).dtype.rawValue)]) }
             return [.tensor(try emit(kind, [a, b]))]
