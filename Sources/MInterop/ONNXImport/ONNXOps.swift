@@ -37,7 +37,6 @@ extension ONNXImporter {
         let isVolume = ["Conv", "MaxPool", "AveragePool"].contains(n.opType) && first.map { type($0).rank } == 5
         switch n.opType {
         case "Identity", "Dropout":
-            if n.opType == "Dropout", n.outputs.count > 1, !n.outputs[1].isEmpty { throw .unsupported("the Dropout mask output") }
             if n.opType == "Dropout", let training = try input(n, 2) {
                 // Training-mode dropout is random; only the inference form (identity) is supported.
                 var zeroRatio = false
@@ -45,7 +44,11 @@ extension ONNXImporter {
                 if case .constant(let c) = training, c.values.allSatisfy({ $0 == 0 }) { zeroRatio = true }
                 guard zeroRatio else { throw .unsupported("training-mode Dropout") }
             }
-            return [try required(n, 0)]
+            let x = try required(n, 0)
+            guard n.opType == "Dropout", n.outputs.count > 1, !n.outputs[1].isEmpty else { return [x] }
+            // Dropout that keeps everything (inference, or ratio 0) has an all-true mask.
+            let keep = try emit(.expand, [try scalar(1, .bool)], explicit: TensorType(.bool, type(x).shape))
+            return [x, .tensor(keep)]
         case "LeakyRelu": return [.tensor(try emit(.leakyRelu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 0.01))]))]
         case "Elu": return [.tensor(try emit(.elu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 1))]))]
         case "Celu": return [.tensor(try emit(.celu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 1))]))]
@@ -116,6 +119,7 @@ extension ONNXImporter {
             return try reduction(n)
         case "QuantizeLinear", "DequantizeLinear": return [.tensor(try quantization(n))]
         case _ where Self.compositeOps.contains(n.opType): return try composite(n)
+        case _ where Self.scatterGatherOps.contains(n.opType): return try scatterGather(n)
         case "LSTM", "GRU", "RNN": return try recurrent(n)
         default:
             throw .unsupported("no lowering for this op")
@@ -197,10 +201,16 @@ extension ONNXImporter {
         let axis = n.int("axis", 1)
         // Per-axis scales (1-D) broadcast along `axis`.
         func broadcastable(_ v: ImportValue) throws(NodeError) -> ImportValue {
-            guard case .constant(var c) = v, c.shape.count == 1, c.shape[0] > 1 else { return v }
+            let vt = type(v)
+            guard vt.rank == 1, vt.shape[0] != .constant(1) else { return v }
             let a = axis < 0 ? axis + xt.rank : axis
-            c.shape = (0..<xt.rank).map { $0 == a ? c.shape[0] : 1 }
-            return .constant(c)
+            let shape = (0..<xt.rank).map { $0 == a ? vt.shape[0] : Dim.constant(1) }
+            if case .constant(var c) = v {
+                c.shape = shape.map { $0.constantValue ?? 1 }
+                return .constant(c)
+            }
+            // A run-time per-axis tensor: reshape it so it broadcasts along `axis`.
+            return .tensor(try emit(.reshape, [try tensor(v)], explicit: TensorType(vt.dtype, shape)))
         }
         let scale = try tensor(try broadcastable(try required(n, 1)))
         let floatType = function.type(of: scale).dtype
