@@ -120,6 +120,7 @@ extension ONNXImporter {
         case "QuantizeLinear", "DequantizeLinear": return [.tensor(try quantization(n))]
         case _ where Self.compositeOps.contains(n.opType): return try composite(n)
         case _ where Self.scatterGatherOps.contains(n.opType): return try scatterGather(n)
+        case "Einsum": return [.tensor(try einsum(n))]
         case "LSTM", "GRU", "RNN": return try recurrent(n)
         default:
             throw .unsupported("no lowering for this op")
