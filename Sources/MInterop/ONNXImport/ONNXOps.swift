@@ -121,6 +121,7 @@ extension ONNXImporter {
         case _ where Self.compositeOps.contains(n.opType): return try composite(n)
         case _ where Self.scatterGatherOps.contains(n.opType): return try scatterGather(n)
         case "Einsum": return [.tensor(try einsum(n))]
+        case _ where Self.localNormOps.contains(n.opType): return [.tensor(try localNorm(n))]
         case "LSTM", "GRU", "RNN": return try recurrent(n)
         default:
             throw .unsupported("no lowering for this op")

@@ -1,10 +1,11 @@
 import MIR
 
-/// ScatterElements/Scatter, ScatterND and GatherND, lowered onto MIR's `scatter_add` and `gather`.
+/// ScatterElements/Scatter, ScatterND, GatherND and ReverseSequence, lowered onto MIR's `scatter_add`,
+/// `gather` and `gather_elements`.
 /// The N-D forms flatten the indexed leading dims into one axis and turn each index tuple into a
 /// linear offset, so they need static data and index shapes.
 extension ONNXImporter {
-    static let scatterGatherOps: Set<String> = ["ScatterElements", "Scatter", "ScatterND", "GatherND"]
+    static let scatterGatherOps: Set<String> = ["ScatterElements", "Scatter", "ScatterND", "GatherND", "ReverseSequence"]
 
     mutating func scatterGather(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
         switch n.opType {
@@ -14,6 +15,8 @@ extension ONNXImporter {
             return [.tensor(try scatter(x, idx, updates, attrs, reduction: n.string("reduction", "none")))]
         case "ScatterND":
             return [.tensor(try scatterND(n))]
+        case "ReverseSequence":
+            return [.tensor(try reverseSequence(n))]
         default:
             return [.tensor(try gatherND(n))]
         }
@@ -99,5 +102,25 @@ extension ONNXImporter {
         let rowsOfUpdates = try emit(.reshape, [updates], explicit: TensorType(xt.dtype, static: [count, width]))
         let y = try scatter(flat, spread, rowsOfUpdates, ["axis": .int(0)], reduction: n.string("reduction", "none"))
         return try emit(.reshape, [y], explicit: xt)
+    }
+
+    /// ReverseSequence with run-time lengths: a gather_elements along the time axis whose index is
+    /// len - 1 - t for t < len (the batch's length) and t beyond it.
+    mutating func reverseSequence(_ n: ONNXNode) throws(NodeError) -> ValueID {
+        let x = try tensorInput(n, 0)
+        var lens = try tensorInput(n, 1)
+        let t = function.type(of: x)
+        let timeAxis = n.int("time_axis", 0), batchAxis = n.int("batch_axis", 1)
+        guard t.rank >= 2, Set([timeAxis, batchAxis]) == Set([0, 1]) else {
+            throw NodeError("ReverseSequence needs time_axis and batch_axis 0 and 1, got \(timeAxis) and \(batchAxis)")
+        }
+        if function.type(of: lens).dtype != .i64 { lens = try emit(.cast, [lens], attributes: ["to": .string(DType.i64.rawValue)]) }
+        let lensShape = (0..<t.rank).map { $0 == batchAxis ? t.shape[batchAxis] : Dim.constant(1) }
+        lens = try emit(.reshape, [lens], explicit: TensorType(.i64, lensShape))
+        let time = try iota(t.shape[timeAxis], axis: timeAxis, rank: t.rank)
+        let reversed = try emit(.sub, [try emit(.sub, [lens, try scalar(1, .i64)]), time])
+        let index = try emit(.select, [try emit(.less, [time, lens]), reversed, time])
+        let full = try emit(.expand, [index], explicit: TensorType(.i64, t.shape))
+        return try emit(.gatherElements, [x, full], attributes: ["axis": .int(timeAxis)])
     }
 }
