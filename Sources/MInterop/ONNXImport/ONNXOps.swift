@@ -18,6 +18,7 @@ extension ONNXImporter {
     ]
 
     mutating func convert(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
+        if n.domain == Self.trainingDomain, Self.optimizerOps.contains(n.opType) { return try optimizer(n) }
         guard n.domain.isEmpty || n.domain == "ai.onnx" else { throw .unsupported("domain '\(n.domain)'") }
         if let folded = try fold(n) { return folded }
         if let kind = Self.unaryOps[n.opType] {
@@ -121,6 +122,8 @@ extension ONNXImporter {
         case _ where Self.compositeOps.contains(n.opType): return try composite(n)
         case _ where Self.scatterGatherOps.contains(n.opType): return try scatterGather(n)
         case "Einsum": return [.tensor(try einsum(n))]
+        case "Det": return [.tensor(try determinant(n))]
+        case "DynamicQuantizeLinear": return try dynamicQuantize(n)
         case _ where Self.localNormOps.contains(n.opType): return [.tensor(try localNorm(n))]
         case "LSTM", "GRU", "RNN": return try recurrent(n)
         default:
