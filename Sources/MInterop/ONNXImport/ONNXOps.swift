@@ -123,6 +123,7 @@ extension ONNXImporter {
         case _ where Self.scatterGatherOps.contains(n.opType): return try scatterGather(n)
         case "Einsum": return [.tensor(try einsum(n))]
         case "Det": return [.tensor(try determinant(n))]
+        case "DFT": return [.tensor(try dft(n))]
         case "DynamicQuantizeLinear": return try dynamicQuantize(n)
         case _ where Self.localNormOps.contains(n.opType): return [.tensor(try localNorm(n))]
         case "LSTM", "GRU", "RNN": return try recurrent(n)
