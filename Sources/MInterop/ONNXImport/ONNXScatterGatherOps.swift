@@ -1,11 +1,11 @@
 import MIR
 
-/// ScatterElements/Scatter, ScatterND, GatherND and ReverseSequence, lowered onto MIR's `scatter_add`,
+/// ScatterElements/Scatter, ScatterND, GatherND, MaxUnpool and ReverseSequence, lowered onto MIR's `scatter_add`,
 /// `gather` and `gather_elements`.
 /// The N-D forms flatten the indexed leading dims into one axis and turn each index tuple into a
 /// linear offset, so they need static data and index shapes.
 extension ONNXImporter {
-    static let scatterGatherOps: Set<String> = ["ScatterElements", "Scatter", "ScatterND", "GatherND", "ReverseSequence"]
+    static let scatterGatherOps: Set<String> = ["ScatterElements", "Scatter", "ScatterND", "GatherND", "ReverseSequence", "MaxUnpool"]
 
     mutating func scatterGather(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
         switch n.opType {
@@ -17,6 +17,8 @@ extension ONNXImporter {
             return [.tensor(try scatterND(n))]
         case "ReverseSequence":
             return [.tensor(try reverseSequence(n))]
+        case "MaxUnpool":
+            return [.tensor(try maxUnpool(n))]
         default:
             return [.tensor(try gatherND(n))]
         }
@@ -122,5 +124,33 @@ extension ONNXImporter {
         let index = try emit(.select, [try emit(.less, [time, lens]), reversed, time])
         let full = try emit(.expand, [index], explicit: TensorType(.i64, t.shape))
         return try emit(.gatherElements, [x, full], attributes: ["axis": .int(timeAxis)])
+    }
+
+    /// MaxUnpool: MaxPool's flat indices (into the whole output tensor) place each value in a zero
+    /// tensor of the unpooled shape, (in - 1) * stride - pads + kernel per spatial dim.
+    mutating func maxUnpool(_ n: ONNXNode) throws(NodeError) -> ValueID {
+        let x = try tensorInput(n, 0), idx = try tensorInput(n, 1)
+        let xt = function.type(of: x)
+        let dims = try staticShape(x, "MaxUnpool")
+        let spatial = dims.count - 2
+        guard spatial >= 1, let kernel = n.ints("kernel_shape"), kernel.count == spatial else {
+            throw NodeError("MaxUnpool needs an [N, C, ...] input and kernel_shape for each spatial dim")
+        }
+        let strides = n.ints("strides") ?? [Int](repeating: 1, count: spatial)
+        let pads = n.ints("pads") ?? [Int](repeating: 0, count: 2 * spatial)
+        var outShape = Array(dims.prefix(2))
+        for a in 0..<spatial { outShape.append((dims[a + 2] - 1) * strides[a] - pads[a] - pads[a + spatial] + kernel[a]) }
+        if try input(n, 2) != nil {
+            // A run-time output_shape would make the result's shape depend on values.
+            guard let c = try constant(n, 2) else { throw .unsupported("a run-time output_shape") }
+            outShape = c.ints
+        }
+        let count = dims.reduce(1, *), total = outShape.reduce(1, *)
+        var flatIndex = try emit(.reshape, [idx], explicit: TensorType(function.type(of: idx).dtype, static: [count]))
+        if function.type(of: flatIndex).dtype != .i64 { flatIndex = try emit(.cast, [flatIndex], attributes: ["to": .string(DType.i64.rawValue)]) }
+        let values = try emit(.reshape, [x], explicit: TensorType(xt.dtype, static: [count]))
+        let zeros = try emit(.expand, [try scalar(0, xt.dtype)], explicit: TensorType(xt.dtype, static: [total]))
+        let placed = try emit(.scatterAdd, [zeros, flatIndex, values], attributes: ["axis": .int(0)])
+        return try emit(.reshape, [placed], explicit: TensorType(xt.dtype, static: outShape))
     }
 }
