@@ -210,3 +210,22 @@ def test_adagrad_follows_its_onnx_definition(mcc: Path, tmp_path: Path) -> None:
     h_new = h + gr * gr
     x_new = x - rate * gr / (np.sqrt(h_new) + 1e-5)
     check(mcc, tmp_path, m, {"r": r, "t": t, "x": x, "g": g, "h": h}, expected=[x_new.astype(np.float32), h_new.astype(np.float32)], rtol=1e-5)
+
+
+@pytest.mark.parametrize("noop", [0, 1])
+def test_reduce_sum_with_an_empty_run_time_axes_tensor(mcc: Path, tmp_path: Path, noop: int) -> None:
+    x = RNG.standard_normal((3, 2, 2)).astype(np.float32)
+    axes = np.zeros((0,), np.int64)
+    m = model([helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=1, noop_with_empty_axes=noop)],
+              {"x": x, "axes": axes}, ["y"], opset=13, types={"y": (np.float32, x.shape if noop else (1, 1, 1))})
+    check(mcc, tmp_path, m, {"x": x, "axes": axes}, expected=[x if noop else x.sum(keepdims=True)], rtol=1e-5)
+
+
+def test_run_time_shape_inputs_are_a_clear_diagnostic(mcc: Path, tmp_path: Path) -> None:
+    x = RNG.standard_normal((2, 6)).astype(np.float32)
+    m = model([helper.make_node("Reshape", ["x", "shape"], ["y"])], {"x": x, "shape": np.array([3, 4], np.int64)}, ["y"],
+              types={"y": (np.float32, (3, 4))})
+    onnx.save(m, str(tmp_path / "m.onnx"))
+    proc = subprocess.run([str(mcc), str(tmp_path / "m.onnx"), "-o", str(tmp_path / "libm.so")], capture_output=True)
+    assert proc.returncode == 1
+    assert "input #1 ('shape') must be a compile-time constant" in proc.stderr.decode()
