@@ -9,7 +9,7 @@ Each test is classified as
   error        anything else: crash, signal, timeout, link failure, run-time failure
 Each suite runs twice: as given, and with every input dim symbolic (--force-dynamic).
 
-  scripts/onnx_conformance.py [--suites node,simple] [--limit N] [--jobs 2] [--report docs/onnx-conformance.md]
+  scripts/onnx_conformance.py [--suites node,simple] [--limit N] [--filter trilu,cast_] [--jobs 2] [--report docs/onnx-conformance.md]
                               [--min-passed FILE]   # fail if pass counts drop below the recorded ones
 """
 from __future__ import annotations
@@ -126,6 +126,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--suites", default=",".join(SUITES))
     ap.add_argument("--limit", type=int, default=0, help="only the first N tests of each suite (for a quick slice)")
+    ap.add_argument("--filter", default="", help="comma-separated substrings: only tests whose name contains one")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--mcc", default=os.environ.get("MCC", str(ROOT / ".build" / "debug" / "mcc")))
     ap.add_argument("--report", default="")
@@ -147,6 +148,8 @@ def main() -> int:
         args.mcc = str(snapshot)
         for suite in args.suites.split(","):
             tests = sorted(p for p in (DATA / suite).iterdir() if (p / "model.onnx").exists())
+            if args.filter:
+                tests = [t for t in tests if any(f in t.name for f in args.filter.split(","))]
             if args.limit:
                 tests = tests[: args.limit]
             for t in tests:

@@ -158,8 +158,9 @@ final class IRGen {
         case .f32: return f32
         case .f64: return LLVMDoubleTypeInContext(context)
         case .i8, .u8, .bool: return i8
-        case .i32: return i32
-        case .i64: return i64
+        case .i16, .u16: return LLVMInt16TypeInContext(context)
+        case .i32, .u32: return i32
+        case .i64, .u64: return i64
         case .f16: return LLVMHalfTypeInContext(context)
         case .bf16: throw .unsupported("bf16 tensors are not supported by the CPU backend yet")
         }

@@ -62,7 +62,7 @@ struct KernelEmitter {
             }
             if let failure { throw failure }
         case .add, .sub, .mul, .div, .pow, .maximum, .minimum, .mod, .equal, .less, .lessEqual, .greater, .greaterEqual,
-             .logicalAnd, .logicalOr, .logicalXor, .select, .fused:
+             .logicalAnd, .logicalOr, .logicalXor, .shiftLeft, .shiftRight, .select, .fused:
             try emitBroadcast(op, ctx, out: out, outType: outType, ins: ins, inTypes: inTypes)
         case .matmul:
             try emitMatmul(ctx, out: out, outType: outType, a: ins[0], aType: inTypes[0], b: ins[1], bType: inTypes[1])

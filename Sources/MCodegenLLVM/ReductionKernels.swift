@@ -72,8 +72,9 @@ extension KernelEmitter {
                 let kind = op.kind
                 let initial: Double
                 switch kind {
-                case .reduceMax: initial = isFloat ? -Double.infinity : (dtype == .u8 ? 0 : -twoPow(dtype.bits - 1))
-                case .reduceMin: initial = isFloat ? Double.infinity : (dtype == .u8 ? 255 : twoPow(dtype.bits - 1) - 1)
+                case .reduceMax: initial = isFloat ? -Double.infinity : dtype.integerRange.lowerBound
+                // All ones is the unsigned maximum at every width (gen.constant truncates -1's bit pattern).
+                case .reduceMin: initial = isFloat ? Double.infinity : (dtype.isUnsigned ? -1 : dtype.integerRange.upperBound)
                 case .reduceProd: initial = 1
                 default: initial = 0
                 }

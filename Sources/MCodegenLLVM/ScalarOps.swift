@@ -83,24 +83,40 @@ extension IRGen {
         if to == .bool {
             return boolValue(from.isFloat ? fcmp(LLVMRealUNE, x, constant(0, LLVMTypeOf(x))) : icmp(LLVMIntNE, x, constant(0, LLVMTypeOf(x))))
         }
-        let unsignedSource = from == .u8 || from == .bool
+        let unsignedSource = !from.isSigned
         switch (from.isFloat, to.isFloat) {
-        case (true, true): return LLVMBuildFPCast(builder, x, target, "")!
+        case (true, true):
+            if from == .f64 && to == .f16 && LLVMGetTypeKind(LLVMTypeOf(x)) == LLVMDoubleTypeKind { return doubleToHalf(x) }
+            return LLVMBuildFPCast(builder, x, target, "")!
         case (true, false):
             // Out-of-range float-to-int is undefined in LLVM: saturate first (NaN becomes 0).
-            // The upper bound is the largest float not above the type's maximum: exact up to
-            // 24 bits (i8, i16); below 2^(bits-1) by a double's spacing there for i32/i64.
-            let lo = to == .u8 ? 0.0 : -twoPow(to.bits - 1)
-            let hi = to == .u8 ? 255.0 : to.bits <= 24 ? twoPow(to.bits - 1) - 1 : twoPow(to.bits - 1) - 1024
+            // The top is pulled in below 2^bits so that it stays representable after rounding to the float type.
+            let lo = to.integerRange.lowerBound, hi = to.bits >= 32 ? to.integerRange.upperBound - 1024 : to.integerRange.upperBound
             let t = LLVMTypeOf(x)!
             let clamped = fmin(fmax(x, constant(lo, t)), constant(hi, t))
             let safe = select(fcmp(LLVMRealUNO, x, x), constant(0, t), clamped)
-            return to == .u8 ? LLVMBuildFPToUI(builder, safe, target, "")! : LLVMBuildFPToSI(builder, safe, target, "")!
+            return to.isUnsigned ? LLVMBuildFPToUI(builder, safe, target, "")! : LLVMBuildFPToSI(builder, safe, target, "")!
         case (false, true):
             return unsignedSource ? LLVMBuildUIToFP(builder, x, target, "")! : LLVMBuildSIToFP(builder, x, target, "")!
         case (false, false):
             return LLVMBuildIntCast2(builder, x, target, unsignedSource ? 0 : 1, "")!
         }
+    }
+
+    /// f64 -> f16 without LLVM 14's `__truncdfhf2` libcall, whose half return convention disagrees with
+    /// the libgcc it links against (the results come back as garbage). Rounds to f32 with round-to-odd
+    /// (truncate toward zero, set the last bit when inexact): f32 keeps 13 more bits than f16, so the
+    /// second, hardware rounding to f16 then equals a single correct rounding.
+    func doubleToHalf(_ x: LLVMValueRef) -> LLVMValueRef {
+        let single = LLVMBuildFPTrunc(builder, x, f32, "")!
+        let back = LLVMBuildFPExt(builder, single, LLVMTypeOf(x), "")!
+        let bits = LLVMBuildBitCast(builder, single, i32, "")!
+        let roundedAway = fcmp(LLVMRealOGT, intrinsic("llvm.fabs", [back]), intrinsic("llvm.fabs", [x]))
+        let truncated = select(roundedAway, LLVMBuildSub(builder, bits, constant(1, i32), "")!, bits)
+        let odd = LLVMBuildOr(builder, truncated, constant(1, i32), "")!
+        let inexact = fcmp(LLVMRealONE, back, x)   // false for NaN, which passes through unchanged
+        let single2 = LLVMBuildBitCast(builder, select(inexact, odd, bits), f32, "")!
+        return LLVMBuildFPTrunc(builder, single2, LLVMHalfTypeInContext(context), "")!
     }
 
     func binary(_ kind: OpKind, _ a: LLVMValueRef, _ b: LLVMValueRef, _ attrs: Attributes, dtype: DType) throws(CodegenError) -> LLVMValueRef {
@@ -156,6 +172,14 @@ extension IRGen {
         case .lessEqual: return cmp(LLVMRealOLE, LLVMIntSLE, LLVMIntULE)
         case .greater: return cmp(LLVMRealOGT, LLVMIntSGT, LLVMIntUGT)
         case .greaterEqual: return cmp(LLVMRealOGE, LLVMIntSGE, LLVMIntUGE)
+        case .shiftLeft, .shiftRight:
+            // LLVM shifts by >= the width are poison; ONNX/numpy give 0 (or the sign fill for arithmetic right shifts).
+            let width = c(Double(dtype.bits))
+            let inRange = icmp(LLVMIntULT, b, width)
+            let amount = select(inRange, b, c(0))
+            if kind == .shiftLeft { return select(inRange, LLVMBuildShl(builder, a, amount, "")!, c(0)) }
+            if !signed { return select(inRange, LLVMBuildLShr(builder, a, amount, "")!, c(0)) }
+            return LLVMBuildAShr(builder, a, select(inRange, b, c(Double(dtype.bits - 1))), "")!
         case .logicalAnd: return LLVMBuildAnd(builder, a, b, "")!
         case .logicalOr: return LLVMBuildOr(builder, a, b, "")!
         case .logicalXor: return LLVMBuildXor(builder, a, b, "")!

@@ -150,15 +150,17 @@ extension KernelEmitter {
         let oDims = outType.shape.map(ctx.dim), oStrides = gen.strides(oDims)
         let iDims = inTypes[1].shape.map(ctx.dim)
         gen.loop(gen.int(0), ctx.dim(outType.elementCount)) { i in gen.store(gen.load(ins[0], i), out, i) }
+        let isFloat = outType.dtype.isFloat
+        func sum(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef { isFloat ? gen.fadd(a, b) : LLVMBuildAdd(gen.builder, a, b, "")! }
         gen.nest(iDims) { idx in
             let position = gen.linear(idx, iDims)
             let target = wrapIndex(gen.load(ins[1], position), oDims[axis])
             var off = gen.int(0)
             for d in 0..<outType.rank { off = gen.add(off, gen.mul(d == axis ? target : idx[d], oStrides[d])) }
-            gen.store(gen.fadd(gen.load(out, off), gen.load(ins[2], position)), out, off)
+            gen.store(sum(gen.load(out, off), gen.load(ins[2], position)), out, off)
         }
         if outType.rank == 0 {
-            gen.store(gen.fadd(gen.load(out, gen.int(0)), gen.load(ins[2], gen.int(0))), out, gen.int(0))
+            gen.store(sum(gen.load(out, gen.int(0)), gen.load(ins[2], gen.int(0))), out, gen.int(0))
         }
     }
 }

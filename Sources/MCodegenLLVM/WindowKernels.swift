@@ -125,13 +125,20 @@ extension KernelEmitter {
         let p = try windowParams(attrs)
         let includePad = (attrs["count_include_pad"]?.intValue ?? 0) != 0
         let t = elementType(out)
+        let dtype = xType.dtype
+        // Integer max pooling compares as integers; averaging integers has no ONNX meaning here.
+        guard dtype.isFloat || isMax else { throw .unsupported("average pooling of \(dtype) tensors") }
+        func maximum(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef {
+            dtype.isFloat ? gen.fmax(a, b) : gen.select(gen.icmp(dtype.isSigned ? LLVMIntSGT : LLVMIntUGT, b, a), b, a)
+        }
+        let lowest = dtype.isFloat ? -Double.infinity : dtype.integerRange.lowerBound
         let xs = xType.shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
         gen.parallelLoop(gen.int(0), gen.mul(xs[0], xs[1])) { plane in
             let inPlane = gen.mul(plane, gen.mul(xs[2], xs[3]))
             let outPlane = gen.mul(plane, gen.mul(os[2], os[3]))
             gen.loop(gen.int(0), os[2]) { y in
                 gen.loop(gen.int(0), os[3]) { xo in
-                    let acc = gen.slot(isMax ? gen.constant(-Double.infinity, t) : gen.constant(0, t))
+                    let acc = gen.slot(isMax ? gen.constant(lowest, t) : gen.constant(0, t))
                     let count = gen.slot(gen.constant(0, t))
                     let padCount = gen.slot(gen.constant(0, t))
                     // Runtime window loops: kernels can be large (60x80 in the wild), so no unrolling here.
@@ -143,20 +150,22 @@ extension KernelEmitter {
                             let inX = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(0)), gen.icmp(LLVMIntSLT, ix, xs[3]), "")!
                             gen.ifThen(LLVMBuildAnd(gen.builder, inY, inX, "")!) {
                                 let v = gen.load(x, gen.add(inPlane, gen.add(gen.mul(iy, xs[3]), ix)))
-                                gen.write(acc, isMax ? gen.fmax(gen.read(acc), v) : gen.fadd(gen.read(acc), v))
-                                gen.write(count, gen.fadd(gen.read(count), gen.constant(1, t)))
+                                gen.write(acc, isMax ? maximum(gen.read(acc), v) : gen.fadd(gen.read(acc), v))
+                                if !isMax { gen.write(count, gen.fadd(gen.read(count), gen.constant(1, t))) }
                             }
                             let padY = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(-p.pads[0])),
                                                     gen.icmp(LLVMIntSLT, iy, gen.add(xs[2], gen.int(p.pads[2]))), "")!
                             let padX = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(-p.pads[1])),
                                                     gen.icmp(LLVMIntSLT, ix, gen.add(xs[3], gen.int(p.pads[3]))), "")!
-                            gen.ifThen(LLVMBuildAnd(gen.builder, padY, padX, "")!) {
-                                gen.write(padCount, gen.fadd(gen.read(padCount), gen.constant(1, t)))
+                            if !isMax {
+                                gen.ifThen(LLVMBuildAnd(gen.builder, padY, padX, "")!) {
+                                    gen.write(padCount, gen.fadd(gen.read(padCount), gen.constant(1, t)))
+                                }
                             }
                         }
                     }
-                    let divisor = gen.fmax(gen.read(includePad ? padCount : count), gen.constant(1, t))
-                    let result = isMax ? gen.read(acc) : gen.fdiv(gen.read(acc), divisor)
+                    let result = isMax ? gen.read(acc)
+                        : gen.fdiv(gen.read(acc), gen.fmax(gen.read(includePad ? padCount : count), gen.constant(1, t)))
                     gen.store(result, out, gen.add(outPlane, gen.add(gen.mul(y, os[3]), xo)))
                 }
             }

@@ -65,6 +65,7 @@ import Testing
             case .select: operands = [TensorType(.bool, static: [8]), x, x]
             case .logicalAnd, .logicalOr, .logicalXor: operands = [TensorType(.bool, x.shape), TensorType(.bool, static: [8])]
             case .fused: operands = [x, TensorType(.f32, static: [8])]; attrs = ["program": .string("$0 $1 add relu")]
+            case .shiftLeft, .shiftRight: operands = [TensorType(.u32, x.shape), TensorType(.u32, static: [8])]
             default: operands = [x, TensorType(.f32, static: [8])]
             }
         case .contraction: operands = [x, TensorType(.f32, static: [8, 5])]

@@ -41,7 +41,13 @@ public func packValues(_ values: [Double], as dtype: DType) -> [UInt8] {
         case .i8: out.append(UInt8(bitPattern: Int8(int(v, -128, 127))))
         case .u8: out.append(UInt8(int(v, 0, 255)))
         case .bool: out.append(v != 0 ? 1 : 0)
+        case .i16: withUnsafeBytes(of: Int16(int(v, -32768, 32767)).littleEndian) { out += $0 }
+        case .u16: withUnsafeBytes(of: UInt16(int(v, 0, 65535)).littleEndian) { out += $0 }
         case .i32: withUnsafeBytes(of: Int32(int(v, -2147483648, 2147483647)).littleEndian) { out += $0 }
+        case .u32: withUnsafeBytes(of: UInt32(int(v, 0, 4294967295)).littleEndian) { out += $0 }
+        case .u64:
+            let u: UInt64 = v.isNaN || v <= 0 ? 0 : (v >= 18446744073709551615 ? .max : UInt64(v.rounded(.towardZero)))
+            withUnsafeBytes(of: u.littleEndian) { out += $0 }
         case .i64: withUnsafeBytes(of: int(v, -9.2e18, 9.2e18).littleEndian) { out += $0 }
         }
     }

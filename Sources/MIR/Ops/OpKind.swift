@@ -24,6 +24,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case mod                               // {fmod = 0|1}: 0 = sign of divisor (ints), 1 = C fmod
     case equal, less, lessEqual = "less_equal", greater, greaterEqual = "greater_equal"   // -> bool
     case logicalAnd = "and", logicalOr = "or", logicalXor = "xor"                         // bool
+    case shiftLeft = "shift_left", shiftRight = "shift_right"  // integers; shifts of >= the bit width give 0
     // Elementwise ternary: where(cond, a, b).
     case select = "where"
     // Type conversion.
@@ -88,7 +89,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .clip: return OpInfo(arity: 1...1, category: .elementwiseUnary, attributes: ["min", "max"])
         case .add, .mul, .maximum, .minimum, .equal, .logicalAnd, .logicalOr, .logicalXor:
             return OpInfo(arity: 2...2, category: .elementwiseBinary, commutative: true)
-        case .sub, .div, .pow, .less, .lessEqual, .greater, .greaterEqual:
+        case .sub, .div, .pow, .less, .lessEqual, .greater, .greaterEqual, .shiftLeft, .shiftRight:
             return OpInfo(arity: 2...2, category: .elementwiseBinary)
         case .mod: return OpInfo(arity: 2...2, category: .elementwiseBinary, attributes: ["fmod"])
         case .select: return OpInfo(arity: 3...3, category: .elementwiseBinary)

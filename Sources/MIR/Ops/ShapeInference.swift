@@ -91,6 +91,9 @@ extension OpKind {
         }
         switch self {
         case .equal, .less, .lessEqual, .greater, .greaterEqual: return TensorType(.bool, shape)
+        case .shiftLeft, .shiftRight:
+            guard ops[0].dtype.isInteger else { throw ShapeError("'\(rawValue)' expects integer tensors, got \(ops[0])") }
+            return TensorType(ops[0].dtype, shape)
         default:
             guard ops[0].dtype != .bool else { throw ShapeError("'\(rawValue)' expects numeric tensors, got \(ops[0])") }
             return TensorType(ops[0].dtype, shape)

@@ -76,6 +76,8 @@ extension ONNXExportContext {
         case .greater: node("Greater", xs, output: out)
         case .greaterEqual: node("GreaterOrEqual", xs, output: out)
         case .logicalAnd: node("And", xs, output: out)
+        case .shiftLeft: node("BitShift", xs, output: out, [("direction", .string("LEFT"))])
+        case .shiftRight: node("BitShift", xs, output: out, [("direction", .string("RIGHT"))])
         case .logicalOr: node("Or", xs, output: out)
         case .logicalXor: node("Xor", xs, output: out)
         case .select: node("Where", xs, output: out)

@@ -53,7 +53,11 @@ extension DType {
         case .f32: 1
         case .u8: 2
         case .i8: 3
+        case .u16: 4
+        case .i16: 5
         case .i32: 6
+        case .u32: 12
+        case .u64: 13
         case .i64: 7
         case .bool: 9
         case .f16: 10

@@ -47,7 +47,11 @@ func mirDType(_ code: Int) -> DType? {
     case 1: return .f32
     case 2: return .u8
     case 3: return .i8
+    case 4: return .u16
+    case 5: return .i16
     case 6: return .i32
+    case 12: return .u32
+    case 13: return .u64
     case 7: return .i64
     case 9: return .bool
     case 10: return .f16
@@ -83,7 +87,11 @@ func decodeValues(_ data: [UInt8], _ dtype: DType) -> [Double]? {
         case .bf16: out[i] = Double(Float(bitPattern: UInt32(u(i, 2)) << 16))
         case .i8: out[i] = Double(Int8(bitPattern: data[i]))
         case .u8, .bool: out[i] = Double(data[i])
+        case .i16: out[i] = Double(Int16(bitPattern: UInt16(u(i, 2))))
+        case .u16: out[i] = Double(u(i, 2))
         case .i32: out[i] = Double(Int32(bitPattern: UInt32(u(i, 4))))
+        case .u32: out[i] = Double(u(i, 4))
+        case .u64: out[i] = Double(u(i, 8))
         case .i64: out[i] = Double(Int64(bitPattern: u(i, 8)))
         }
     }

@@ -14,6 +14,15 @@ extension ONNXImporter {
         return try tensor(.constant(ConstTensor(dtype: .i64, shape: shape, values: (0..<n).map(Double.init))))
     }
 
+    /// iota for a dim that may be symbolic: a constant when static, otherwise an exclusive cumsum of ones
+    /// expanded to the run-time length (the length is only known when the symbols are bound).
+    mutating func iota(_ n: Dim, axis: Int, rank: Int) throws(NodeError) -> ValueID {
+        if let c = n.constantValue { return try iota(c, axis: axis, rank: rank) }
+        let shape = (0..<rank).map { $0 == axis ? n : Dim.constant(1) }
+        let ones = try emit(.expand, [try scalar(1, .i64)], explicit: TensorType(.i64, shape))
+        return try emit(.cumsum, [ones], attributes: ["axis": .int(axis), "exclusive": .int(1), "reverse": .int(0)])
+    }
+
     mutating func composite(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
         switch n.opType {
         case "NegativeLogLikelihoodLoss":
@@ -27,14 +36,23 @@ extension ONNXImporter {
         case "Trilu":
             let x = try tensorInput(n, 0)
             let t = function.type(of: x)
-            guard t.rank >= 2, let rows = t.shape[t.rank - 2].constantValue, let cols = t.shape[t.rank - 1].constantValue else {
-                throw .unsupported("Trilu needs static last two dims")
-            }
-            let k = try constant(n, 1)?.ints.first ?? 0
+            guard t.rank >= 2 else { throw .unsupported("Trilu of a rank-\(t.rank) tensor") }
             let upper = n.int("upper", 1) != 0
-            var mask: [Double] = []
-            for i in 0..<rows { for j in 0..<cols { mask.append((upper ? j - i >= k : j - i <= k) ? 1 : 0) } }
-            let m = try tensor(.constant(ConstTensor(dtype: .bool, shape: [rows, cols], values: mask)))
+            let rowDim = t.shape[t.rank - 2], colDim = t.shape[t.rank - 1]
+            let kInput = try input(n, 1)
+            if let rows = rowDim.constantValue, let cols = colDim.constantValue, case .constant(let kc)? = kInput ?? .constant(.scalar(0, .i64)) {
+                let k = kc.ints.first ?? 0
+                var mask: [Double] = []
+                for i in 0..<rows { for j in 0..<cols { mask.append((upper ? j - i >= k : j - i <= k) ? 1 : 0) } }
+                let m = try tensor(.constant(ConstTensor(dtype: .bool, shape: [rows, cols], values: mask)))
+                return [.tensor(try emit(.select, [m, x, try scalar(0, t.dtype)]))]
+            }
+            // A run-time k or symbolic dims: compare the diagonal offset (col - row) with k element-wise,
+            // so one compiled model serves every k and every size.
+            let offset = try emit(.sub, [try iota(colDim, axis: 1, rank: 2), try iota(rowDim, axis: 0, rank: 2)])
+            var k = try tensor(kInput ?? .constant(.scalar(0, .i64)))
+            if function.type(of: k).dtype != .i64 { k = try emit(.cast, [k], attributes: ["to": .string(DType.i64.rawValue)]) }
+            let m = try emit(upper ? .greaterEqual : .lessEqual, [offset, k])
             return [.tensor(try emit(.select, [m, x, try scalar(0, t.dtype)]))]
         case "Hardmax":
             let x = try tensorInput(n, 0)

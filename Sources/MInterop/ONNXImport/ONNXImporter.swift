@@ -173,7 +173,7 @@ struct ONNXImporter {
     func constant(_ n: ONNXNode, _ i: Int) throws(NodeError) -> ConstTensor? {
         guard let v = try input(n, i) else { return nil }
         guard case .constant(let c) = v else {
-            throw .unsupported("input #\(i) ('\(n.inputs[i])') must be a compile-time constant")
+            throw .unsupported("input #\(i) ('\(n.inputs[i])') must be a compile-time constant (its values decide shapes, axes or counts; here it is a run-time value)")
         }
         return c
     }

@@ -53,6 +53,8 @@ extension ONNXImporter {
 
     func axesInput(_ n: ONNXNode, attribute: String = "axes", inputIndex: Int) throws(NodeError) -> [Int]? {
         if let a = n.ints(attribute) { return a }
+        // A run-time axes tensor with no elements names no axes, whatever its (absent) values.
+        if case .tensor(let id)? = try input(n, inputIndex), function.type(of: id).shape == [.constant(0)] { return [] }
         return try constant(n, inputIndex)?.ints
     }
 

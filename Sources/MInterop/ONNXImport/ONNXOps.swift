@@ -13,9 +13,12 @@ extension ONNXImporter {
         "Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div, "Pow": .pow, "Equal": .equal, "Less": .less,
         "LessOrEqual": .lessEqual, "Greater": .greater, "GreaterOrEqual": .greaterEqual, "And": .logicalAnd,
         "Or": .logicalOr, "Xor": .logicalXor, "Mod": .mod,
+        // BitShift's direction attribute picks shift_right at the node.
+        "BitShift": .shiftLeft,
     ]
 
     mutating func convert(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
+        if n.domain == Self.trainingDomain, Self.optimizerOps.contains(n.opType) { return try optimizer(n) }
         guard n.domain.isEmpty || n.domain == "ai.onnx" else { throw .unsupported("domain '\(n.domain)'") }
         if let folded = try fold(n) { return folded }
         if let kind = Self.unaryOps[n.opType] {
@@ -26,6 +29,7 @@ extension ONNXImporter {
             if kind == .pow && function.type(of: b).dtype != function.type(of: a).dtype {
                 b = try emit(.cast, [b], attributes: ["to": .string(function.type(of: a).dtype.rawValue)])
             }
+            if kind == .shiftLeft, n.string("direction", "") == "RIGHT" { return [.tensor(try emit(.shiftRight, [a, b]))] }
             if kind == .mod { return [.tensor(try emit(kind, [a, b], attributes: ["fmod": .int(n.int("fmod", 0))]))] }
             if kind == .div, function.type(of: a).dtype != function.type(of: b).dtype { a = try emit(.cast, [a], attributes: ["to": .string(function.type(of: b).dtype.rawValue)]) }
             return [.tensor(try emit(kind, [a, b]))]
@@ -34,7 +38,6 @@ extension ONNXImporter {
         let isVolume = ["Conv", "MaxPool", "AveragePool"].contains(n.opType) && first.map { type($0).rank } == 5
         switch n.opType {
         case "Identity", "Dropout":
-            if n.opType == "Dropout", n.outputs.count > 1, !n.outputs[1].isEmpty { throw .unsupported("the Dropout mask output") }
             if n.opType == "Dropout", let training = try input(n, 2) {
                 // Training-mode dropout is random; only the inference form (identity) is supported.
                 var zeroRatio = false
@@ -42,7 +45,11 @@ extension ONNXImporter {
                 if case .constant(let c) = training, c.values.allSatisfy({ $0 == 0 }) { zeroRatio = true }
                 guard zeroRatio else { throw .unsupported("training-mode Dropout") }
             }
-            return [try required(n, 0)]
+            let x = try required(n, 0)
+            guard n.opType == "Dropout", n.outputs.count > 1, !n.outputs[1].isEmpty else { return [x] }
+            // Dropout that keeps everything (inference, or ratio 0) has an all-true mask.
+            let keep = try emit(.expand, [try scalar(1, .bool)], explicit: TensorType(.bool, type(x).shape))
+            return [x, .tensor(keep)]
         case "LeakyRelu": return [.tensor(try emit(.leakyRelu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 0.01))]))]
         case "Elu": return [.tensor(try emit(.elu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 1))]))]
         case "Celu": return [.tensor(try emit(.celu, [try tensorInput(n, 0)], attributes: ["alpha": .float(n.float("alpha", 1))]))]
@@ -114,6 +121,12 @@ extension ONNXImporter {
         case "QuantizeLinear", "DequantizeLinear": return [.tensor(try quantization(n))]
         case "MatMulInteger", "ConvInteger", "QLinearMatMul", "QLinearConv": return [.tensor(try integerOp(n))]
         case _ where Self.compositeOps.contains(n.opType): return try composite(n)
+        case _ where Self.scatterGatherOps.contains(n.opType): return try scatterGather(n)
+        case "Einsum": return [.tensor(try einsum(n))]
+        case "Det": return [.tensor(try determinant(n))]
+        case "DFT": return [.tensor(try dft(n))]
+        case "DynamicQuantizeLinear": return try dynamicQuantize(n)
+        case _ where Self.localNormOps.contains(n.opType): return [.tensor(try localNorm(n))]
         case "LSTM", "GRU", "RNN": return try recurrent(n)
         default:
             throw .unsupported("no lowering for this op")
@@ -197,9 +210,16 @@ extension ONNXImporter {
         // inputs by a reshape op.
         let a = axis < 0 ? axis + xt.rank : axis
         func broadcastable(_ v: ImportValue) throws(NodeError) -> ImportValue {
-            guard case .constant(var c) = v, c.shape.count == 1, c.shape[0] > 1 else { return v }
-            c.shape = (0..<xt.rank).map { $0 == a ? c.shape[0] : 1 }
-            return .constant(c)
+            let vt = type(v)
+            guard vt.rank == 1, vt.shape[0] != .constant(1) else { return v }
+            let a = axis < 0 ? axis + xt.rank : axis
+            let shape = (0..<xt.rank).map { $0 == a ? vt.shape[0] : Dim.constant(1) }
+            if case .constant(var c) = v {
+                c.shape = shape.map { $0.constantValue ?? 1 }
+                return .constant(c)
+            }
+            // A run-time per-axis tensor: reshape it so it broadcasts along `axis`.
+            return .tensor(try emit(.reshape, [try tensor(v)], explicit: TensorType(vt.dtype, shape)))
         }
         func perAxis(_ v: ImportValue) throws(NodeError) -> ValueID {
             let t = try tensor(try broadcastable(v))

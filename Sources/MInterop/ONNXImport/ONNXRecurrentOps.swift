@@ -33,12 +33,16 @@ extension ONNXImporter {
     mutating func recurrent(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
         let kind = n.opType
         let gates = kind == "LSTM" ? 4 : kind == "GRU" ? 3 : 1
-        if n.int("layout", 0) != 0 { throw .unsupported("layout = 1") }
+        // layout = 1 is batch-major ([batch, seq, ...] and [batch, dirs, ...]); the recurrence runs seq-major.
+        let batchMajor = n.int("layout", 0) != 0
+        func seqMajor(_ v: ValueID) throws(NodeError) -> ValueID {
+            batchMajor ? try emit(.transpose, [v], attributes: ["perm": .ints([1, 0, 2])]) : v
+        }
         if n.has("clip") { throw .unsupported("cell clipping") }
         if try input(n, 4) != nil {
             guard case .constant? = try input(n, 4) else { throw .unsupported("run-time sequence_lens") }
         }
-        let x = try tensorInput(n, 0), w = try tensorInput(n, 1), r = try tensorInput(n, 2)
+        let x = try seqMajor(try tensorInput(n, 0)), w = try tensorInput(n, 1), r = try tensorInput(n, 2)
         let wValue = try required(n, 1), rValue = try required(n, 2)
         /// Direction d of a [dirs, gates*h, k] weight as [k, gates*h], transposed at compile time when constant.
         func transposedWeight(_ v: ImportValue, _ id: ValueID, _ d: Int) throws(NodeError) -> ValueID {
@@ -72,8 +76,8 @@ extension ONNXImporter {
                 rb = try emit(.slice, [bd], attributes: ["starts": .ints([gates * hidden]), "ends": .ints([2 * gates * hidden]), "axes": .ints([0])])
             }
             let zero = try emit(.expand, [try scalar(0, dt)], explicit: stateType)
-            var h = try input(n, 5).map { v throws(NodeError) in try take(try tensor(v), d) } ?? zero
-            var c = try input(n, 6).map { v throws(NodeError) in try take(try tensor(v), d) } ?? zero
+            var h = try input(n, 5).map { v throws(NodeError) in try take(try seqMajor(try tensor(v)), d) } ?? zero
+            var c = try input(n, 6).map { v throws(NodeError) in try take(try seqMajor(try tensor(v)), d) } ?? zero
             var peep: [ValueID] = []
             if kind == "LSTM", let p = try input(n, 7) {
                 let pd = try take(try tensor(p), d)
@@ -142,6 +146,10 @@ extension ONNXImporter {
         func stack(_ states: [ValueID]) throws(NodeError) -> ValueID {
             let reshaped = try states.map { s throws(NodeError) in try emit(.reshape, [s], explicit: TensorType(dt, [.constant(1), batch, .constant(hidden)])) }
             return reshaped.count == 1 ? reshaped[0] : try emit(.concat, reshaped, attributes: ["axis": .int(0)])
+        }
+        if batchMajor {
+            return [.tensor(try emit(.transpose, [y], attributes: ["perm": .ints([2, 0, 1, 3])])),
+                    .tensor(try seqMajor(try stack(lastH))), .tensor(try seqMajor(try stack(lastC)))]
         }
         return [.tensor(y), .tensor(try stack(lastH)), .tensor(try stack(lastC))]
     }
