@@ -39,9 +39,10 @@ struct KernelEmitter {
         let extra = scratch ? 1 : 0
         let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(fn.0, op.operands.count + 1 + extra))
         let gemmConv = op.kind == .conv2d && KernelEmitter.usesGEMM(op, function)
-        // BLAS-based kernels run whole (BLAS threads itself); the int8 kernels split by row
-        // tiles (qmatmul) or images (qconv2d), each part quantizing its own share.
-        let parallel = op.kind != .matmul && op.kind != .convTranspose2d && !gemmConv && op.kind != .scatterAdd
+        // GEMM-based kernels (matmul, im2col conv) split rows or columns across the parts,
+        // each calling a single-threaded BLAS; the int8 kernels split by row tiles (qmatmul)
+        // or images (qconv2d), each part quantizing its own share.
+        let parallel = op.kind != .convTranspose2d && op.kind != .scatterAdd
         gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2 + extra), gen.param(fn.0, op.operands.count + 3 + extra)) : nil
         defer { gen.partition = nil }
         let outType = function.type(of: op.result)

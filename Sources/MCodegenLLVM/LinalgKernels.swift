@@ -29,7 +29,7 @@ extension KernelEmitter {
         // Rank-2 B shared by every batch row: fold the batch into M (one big GEMM).
         if bType.rank == 2 && aType.rank >= 2 {
             let rows = ctx.dim(Array(aType.shape.dropLast()).product)
-            try gemmCall(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k)
+            try partitionedGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k)
             return
         }
         let aBatch = broadcastStrides(TensorType(aType.dtype, Array(aType.shape.dropLast(2))), to: batchType, ctx)
@@ -42,27 +42,59 @@ extension KernelEmitter {
             for (d, i) in idx.enumerated() { aOff = gen.add(aOff, gen.mul(i, aBatch[d])); bOff = gen.add(bOff, gen.mul(i, bBatch[d])) }
             let cOff = gen.mul(gen.linear(idx, batchDims), cSize)
             do {
-                try gemmCall(outType.dtype, a: gen.gep(a, gen.mul(aOff, aSize), element: LLVMGetElementType(LLVMTypeOf(a))),
-                             b: gen.gep(b, gen.mul(bOff, bSize), element: LLVMGetElementType(LLVMTypeOf(b))),
-                             c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k)
+                try partitionedGemm(outType.dtype, a: gen.gep(a, gen.mul(aOff, aSize), element: LLVMGetElementType(LLVMTypeOf(a))),
+                                    b: gen.gep(b, gen.mul(bOff, bSize), element: LLVMGetElementType(LLVMTypeOf(b))),
+                                    c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
         }
         if let failure { throw failure }
     }
 
-    /// C[m, n] = A[m, k] * B[k, n], all row-major and contiguous.
+    /// C[m, n] = A[m, k] * B[k, n] computed by this kernel part's share: a block of columns
+    /// (16-aligned) when N >= M, else a block of rows. Each part's BLAS call is single-threaded
+    /// (the runtime keeps OpenBLAS at one thread), so the parts never oversubscribe the cores.
+    func partitionedGemm(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef,
+                         m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef) throws(CodegenError) {
+        guard gen.partition != nil else {
+            try gemmCall(dtype, a: a, b: b, c: c, m: m, n: n, k: k)
+            return
+        }
+        let t = try gen.storageType(dtype)
+        var failure: CodegenError?
+        let byColumns = gen.icmp(LLVMIntSGE, n, m)
+        gen.ifThen(byColumns) {
+            let (lo, hi) = gen.partRange(gen.int(0), n, align: 16)
+            do {
+                try gemmCall(dtype, a: a, b: gen.gep(b, lo, element: t), c: gen.gep(c, lo, element: t), m: m, n: gen.sub(hi, lo), k: k,
+                             lda: k, ldb: n, ldc: n)
+            } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
+        }
+        gen.ifThen(LLVMBuildNot(gen.builder, byColumns, "")!) {
+            let (lo, hi) = gen.partRange(gen.int(0), m)
+            do {
+                try gemmCall(dtype, a: gen.gep(a, gen.mul(lo, k), element: t), b: b, c: gen.gep(c, gen.mul(lo, n), element: t),
+                             m: gen.sub(hi, lo), n: n, k: k, lda: k, ldb: n, ldc: n)
+            } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
+        }
+        if let failure { throw failure }
+    }
+
+    /// C[m, n] = A[m, k] * B[k, n], row-major with leading dimensions lda/ldb/ldc
+    /// (k, n and n, contiguous, by default).
     func gemmCall(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef,
-                  m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef) throws(CodegenError) {
+                  m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef,
+                  lda: LLVMValueRef? = nil, ldb: LLVMValueRef? = nil, ldc: LLVMValueRef? = nil) throws(CodegenError) {
+        let lda = lda ?? k, ldb = ldb ?? n, ldc = ldc ?? n
         if dtype == .f32 || dtype == .f64 {
             let nonEmpty = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGT, m, gen.int(0)), gen.icmp(LLVMIntSGT, n, gen.int(0)), "")!
             let t = try gen.storageType(dtype)
             gen.ifThen(nonEmpty) {
                 let i32 = { (v: LLVMValueRef) in LLVMBuildTrunc(gen.builder, v, gen.i32, "")! }
-                // cblas_?gemm(RowMajor, NoTrans, NoTrans, M, N, K, 1, A, K, B, N, 0, C, N)
+                // cblas_?gemm(RowMajor, NoTrans, NoTrans, M, N, K, 1, A, lda, B, ldb, 0, C, ldc)
                 _ = gen.call(dtype == .f32 ? blas.sgemm : blas.dgemm,
                              [gen.int32(101), gen.int32(111), gen.int32(111), i32(m), i32(n), i32(k),
-                              gen.constant(1, t), a, i32(gen.imax(k, gen.int(1))), b, i32(gen.imax(n, gen.int(1))),
-                              gen.constant(0, t), c, i32(gen.imax(n, gen.int(1)))])
+                              gen.constant(1, t), a, i32(gen.imax(lda, gen.int(1))), b, i32(gen.imax(ldb, gen.int(1))),
+                              gen.constant(0, t), c, i32(gen.imax(ldc, gen.int(1)))])
             }
             return
         }
@@ -71,10 +103,10 @@ extension KernelEmitter {
             gen.loop(gen.int(0), n) { j in
                 let acc = gen.slot(gen.constant(0, t))
                 gen.loop(gen.int(0), k) { p in
-                    let prod = LLVMBuildMul(gen.builder, gen.load(a, gen.add(gen.mul(i, k), p)), gen.load(b, gen.add(gen.mul(p, n), j)), "")!
+                    let prod = LLVMBuildMul(gen.builder, gen.load(a, gen.add(gen.mul(i, lda), p)), gen.load(b, gen.add(gen.mul(p, ldb), j)), "")!
                     gen.write(acc, LLVMBuildAdd(gen.builder, gen.read(acc), prod, "")!)
                 }
-                gen.store(gen.read(acc), c, gen.add(gen.mul(i, n), j))
+                gen.store(gen.read(acc), c, gen.add(gen.mul(i, ldc), j))
             }
         }
     }
@@ -116,6 +148,10 @@ extension KernelEmitter {
         let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
         let plane = gen.mul(oh, ow), rows = gen.int(cin * kh * kw)
         var failure: CodegenError?
+        // Every kernel part takes the same block of output-pixel columns of each image: its
+        // own columns of the im2col scratch, its own single-threaded GEMM and bias add.
+        let (lo, hi) = gen.partRange(gen.int(0), plane, align: 16)
+        gen.ifThen(gen.icmp(LLVMIntSLT, lo, hi)) {
         gen.loop(gen.int(0), xs[0]) { n in
             let input = gen.gep(x, gen.mul(n, gen.mul(gen.int(cin), gen.mul(height, width))), element: t)
             let result = gen.gep(out, gen.mul(n, gen.mul(gen.int(cout), plane)), element: t)
@@ -125,6 +161,7 @@ extension KernelEmitter {
                 // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
                 // 512-channel layers.
                 let kk = gen.int(kh * kw)
+                let yLo = gen.sdiv(lo, ow), yHi = gen.sdiv(gen.add(hi, gen.sub(ow, gen.int(1))), ow)
                 gen.loop(gen.int(0), rows) { r in
                     let c = gen.sdiv(r, kk), rem = LLVMBuildSRem(gen.builder, r, kk, "")!
                     let ky = gen.sdiv(rem, gen.int(kw)), kx = LLVMBuildSRem(gen.builder, rem, gen.int(kw), "")!
@@ -132,14 +169,16 @@ extension KernelEmitter {
                     let offY = gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0]))
                     let offX = gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1]))
                     let (loX, hiX) = validRange(offset: offX, stride: p.strides[1], input: width, output: ow)
-                    gen.loop(gen.int(0), oh) { y in
-                        let rowStart = gen.add(row, gen.mul(y, ow))
+                    gen.loop(yLo, yHi) { y in
+                        let base = gen.mul(y, ow)
+                        let xStart = gen.imax(gen.sub(lo, base), gen.int(0)), xEnd = gen.imin(gen.sub(hi, base), ow)
+                        let rowStart = gen.add(row, base)
                         let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), offY)
                         let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
-                        gen.loop(gen.int(0), ow) { xo in gen.store(gen.constant(0, t), scratch, gen.add(rowStart, xo)) }
+                        gen.loop(xStart, xEnd) { xo in gen.store(gen.constant(0, t), scratch, gen.add(rowStart, xo)) }
                         gen.ifThen(inside) {
                             let inRow = gen.add(gen.mul(c, gen.mul(height, width)), gen.mul(iy, width))
-                            gen.loop(loX, hiX) { xo in
+                            gen.loop(gen.imax(loX, xStart), gen.imin(hiX, xEnd)) { xo in
                                 let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), offX)
                                 gen.store(gen.load(input, gen.add(inRow, ix)), scratch, gen.add(rowStart, xo))
                             }
@@ -148,18 +187,20 @@ extension KernelEmitter {
                 }
             }
             do {
-                try gemmCall(outType.dtype, a: w, b: columns, c: result, m: gen.int(cout), n: plane, k: rows)
+                try gemmCall(outType.dtype, a: w, b: gen.gep(columns, lo, element: t), c: gen.gep(result, lo, element: t),
+                             m: gen.int(cout), n: gen.sub(hi, lo), k: rows, lda: rows, ldb: plane, ldc: plane)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
             if ins.count == 3 {
                 gen.loop(gen.int(0), gen.int(cout)) { oc in
                     let b = gen.load(ins[2], oc)
                     let base = gen.mul(oc, plane)
-                    gen.loop(gen.int(0), plane) { i in
+                    gen.loop(lo, hi) { i in
                         let o = gen.add(base, i)
                         gen.store(gen.fadd(gen.load(result, o), b), result, o)
                     }
                 }
             }
+        }
         }
         if let failure { throw failure }
     }

@@ -269,6 +269,8 @@ struct ModelEmitter {
                 var cost = 1
                 if op.kind == .conv2d, let w = function.type(of: op.operands[1]).staticShape { cost = w[1] * w[2] * w[3] }
                 if let k = op.attributes["kernel"]?.intsValue { cost = k.reduce(1, *) }
+                // matmul: the reduction length (64 when symbolic).
+                if op.kind == .matmul { cost = function.type(of: op.operands[0]).shape.last?.constantValue ?? 64 }
                 // int8 kernels: the reduction length (4 x the packed weight's first dim), a quarter
                 // of the cost per MAC of float (one vpdpbusd does 4).
                 if op.kind.info.category == .quantized, let w = function.type(of: op.operands[1]).staticShape { cost = w[0] }
