@@ -64,7 +64,8 @@ struct KernelEmitter {
              .logicalAnd, .logicalOr, .logicalXor, .select, .fused:
             try emitBroadcast(op, ctx, out: out, outType: outType, ins: ins, inTypes: inTypes)
         case .matmul:
-            try emitMatmul(ctx, out: out, outType: outType, a: ins[0], aType: inTypes[0], b: ins[1], bType: inTypes[1])
+            try emitMatmul(ctx, out: out, outType: outType, a: ins[0], aType: inTypes[0], b: ins[1], bType: inTypes[1],
+                           act: try activation(op))
         case .conv2d:
             if gemmConv {
                 try emitConv2dGEMM(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
@@ -131,6 +132,24 @@ struct KernelEmitter {
         _ = gen.call(kernel, args + [gen.param(fn.0, 1), gen.param(fn.0, 2), gen.param(fn.0, 3)])
         gen.retVoid()
         return fn.0
+    }
+
+    /// The activation fuse-epilogue folded into a conv2d or matmul, as a scalar function.
+    func activation(_ op: Operation) throws(CodegenError) -> ((LLVMValueRef) -> LLVMValueRef)? {
+        guard let name = op.attributes["activation"]?.stringValue else { return nil }
+        let kind: OpKind
+        switch name {
+        case "relu": kind = .relu
+        case "clip": kind = .clip
+        default: throw .unsupported("'\(op.kind.rawValue)' with activation '\(name)' (expected relu or clip)")
+        }
+        let dt = function.type(of: op.result).dtype
+        guard dt == .f32 || dt == .f64 else { throw .unsupported("'\(op.kind.rawValue)' with an activation on \(dt)") }
+        var attrs: Attributes = [:]
+        if let lo = op.attributes["activation_min"] { attrs["min"] = lo }
+        if let hi = op.attributes["activation_max"] { attrs["max"] = hi }
+        let g = gen
+        return { x in (try? g.unary(kind, x, attrs, from: dt, to: dt)) ?? x }
     }
 
     /// Ops whose operands may share one buffer (the same value passed twice).

@@ -21,7 +21,7 @@ extension KernelEmitter {
     /// Batched matmul with numpy broadcasting of the batch dims. f32/f64 call BLAS GEMM per
     /// batch (TODO(#5): mcc's own packed GEMM); integer types use a plain triple loop.
     func emitMatmul(_ ctx: KernelContext, out: LLVMValueRef, outType: TensorType, a: LLVMValueRef, aType: TensorType,
-                    b: LLVMValueRef, bType: TensorType) throws(CodegenError) {
+                    b: LLVMValueRef, bType: TensorType, act: ((LLVMValueRef) -> LLVMValueRef)? = nil) throws(CodegenError) {
         let m = ctx.dim(aType.shape[aType.rank - 2]), k = ctx.dim(aType.shape[aType.rank - 1])
         let n = ctx.dim(bType.shape[bType.rank - 1])
         let batchRank = outType.rank - 2
@@ -29,7 +29,7 @@ extension KernelEmitter {
         // Rank-2 B shared by every batch row: fold the batch into M (one big GEMM).
         if bType.rank == 2 && aType.rank >= 2 {
             let rows = ctx.dim(Array(aType.shape.dropLast()).product)
-            try partitionedGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k)
+            try partitionedGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k, act: act)
             return
         }
         let aBatch = broadcastStrides(TensorType(aType.dtype, Array(aType.shape.dropLast(2))), to: batchType, ctx)
@@ -44,7 +44,7 @@ extension KernelEmitter {
             do {
                 try partitionedGemm(outType.dtype, a: gen.gep(a, gen.mul(aOff, aSize), element: LLVMGetElementType(LLVMTypeOf(a))),
                                     b: gen.gep(b, gen.mul(bOff, bSize), element: LLVMGetElementType(LLVMTypeOf(b))),
-                                    c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k)
+                                    c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k, act: act)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
         }
         if let failure { throw failure }
@@ -54,9 +54,11 @@ extension KernelEmitter {
     /// (16-aligned) when N >= M, else a block of rows. Each part's BLAS call is single-threaded
     /// (the runtime keeps OpenBLAS at one thread), so the parts never oversubscribe the cores.
     func partitionedGemm(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef,
-                         m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef) throws(CodegenError) {
+                         m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef,
+                         act: ((LLVMValueRef) -> LLVMValueRef)? = nil) throws(CodegenError) {
         guard gen.partition != nil else {
             try gemmCall(dtype, a: a, b: b, c: c, m: m, n: n, k: k)
+            applyActivation(act, c, rows: m, columns: n, ldc: n)
             return
         }
         let t = try gen.storageType(dtype)
@@ -68,6 +70,7 @@ extension KernelEmitter {
                 try gemmCall(dtype, a: a, b: gen.gep(b, lo, element: t), c: gen.gep(c, lo, element: t), m: m, n: gen.sub(hi, lo), k: k,
                              lda: k, ldb: n, ldc: n)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
+            applyActivation(act, gen.gep(c, lo, element: t), rows: m, columns: gen.sub(hi, lo), ldc: n)
         }
         gen.ifThen(LLVMBuildNot(gen.builder, byColumns, "")!) {
             let (lo, hi) = gen.partRange(gen.int(0), m)
@@ -75,8 +78,23 @@ extension KernelEmitter {
                 try gemmCall(dtype, a: gen.gep(a, gen.mul(lo, k), element: t), b: b, c: gen.gep(c, gen.mul(lo, n), element: t),
                              m: gen.sub(hi, lo), n: n, k: k, lda: k, ldb: n, ldc: n)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
+            applyActivation(act, gen.gep(c, gen.mul(lo, n), element: t), rows: gen.sub(hi, lo), columns: n, ldc: n)
         }
         if let failure { throw failure }
+    }
+
+    /// The fused activation over a rows x columns block of C (leading dimension ldc), right
+    /// after the GEMM wrote it.
+    func applyActivation(_ act: ((LLVMValueRef) -> LLVMValueRef)?, _ c: LLVMValueRef, rows: LLVMValueRef, columns: LLVMValueRef,
+                         ldc: LLVMValueRef) {
+        guard let act else { return }
+        gen.loop(gen.int(0), rows) { i in
+            let row = gen.mul(i, ldc)
+            gen.loop(gen.int(0), columns) { j in
+                let o = gen.add(row, j)
+                gen.store(act(gen.load(c, o)), c, o)
+            }
+        }
     }
 
     /// C[m, n] = A[m, k] * B[k, n], row-major with leading dimensions lda/ldb/ldc
@@ -139,6 +157,7 @@ extension KernelEmitter {
     func emitConv2dGEMM(_ ctx: KernelContext, op: Operation, out: LLVMValueRef, ins: [LLVMValueRef], inTypes: [TensorType],
                         outType: TensorType, scratch: LLVMValueRef?) throws(CodegenError) {
         let p = try windowParams(op.attributes)
+        let act = try activation(op)
         let x = ins[0], w = ins[1], t = elementType(out)
         let xs = inTypes[0].shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
         guard let kh = inTypes[1].shape[2].constantValue, let kw = inTypes[1].shape[3].constantValue,
@@ -190,13 +209,18 @@ extension KernelEmitter {
                 try gemmCall(outType.dtype, a: w, b: gen.gep(columns, lo, element: t), c: gen.gep(result, lo, element: t),
                              m: gen.int(cout), n: gen.sub(hi, lo), k: rows, lda: rows, ldb: plane, ldc: plane)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
-            if ins.count == 3 {
+            // Epilogue on this part's columns, while they are in cache: bias, then the
+            // activation fuse-epilogue folded in.
+            if ins.count == 3 || act != nil {
                 gen.loop(gen.int(0), gen.int(cout)) { oc in
-                    let b = gen.load(ins[2], oc)
+                    let b = ins.count == 3 ? gen.load(ins[2], oc) : nil
                     let base = gen.mul(oc, plane)
                     gen.loop(lo, hi) { i in
                         let o = gen.add(base, i)
-                        gen.store(gen.fadd(gen.load(result, o), b), result, o)
+                        var v = gen.load(result, o)
+                        if let b { v = gen.fadd(v, b) }
+                        if let act { v = act(v) }
+                        gen.store(v, result, o)
                     }
                 }
             }

@@ -20,8 +20,9 @@ extension KernelEmitter {
         guard let kh = ws[2].constantValue, let kw = ws[3].constantValue, let cinPerGroup = ws[1].constantValue,
               let cout = ws[0].constantValue else { throw .unsupported("conv2d with a symbolic weight shape") }
         let coutPerGroup = max(1, cout / p.groups)
+        let act = try activation(op)
         if cinPerGroup == 1 && coutPerGroup == 1 && p.groups == cout {
-            emitDepthwiseConv2d(ctx, p: p, kh: kh, kw: kw, channels: cout, out: out, ins: ins, xs: xs, os: os)
+            emitDepthwiseConv2d(ctx, p: p, kh: kh, kw: kw, channels: cout, out: out, ins: ins, xs: xs, os: os, act: act)
             return
         }
         let (batch, cin, height, width) = (xs[0], xs[1], xs[2], xs[3])
@@ -57,6 +58,12 @@ extension KernelEmitter {
                         }
                     }
                 }
+                if let act {
+                    gen.loop(gen.int(0), gen.mul(oh, ow)) { i in
+                        let o = gen.add(outPlane, i)
+                        gen.store(act(gen.load(out, o)), out, o)
+                    }
+                }
             }
         }
     }
@@ -67,7 +74,8 @@ extension KernelEmitter {
     /// loop); the border rows and columns select zero for taps in the padding. The taps are
     /// summed in the same (ky, kx) order, starting from the bias, as the generic kernel.
     func emitDepthwiseConv2d(_ ctx: KernelContext, p: WindowParams, kh: Int, kw: Int, channels: Int, out: LLVMValueRef,
-                             ins: [LLVMValueRef], xs: [LLVMValueRef], os: [LLVMValueRef]) {
+                             ins: [LLVMValueRef], xs: [LLVMValueRef], os: [LLVMValueRef],
+                             act: ((LLVMValueRef) -> LLVMValueRef)?) {
         let x = ins[0], w = ins[1], t = elementType(out)
         let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
         let (sy, sx, dy, dx) = (p.strides[0], p.strides[1], p.dilations[0], p.dilations[1])
@@ -106,7 +114,7 @@ extension KernelEmitter {
                             acc = gen.fadd(acc, gen.fmul(weights[ky * kw + kx], v))
                         }
                     }
-                    gen.store(acc, out, gen.add(outRow, xo))
+                    gen.store(act.map { $0(acc) } ?? acc, out, gen.add(outRow, xo))
                 }
                 let interior = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, rows[0], gen.int(0)),
                                             gen.icmp(LLVMIntSLT, rows[kh - 1], height), "")!

@@ -1,6 +1,6 @@
 """Kernels split across the instance's thread pool (issue #5): GEMM by rows or columns, im2col
 convolution by output-pixel columns, and the depthwise convolution kernel, at 1 and 2 threads
-against a NumPy reference."""
+against a NumPy reference; with the relu / clip epilogue fuse-epilogue folds into them."""
 from __future__ import annotations
 
 import subprocess
@@ -46,14 +46,30 @@ def compile_graph(mcc: Path, tmp_path: Path, name: str, nodes, inputs, outputs, 
     return lib
 
 
-@pytest.mark.parametrize("k,stride,pad,dil,groups,c,oc,h,w", [
-    (3, 1, 1, 1, "dw", 32, 32, 40, 37),   # depthwise, interior + borders
-    (3, 2, 1, 1, "dw", 16, 16, 33, 30),   # depthwise stride 2
-    (5, 1, 2, 2, "dw", 8, 8, 21, 19),     # depthwise dilated
-    (3, 1, 1, 1, 1, 16, 24, 40, 41),      # im2col GEMM conv, columns split across parts
-    (1, 1, 0, 1, 1, 32, 48, 30, 30),      # pointwise GEMM conv
+def activation_nodes(act: str, x: str, y: str):
+    """ONNX nodes computing y = act(x), and their initializers."""
+    if act == "relu":
+        return [helper.make_node("Relu", [x], [y])], []
+    if act == "relu6":
+        return [helper.make_node("Clip", [x, "lo", "hi"], [y])], [numpy_helper.from_array(np.array(0, np.float32), "lo"),
+                                                               numpy_helper.from_array(np.array(6, np.float32), "hi")]
+    return [helper.make_node("Identity", [x], [y])], []
+
+
+def act_ref(act: str, v):
+    return np.maximum(v, 0) if act == "relu" else np.clip(v, 0, 6) if act == "relu6" else v
+
+
+@pytest.mark.parametrize("k,stride,pad,dil,groups,c,oc,h,w,act", [
+    (3, 1, 1, 1, "dw", 32, 32, 40, 37, "relu6"),  # depthwise, interior + borders
+    (3, 2, 1, 1, "dw", 16, 16, 33, 30, "none"),   # depthwise stride 2
+    (5, 1, 2, 2, "dw", 8, 8, 21, 19, "relu"),     # depthwise dilated
+    (3, 1, 1, 1, 1, 16, 24, 40, 41, "relu"),      # im2col GEMM conv, columns split across parts
+    (3, 1, 1, 1, 1, 16, 24, 40, 41, "none"),
+    (1, 1, 0, 1, 1, 32, 48, 30, 30, "relu6"),     # pointwise GEMM conv
+    (3, 1, 1, 1, 2, 8, 12, 20, 21, "relu"),       # grouped: the direct kernel
 ])
-def test_conv_parts(mcc: Path, tmp_path: Path, k, stride, pad, dil, groups, c, oc, h, w) -> None:
+def test_conv_parts(mcc: Path, tmp_path: Path, k, stride, pad, dil, groups, c, oc, h, w, act) -> None:
     rng = np.random.default_rng(5)
     g = c if groups == "dw" else groups
     n = 3
@@ -61,13 +77,14 @@ def test_conv_parts(mcc: Path, tmp_path: Path, k, stride, pad, dil, groups, c, o
     b = rng.standard_normal(oc).astype(np.float32)
     oh = (h + 2 * pad - dil * (k - 1) - 1) // stride + 1
     ow = (w + 2 * pad - dil * (k - 1) - 1) // stride + 1
-    node = helper.make_node("Conv", ["x", "w", "b"], ["y"], group=g, kernel_shape=[k, k], strides=[stride] * 2,
+    node = helper.make_node("Conv", ["x", "w", "b"], ["c"], group=g, kernel_shape=[k, k], strides=[stride] * 2,
                             pads=[pad] * 4, dilations=[dil] * 2)
-    lib = compile_graph(mcc, tmp_path, "conv", [node], [helper.make_tensor_value_info("x", TensorProto.FLOAT, [n, c, h, w])],
+    acts, consts = activation_nodes(act, "c", "y")
+    lib = compile_graph(mcc, tmp_path, "conv", [node] + acts, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [n, c, h, w])],
                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [n, oc, oh, ow])],
-                        [numpy_helper.from_array(wt, "w"), numpy_helper.from_array(b, "b")])
+                        [numpy_helper.from_array(wt, "w"), numpy_helper.from_array(b, "b")] + consts)
     x = rng.standard_normal((n, c, h, w)).astype(np.float32)
-    ref = conv_ref(x.astype(np.float64), wt.astype(np.float64), b.astype(np.float64), stride, pad, dil, g)
+    ref = act_ref(act, conv_ref(x.astype(np.float64), wt.astype(np.float64), b.astype(np.float64), stride, pad, dil, g))
     for threads in (1, 2):
         with mlang.load(lib) as model:
             model.set_num_threads(threads)
@@ -75,15 +92,16 @@ def test_conv_parts(mcc: Path, tmp_path: Path, k, stride, pad, dil, groups, c, o
         np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4, err_msg=f"threads {threads}")
 
 
-@pytest.mark.parametrize("m,k,n", [(1, 512, 1000), (600, 200, 40), (64, 256, 256)])
-def test_matmul_parts(mcc: Path, tmp_path: Path, m, k, n) -> None:
+@pytest.mark.parametrize("m,k,n,act", [(1, 512, 1000, "relu"), (600, 200, 40, "relu6"), (64, 256, 256, "none")])
+def test_matmul_parts(mcc: Path, tmp_path: Path, m, k, n, act) -> None:
     rng = np.random.default_rng(6)
     wt = rng.standard_normal((k, n)).astype(np.float32)
-    node = helper.make_node("MatMul", ["x", "w"], ["y"])
-    lib = compile_graph(mcc, tmp_path, "mm", [node], [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
-                        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])], [numpy_helper.from_array(wt, "w")])
+    node = helper.make_node("MatMul", ["x", "w"], ["c"])
+    acts, consts = activation_nodes(act, "c", "y")
+    lib = compile_graph(mcc, tmp_path, "mm", [node] + acts, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
+                        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])], [numpy_helper.from_array(wt, "w")] + consts)
     x = rng.standard_normal((m, k)).astype(np.float32)
-    ref = x.astype(np.float64) @ wt.astype(np.float64)
+    ref = act_ref(act, x.astype(np.float64) @ wt.astype(np.float64))
     for threads in (1, 2):
         with mlang.load(lib) as model:
             model.set_num_threads(threads)
