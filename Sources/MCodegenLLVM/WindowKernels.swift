@@ -84,6 +84,19 @@ extension KernelEmitter {
         let (lo0, hi0) = validRange(offset: -pl, stride: sx, input: width, output: ow)
         let (lo1, hi1) = validRange(offset: (kw - 1) * dx - pl, stride: sx, input: width, output: ow)
         let colLo = gen.imax(lo0, lo1), colHi = gen.imax(gen.imin(hi0, hi1), gen.imax(lo0, lo1))
+        // Stride-2 rows up to 2 * half wide are split into even/odd columns in a stack buffer.
+        var evenOdd: (buffer: LLVMValueRef, half: Int)?
+        if sx == 2 && dx == 1 {
+            let half = 1024
+            let current = LLVMGetInsertBlock(gen.builder)!
+            let entry = LLVMGetEntryBasicBlock(LLVMGetBasicBlockParent(current))!
+            if let first = LLVMGetFirstInstruction(entry) { LLVMPositionBuilderBefore(gen.builder, first) }
+            else { LLVMPositionBuilderAtEnd(gen.builder, entry) }
+            let array = LLVMBuildAlloca(gen.builder, LLVMArrayType(t, UInt32(2 * kh * half)), "evenodd")!
+            LLVMSetAlignment(array, 64)
+            LLVMPositionBuilderAtEnd(gen.builder, current)
+            evenOdd = (gen.bitcast(array, LLVMPointerType(t, 0)), half)
+        }
         gen.parallelLoop(gen.int(0), gen.mul(xs[0], gen.int(channels))) { nc in
             let c = LLVMBuildSRem(gen.builder, nc, gen.int(channels), "")!
             let inPlane = gen.mul(nc, gen.mul(height, width)), outPlane = gen.mul(nc, gen.mul(oh, ow))
@@ -118,10 +131,53 @@ extension KernelEmitter {
                 }
                 let interior = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, rows[0], gen.int(0)),
                                             gen.icmp(LLVMIntSLT, rows[kh - 1], height), "")!
+                if let split = evenOdd {
+                    // Stride 2: the kh input rows, split into even and odd columns, make every
+                    // tap a unit-stride load (x[2j + d] = even[j + d/2] or odd[j + (d-1)/2]).
+                    let fits = LLVMBuildAnd(gen.builder, interior, gen.icmp(LLVMIntSLE, width, gen.int(2 * split.half)), "")!
+                    gen.ifThen(fits) {
+                        let half = gen.sdiv(width, gen.int(2))
+                        for ky in 0..<kh {
+                            let src = gen.add(inPlane, gen.mul(rows[ky], width))
+                            let even = gen.gep(split.buffer, gen.int(2 * ky * split.half), element: t)
+                            let odd = gen.gep(split.buffer, gen.int((2 * ky + 1) * split.half), element: t)
+                            gen.loop(gen.int(0), half) { j in
+                                let at = gen.add(src, gen.mul(j, gen.int(2)))
+                                gen.store(gen.load(x, at), even, j)
+                                gen.store(gen.load(x, gen.add(at, gen.int(1))), odd, j)
+                            }
+                            gen.ifThen(gen.icmp(LLVMIntSGT, width, gen.mul(half, gen.int(2)))) {
+                                gen.store(gen.load(x, gen.add(src, gen.sub(width, gen.int(1)))), even, half)
+                            }
+                        }
+                        gen.loop(gen.int(0), colLo) { column($0, checkRows: false, checkColumns: true) }
+                        gen.loop(colLo, colHi) { xo in
+                            var acc = bias
+                            for ky in 0..<kh {
+                                for kx in 0..<kw {
+                                    let d = kx - pl   // ix = 2 * xo + d
+                                    let isOdd = ((d % 2) + 2) % 2 == 1
+                                    let shift = isOdd ? (d - 1) / 2 : d / 2
+                                    let base = gen.gep(split.buffer, gen.int((2 * ky + (isOdd ? 1 : 0)) * split.half), element: t)
+                                    let v = gen.load(base, gen.add(xo, gen.int(shift)))
+                                    acc = gen.fadd(acc, gen.fmul(weights[ky * kw + kx], v))
+                                }
+                            }
+                            gen.store(act.map { $0(acc) } ?? acc, out, gen.add(outRow, xo))
+                        }
+                        gen.loop(colHi, ow) { column($0, checkRows: false, checkColumns: true) }
+                    }
+                    gen.ifThen(LLVMBuildAnd(gen.builder, interior, LLVMBuildNot(gen.builder, fits, "")!, "")!) {
+                        gen.loop(gen.int(0), colLo) { column($0, checkRows: false, checkColumns: true) }
+                        gen.loop(colLo, colHi) { column($0, checkRows: false, checkColumns: false) }
+                        gen.loop(colHi, ow) { column($0, checkRows: false, checkColumns: true) }
+                    }
+                } else {
                 gen.ifThen(interior) {
                     gen.loop(gen.int(0), colLo) { column($0, checkRows: false, checkColumns: true) }
                     gen.loop(colLo, colHi) { column($0, checkRows: false, checkColumns: false) }
                     gen.loop(colHi, ow) { column($0, checkRows: false, checkColumns: true) }
+                }
                 }
                 gen.ifThen(LLVMBuildNot(gen.builder, interior, "")!) {
                     gen.loop(gen.int(0), ow) { column($0, checkRows: true, checkColumns: true) }
