@@ -169,9 +169,20 @@ extension KernelEmitter {
         var failure: CodegenError?
         // Every kernel part takes the same block of output-pixel columns of each image: its
         // own columns of the im2col scratch, its own single-threaded GEMM and bias add.
-        let (lo, hi) = gen.partRange(gen.int(0), plane, align: 16)
+        var (lo, hi) = gen.partRange(gen.int(0), plane, align: 16)
+        var (firstImage, endImage) = (gen.int(0), xs[0])
+        if scratch == nil, let (_, parts) = gen.partition {
+            // Pointwise (no scratch): with at least one image per part, whole images per part
+            // (small planes, e.g. 7x7, would leave each part a sliver of columns).
+            let byImages = gen.icmp(LLVMIntSGE, xs[0], parts)
+            let (imgLo, imgHi) = gen.partRange(gen.int(0), xs[0])
+            firstImage = gen.select(byImages, imgLo, firstImage)
+            endImage = gen.select(byImages, imgHi, endImage)
+            lo = gen.select(byImages, gen.int(0), lo)
+            hi = gen.select(byImages, plane, hi)
+        }
         gen.ifThen(gen.icmp(LLVMIntSLT, lo, hi)) {
-        gen.loop(gen.int(0), xs[0]) { n in
+        gen.loop(firstImage, endImage) { n in
             let input = gen.gep(x, gen.mul(n, gen.mul(gen.int(cin), gen.mul(height, width))), element: t)
             let result = gen.gep(out, gen.mul(n, gen.mul(gen.int(cout), plane)), element: t)
             var columns = input
