@@ -276,7 +276,10 @@ struct ModelEmitter {
                 if op.kind.info.category == .quantized, let w = function.type(of: op.operands[1]).staticShape { cost = w[0] }
                 if op.kind.info.category == .reduction || op.kind.info.category == .normalization { cost = 8 }
                 let work = gen.mul(ctx.dim(function.type(of: op.result).elementCount), gen.int(cost))
-                let big = gen.icmp(LLVMIntSGE, work, gen.int(1 << 18))
+                // GEMM-based kernels (matmul, im2col/pointwise conv) split only from ~1M MACs:
+                // below that the pool's wake-up costs about what a second core saves.
+                let gemmLike = op.kind == .matmul || (op.kind == .conv2d && KernelEmitter.usesGEMM(op, function))
+                let big = gen.icmp(LLVMIntSGE, work, gen.int(gemmLike ? 1 << 20 : 1 << 18))
                 gen.ifThen(big) { _ = gen.call(runParallel, [gen.param(fwd.0, 5), entry, argsSlot, syms]) }
                 gen.ifThen(LLVMBuildNot(gen.builder, big, "")!) { _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)]) }
             } else {

@@ -20,16 +20,7 @@ extern void openblas_set_num_threads(int) __attribute__((weak));
 
 /* ---- thread pool ----------------------------------------------------------------------
  * One pool per instance (so instances never contend), workers - 1 threads plus the caller.
- * Idle workers block on a condition variable: no spinning when nothing runs. After a task
- * a worker (and the caller, waiting for the workers) spins briefly first (SPIN_ROUNDS pause
- * instructions, tens of microseconds): a forward pass dispatches its kernels back to back,
- * and a futex wake-up per kernel would cost more than the small kernels themselves. */
-#define SPIN_ROUNDS 1000
-static inline void cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
+ * Idle workers block on a condition variable: no spinning when nothing runs. */
 struct mcc_pool {
   int threads;               /* total parts, including the calling thread */
   pthread_t *workers;
@@ -52,13 +43,6 @@ static void *worker_main(void *raw) {
   uint64_t seen = 0;
   pthread_mutex_lock(&p->mutex);
   for (;;) {
-    if (!p->shutdown && p->generation == seen) {
-      pthread_mutex_unlock(&p->mutex);
-      for (int i = 0; i < SPIN_ROUNDS && __atomic_load_n(&p->generation, __ATOMIC_ACQUIRE) == seen &&
-                      !__atomic_load_n(&p->shutdown, __ATOMIC_ACQUIRE); i++)
-        cpu_relax();
-      pthread_mutex_lock(&p->mutex);
-    }
     while (!p->shutdown && p->generation == seen) pthread_cond_wait(&p->start, &p->mutex);
     if (p->shutdown) break;
     seen = p->generation;
@@ -68,7 +52,7 @@ static void *worker_main(void *raw) {
     pthread_mutex_unlock(&p->mutex);
     fn(args, syms, arg.index, p->threads);
     pthread_mutex_lock(&p->mutex);
-    if (__atomic_sub_fetch(&p->pending, 1, __ATOMIC_ACQ_REL) == 0) pthread_cond_signal(&p->done);
+    if (--p->pending == 0) pthread_cond_signal(&p->done);
   }
   pthread_mutex_unlock(&p->mutex);
   return NULL;
@@ -77,7 +61,7 @@ static void *worker_main(void *raw) {
 static void pool_destroy(mcc_pool *p) {
   if (!p) return;
   pthread_mutex_lock(&p->mutex);
-  __atomic_store_n(&p->shutdown, 1, __ATOMIC_RELEASE);
+  p->shutdown = 1;
   pthread_cond_broadcast(&p->start);
   pthread_mutex_unlock(&p->mutex);
   for (int i = 0; i < p->threads - 1; i++) pthread_join(p->workers[i], NULL);
@@ -116,12 +100,11 @@ void mcc_rt_parallel(void *raw, mcc_kernel_entry fn, void *const *args, const in
   if (!p) { fn(args, syms, 0, 1); return; }
   pthread_mutex_lock(&p->mutex);
   p->fn = fn; p->args = args; p->syms = syms;
-  __atomic_store_n(&p->pending, p->threads - 1, __ATOMIC_RELEASE);
-  __atomic_add_fetch(&p->generation, 1, __ATOMIC_ACQ_REL);
+  p->pending = p->threads - 1;
+  p->generation++;
   pthread_cond_broadcast(&p->start);
   pthread_mutex_unlock(&p->mutex);
   fn(args, syms, 0, p->threads);
-  for (int i = 0; i < SPIN_ROUNDS && __atomic_load_n(&p->pending, __ATOMIC_ACQUIRE) > 0; i++) cpu_relax();
   pthread_mutex_lock(&p->mutex);
   while (p->pending > 0) pthread_cond_wait(&p->done, &p->mutex);
   pthread_mutex_unlock(&p->mutex);
