@@ -92,7 +92,7 @@ def test_conv_parts(mcc: Path, tmp_path: Path, k, stride, pad, dil, groups, c, o
         np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4, err_msg=f"threads {threads}")
 
 
-@pytest.mark.parametrize("m,k,n,act", [(1, 512, 1000, "relu"), (600, 200, 40, "relu6"), (64, 256, 256, "none")])
+@pytest.mark.parametrize("m,k,n,act", [(1, 1024, 1500, "relu"), (600, 200, 40, "relu6"), (64, 256, 256, "none")])
 def test_matmul_parts(mcc: Path, tmp_path: Path, m, k, n, act) -> None:
     rng = np.random.default_rng(6)
     wt = rng.standard_normal((k, n)).astype(np.float32)
