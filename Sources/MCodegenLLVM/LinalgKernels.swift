@@ -181,7 +181,10 @@ extension KernelEmitter {
             lo = gen.select(byImages, gen.int(0), lo)
             hi = gen.select(byImages, plane, hi)
         }
-        gen.ifThen(gen.icmp(LLVMIntSLT, lo, hi)) {
+        // The whole plane (one part, or images split across parts) gets its own copy of the
+        // loops with the static bounds, which LLVM unrolls and vectorizes for small planes.
+        let whole = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntEQ, lo, gen.int(0)), gen.icmp(LLVMIntEQ, hi, plane), "")!
+        func imageLoop(_ lo: LLVMValueRef, _ hi: LLVMValueRef, wholePlane: Bool) {
         gen.loop(firstImage, endImage) { n in
             let input = gen.gep(x, gen.mul(n, gen.mul(gen.int(cin), gen.mul(height, width))), element: t)
             let result = gen.gep(out, gen.mul(n, gen.mul(gen.int(cout), plane)), element: t)
@@ -191,7 +194,7 @@ extension KernelEmitter {
                 // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
                 // 512-channel layers.
                 let kk = gen.int(kh * kw)
-                let yLo = gen.sdiv(lo, ow), yHi = gen.sdiv(gen.add(hi, gen.sub(ow, gen.int(1))), ow)
+                let yLo = wholePlane ? gen.int(0) : gen.sdiv(lo, ow), yHi = wholePlane ? oh : gen.sdiv(gen.add(hi, gen.sub(ow, gen.int(1))), ow)
                 gen.loop(gen.int(0), rows) { r in
                     let c = gen.sdiv(r, kk), rem = LLVMBuildSRem(gen.builder, r, kk, "")!
                     let ky = gen.sdiv(rem, gen.int(kw)), kx = LLVMBuildSRem(gen.builder, rem, gen.int(kw), "")!
@@ -201,7 +204,8 @@ extension KernelEmitter {
                     let (loX, hiX) = validRange(offset: offX, stride: p.strides[1], input: width, output: ow)
                     gen.loop(yLo, yHi) { y in
                         let base = gen.mul(y, ow)
-                        let xStart = gen.imax(gen.sub(lo, base), gen.int(0)), xEnd = gen.imin(gen.sub(hi, base), ow)
+                        let xStart = wholePlane ? gen.int(0) : gen.imax(gen.sub(lo, base), gen.int(0))
+                        let xEnd = wholePlane ? ow : gen.imin(gen.sub(hi, base), ow)
                         let rowStart = gen.add(row, base)
                         let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), offY)
                         let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
@@ -236,6 +240,10 @@ extension KernelEmitter {
                 }
             }
         }
+        }
+        gen.ifThen(whole) { imageLoop(gen.int(0), plane, wholePlane: true) }
+        gen.ifThen(LLVMBuildAnd(gen.builder, LLVMBuildNot(gen.builder, whole, "")!, gen.icmp(LLVMIntSLT, lo, hi), "")!) {
+            imageLoop(lo, hi, wholePlane: false)
         }
         if let failure { throw failure }
     }
