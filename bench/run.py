@@ -590,7 +590,10 @@ def write_report(rows: list[Row], path: str, info: dict, compile_info: dict, bla
   threads through `mcc_model_set_num_threads`) and ONNX Runtime {info.get('onnxruntime', '?')} from PyPI in `.venv-bench`
   (CPUExecutionProvider, `ORT_ENABLE_ALL`, `intra_op_num_threads` = threads, `inter_op_num_threads` = 1,
   sequential, `run_with_iobinding` on preallocated inputs and outputs; spinning left at ORT's default).
-  Each engine runs in its own worker process, both started per row.
+  Each engine runs in its own worker process, both started per row. mcc's threads are its instance's pool:
+  matmul and im2col/pointwise conv split their GEMM across the pool's parts (columns when N ≥ M, else rows;
+  convolutions by 16-aligned output-pixel columns, pointwise ones by image when there is one per part), each part
+  calling a single-threaded OpenBLAS (the runtime keeps OpenBLAS at 1 thread), so the two never oversubscribe.
 - Correctness first: both run the same seeded input; a row is timed only if every output element satisfies
   |mcc − ort| ≤ {RTOL:g}·|ort| + {ATOL_OF_MAX:g}·max|ort|.
 - Timing: a warm-up of ≥ {args.warmup:g} s per engine (≥ 1 run) estimates the time per run t; each engine then gets

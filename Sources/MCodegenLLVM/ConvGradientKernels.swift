@@ -13,9 +13,8 @@ import MIR
 /// Both use one im2col/col buffer of one image from the memory plan (a scratch slot) and
 /// split across the thread pool by disjoint rows of that buffer: the filter gradient by
 /// columns (c, ky, kx) of dW (or by groups), the transposed convolution by output channels.
-/// Every part then runs its own small GEMMs, which OpenBLAS keeps on the calling thread; a
-/// per-image GEMM large enough for OpenBLAS to thread runs serially instead (see
-/// `gradientGEMMSplits`), so OpenBLAS's threads and the pool's never run at once.
+/// Every part then runs its own GEMMs on a single-threaded OpenBLAS (the runtime keeps it at
+/// one thread), so OpenBLAS's threads and the pool's never compete.
 extension KernelEmitter {
     /// Float filter gradients with more than one output channel per group. Depthwise filters
     /// (one row per group) keep the direct kernel: a GEMM per single row loses to it.
@@ -49,25 +48,6 @@ extension KernelEmitter {
             return w[1] * w[2] * w[3] * x.shape[2] * x.shape[3] * .constant(out.dtype.byteSize)
         }
         return nil
-    }
-
-    /// Whether a conv GEMM kernel (forward or gradient) may split across the pool: its per-image GEMM (M x N x K)
-    /// is small enough that OpenBLAS runs each part's share on the calling thread (OpenBLAS
-    /// threads GEMMs above 2^18 multiply-adds; two parts halve it).
-    static func gradientGEMMSplits(_ op: Operation, _ f: Function) -> Bool {
-        var mnk: Dim?
-        if op.kind == .conv2d && usesGEMM(op, f) {
-            let y = f.type(of: op.result).shape
-            mnk = f.type(of: op.operands[1]).shape.product * y[2] * y[3]
-        } else if filterGradientUsesGEMM(op, f) {
-            let dy = f.type(of: op.operands[1]).shape
-            mnk = f.type(of: op.result).shape.product * dy[2] * dy[3]
-        } else if transposeUsesGEMM(op, f) {
-            let x = f.type(of: op.operands[0]).shape
-            mnk = f.type(of: op.operands[1]).shape.product * x[2] * x[3]
-        }
-        guard let n = mnk?.constantValue else { return false }
-        return n <= 1 << 19
     }
 
     /// This part's share [lo, hi) of 0..<total (everything when the kernel runs unsplit).

@@ -270,6 +270,16 @@ final class IRGen {
         return (add(start, imin(mul(part, chunk), total)), add(start, imin(add(mul(part, chunk), chunk), total)))
     }
 
+    /// This part's share of [start, end) with every boundary but the last a multiple of
+    /// `align` past `start` (so SIMD-wide column blocks are not split between threads).
+    func partRange(_ start: LLVMValueRef, _ end: LLVMValueRef, align: Int) -> (LLVMValueRef, LLVMValueRef) {
+        guard let (part, parts) = partition else { return (start, end) }
+        let total = imax(sub(end, start), int(0))
+        let even = sdiv(add(total, sub(parts, int(1))), parts)
+        let chunk = mul(sdiv(add(even, int(align - 1)), int(align)), int(align))
+        return (add(start, imin(mul(part, chunk), total)), add(start, imin(add(mul(part, chunk), chunk), total)))
+    }
+
     /// `distinct !{self, !{"llvm.loop.vectorize.enable", i1 true}}`, built with a temporary
     /// node because loop metadata refers to itself.
     func loopVectorizeMetadata() -> LLVMValueRef {

@@ -39,11 +39,12 @@ struct KernelEmitter {
         let extra = scratch ? 1 : 0
         let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(fn.0, op.operands.count + 1 + extra))
         let gemmConv = op.kind == .conv2d && KernelEmitter.usesGEMM(op, function)
-        // BLAS matmul runs whole (BLAS threads itself); conv GEMM kernels split by disjoint parts;
-        // the int8 kernels split by row tiles (qmatmul) or images (qconv2d).
+        // GEMM-based kernels (matmul, im2col conv, the conv gradients) split rows, columns or
+        // disjoint buffer parts across the parts, each calling a single-threaded BLAS; the int8
+        // kernels split by row tiles (qmatmul) or images (qconv2d).
         let gemmGradient = KernelEmitter.filterGradientUsesGEMM(op, function)
         let gemmTranspose = scratch && KernelEmitter.transposeUsesGEMM(op, function)
-        let parallel = op.kind != .matmul && op.kind != .scatterAdd
+        let parallel = op.kind != .scatterAdd
         gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2 + extra), gen.param(fn.0, op.operands.count + 3 + extra)) : nil
         defer { gen.partition = nil }
         let outType = function.type(of: op.result)
@@ -65,7 +66,8 @@ struct KernelEmitter {
              .logicalAnd, .logicalOr, .logicalXor, .shiftLeft, .shiftRight, .select, .fused:
             try emitBroadcast(op, ctx, out: out, outType: outType, ins: ins, inTypes: inTypes)
         case .matmul:
-            try emitMatmul(ctx, out: out, outType: outType, a: ins[0], aType: inTypes[0], b: ins[1], bType: inTypes[1])
+            try emitMatmul(ctx, out: out, outType: outType, a: ins[0], aType: inTypes[0], b: ins[1], bType: inTypes[1],
+                           act: try activation(op))
         case .conv2d:
             if gemmConv {
                 try emitConv2dGEMM(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
@@ -142,6 +144,24 @@ struct KernelEmitter {
         _ = gen.call(kernel, args + [gen.param(fn.0, 1), gen.param(fn.0, 2), gen.param(fn.0, 3)])
         gen.retVoid()
         return fn.0
+    }
+
+    /// The activation fuse-epilogue folded into a conv2d or matmul, as a scalar function.
+    func activation(_ op: Operation) throws(CodegenError) -> ((LLVMValueRef) -> LLVMValueRef)? {
+        guard let name = op.attributes["activation"]?.stringValue else { return nil }
+        let kind: OpKind
+        switch name {
+        case "relu": kind = .relu
+        case "clip": kind = .clip
+        default: throw .unsupported("'\(op.kind.rawValue)' with activation '\(name)' (expected relu or clip)")
+        }
+        let dt = function.type(of: op.result).dtype
+        guard dt == .f32 || dt == .f64 else { throw .unsupported("'\(op.kind.rawValue)' with an activation on \(dt)") }
+        var attrs: Attributes = [:]
+        if let lo = op.attributes["activation_min"] { attrs["min"] = lo }
+        if let hi = op.attributes["activation_max"] { attrs["max"] = hi }
+        let g = gen
+        return { x in (try? g.unary(kind, x, attrs, from: dt, to: dt)) ?? x }
     }
 
     /// Ops whose operands may share one buffer (the same value passed twice).

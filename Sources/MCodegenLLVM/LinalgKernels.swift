@@ -21,7 +21,7 @@ extension KernelEmitter {
     /// Batched matmul with numpy broadcasting of the batch dims. f32/f64 call BLAS GEMM per
     /// batch (TODO(#5): mcc's own packed GEMM); integer types use a plain triple loop.
     func emitMatmul(_ ctx: KernelContext, out: LLVMValueRef, outType: TensorType, a: LLVMValueRef, aType: TensorType,
-                    b: LLVMValueRef, bType: TensorType) throws(CodegenError) {
+                    b: LLVMValueRef, bType: TensorType, act: ((LLVMValueRef) -> LLVMValueRef)? = nil) throws(CodegenError) {
         let m = ctx.dim(aType.shape[aType.rank - 2]), k = ctx.dim(aType.shape[aType.rank - 1])
         let n = ctx.dim(bType.shape[bType.rank - 1])
         let batchRank = outType.rank - 2
@@ -29,7 +29,7 @@ extension KernelEmitter {
         // Rank-2 B shared by every batch row: fold the batch into M (one big GEMM).
         if bType.rank == 2 && aType.rank >= 2 {
             let rows = ctx.dim(Array(aType.shape.dropLast()).product)
-            try gemmCall(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k)
+            try partitionedGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k, act: act)
             return
         }
         let aBatch = broadcastStrides(TensorType(aType.dtype, Array(aType.shape.dropLast(2))), to: batchType, ctx)
@@ -42,9 +42,9 @@ extension KernelEmitter {
             for (d, i) in idx.enumerated() { aOff = gen.add(aOff, gen.mul(i, aBatch[d])); bOff = gen.add(bOff, gen.mul(i, bBatch[d])) }
             let cOff = gen.mul(gen.linear(idx, batchDims), cSize)
             do {
-                try gemmCall(outType.dtype, a: gen.gep(a, gen.mul(aOff, aSize), element: LLVMGetElementType(LLVMTypeOf(a))),
-                             b: gen.gep(b, gen.mul(bOff, bSize), element: LLVMGetElementType(LLVMTypeOf(b))),
-                             c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k)
+                try partitionedGemm(outType.dtype, a: gen.gep(a, gen.mul(aOff, aSize), element: LLVMGetElementType(LLVMTypeOf(a))),
+                                    b: gen.gep(b, gen.mul(bOff, bSize), element: LLVMGetElementType(LLVMTypeOf(b))),
+                                    c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k, act: act)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
         }
         if let failure { throw failure }
@@ -67,19 +67,69 @@ extension KernelEmitter {
         }
     }
 
-    /// C[m, n] = A[m, k] * B[k, n], all row-major and contiguous.
+    /// C[m, n] = A[m, k] * B[k, n] computed by this kernel part's share: a block of columns
+    /// (16-aligned) when N >= M, else a block of rows. Each part's BLAS call is single-threaded
+    /// (the runtime keeps OpenBLAS at one thread), so the parts never oversubscribe the cores.
+    func partitionedGemm(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef,
+                         m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef,
+                         act: ((LLVMValueRef) -> LLVMValueRef)? = nil) throws(CodegenError) {
+        guard gen.partition != nil else {
+            try gemmCall(dtype, a: a, b: b, c: c, m: m, n: n, k: k)
+            applyActivation(act, c, rows: m, columns: n, ldc: n)
+            return
+        }
+        let t = try gen.storageType(dtype)
+        var failure: CodegenError?
+        let byColumns = gen.icmp(LLVMIntSGE, n, m)
+        gen.ifThen(byColumns) {
+            let (lo, hi) = gen.partRange(gen.int(0), n, align: 16)
+            do {
+                try gemmCall(dtype, a: a, b: gen.gep(b, lo, element: t), c: gen.gep(c, lo, element: t), m: m, n: gen.sub(hi, lo), k: k,
+                             lda: k, ldb: n, ldc: n)
+            } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
+            applyActivation(act, gen.gep(c, lo, element: t), rows: m, columns: gen.sub(hi, lo), ldc: n)
+        }
+        gen.ifThen(LLVMBuildNot(gen.builder, byColumns, "")!) {
+            let (lo, hi) = gen.partRange(gen.int(0), m)
+            do {
+                try gemmCall(dtype, a: gen.gep(a, gen.mul(lo, k), element: t), b: b, c: gen.gep(c, gen.mul(lo, n), element: t),
+                             m: gen.sub(hi, lo), n: n, k: k, lda: k, ldb: n, ldc: n)
+            } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
+            applyActivation(act, gen.gep(c, gen.mul(lo, n), element: t), rows: gen.sub(hi, lo), columns: n, ldc: n)
+        }
+        if let failure { throw failure }
+    }
+
+    /// The fused activation over a rows x columns block of C (leading dimension ldc), right
+    /// after the GEMM wrote it.
+    func applyActivation(_ act: ((LLVMValueRef) -> LLVMValueRef)?, _ c: LLVMValueRef, rows: LLVMValueRef, columns: LLVMValueRef,
+                         ldc: LLVMValueRef) {
+        guard let act else { return }
+        gen.loop(gen.int(0), rows) { i in
+            let row = gen.mul(i, ldc)
+            gen.loop(gen.int(0), columns) { j in
+                let o = gen.add(row, j)
+                gen.store(act(gen.load(c, o)), c, o)
+            }
+        }
+    }
+
+    /// C[m, n] = A[m, k] * B[k, n], row-major with leading dimensions lda/ldb/ldc
+    /// (k, n and n, contiguous, by default).
     func gemmCall(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef,
-                  m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef) throws(CodegenError) {
+                  m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef,
+                  lda: LLVMValueRef? = nil, ldb: LLVMValueRef? = nil, ldc: LLVMValueRef? = nil) throws(CodegenError) {
+        let lda = lda ?? k, ldb = ldb ?? n, ldc = ldc ?? n
         if dtype == .f32 || dtype == .f64 {
             let nonEmpty = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGT, m, gen.int(0)), gen.icmp(LLVMIntSGT, n, gen.int(0)), "")!
             let t = try gen.storageType(dtype)
             gen.ifThen(nonEmpty) {
                 let i32 = { (v: LLVMValueRef) in LLVMBuildTrunc(gen.builder, v, gen.i32, "")! }
-                // cblas_?gemm(RowMajor, NoTrans, NoTrans, M, N, K, 1, A, K, B, N, 0, C, N)
+                // cblas_?gemm(RowMajor, NoTrans, NoTrans, M, N, K, 1, A, lda, B, ldb, 0, C, ldc)
                 _ = gen.call(dtype == .f32 ? blas.sgemm : blas.dgemm,
                              [gen.int32(101), gen.int32(111), gen.int32(111), i32(m), i32(n), i32(k),
-                              gen.constant(1, t), a, i32(gen.imax(k, gen.int(1))), b, i32(gen.imax(n, gen.int(1))),
-                              gen.constant(0, t), c, i32(gen.imax(n, gen.int(1)))])
+                              gen.constant(1, t), a, i32(gen.imax(lda, gen.int(1))), b, i32(gen.imax(ldb, gen.int(1))),
+                              gen.constant(0, t), c, i32(gen.imax(ldc, gen.int(1)))])
             }
             return
         }
@@ -88,10 +138,10 @@ extension KernelEmitter {
             gen.loop(gen.int(0), n) { j in
                 let acc = gen.slot(gen.constant(0, t))
                 gen.loop(gen.int(0), k) { p in
-                    let prod = LLVMBuildMul(gen.builder, gen.load(a, gen.add(gen.mul(i, k), p)), gen.load(b, gen.add(gen.mul(p, n), j)), "")!
+                    let prod = LLVMBuildMul(gen.builder, gen.load(a, gen.add(gen.mul(i, lda), p)), gen.load(b, gen.add(gen.mul(p, ldb), j)), "")!
                     gen.write(acc, LLVMBuildAdd(gen.builder, gen.read(acc), prod, "")!)
                 }
-                gen.store(gen.read(acc), c, gen.add(gen.mul(i, n), j))
+                gen.store(gen.read(acc), c, gen.add(gen.mul(i, ldc), j))
             }
         }
     }
@@ -100,8 +150,7 @@ extension KernelEmitter {
 /// Convolution as GEMM: im2col into scratch memory, then one BLAS GEMM per image
 /// (out[n] = W[oc, c*kh*kw] x col[c*kh*kw, oh*ow]). 1x1 stride-1 unpadded convolutions
 /// multiply the input plane directly and need no scratch. Parts of the thread pool own
-/// disjoint output rows (columns of col and of out) when the GEMMs are small enough that
-/// OpenBLAS would not thread them (`gradientGEMMSplits`); larger ones run whole on OpenBLAS's threads.
+/// disjoint output columns (of col and of out), each calling a single-threaded OpenBLAS.
 extension KernelEmitter {
     static func usesGEMM(_ op: Operation, _ f: Function) -> Bool {
         guard op.kind == .conv2d, let p = try? WindowParams(op.attributes), p.groups == 1 else { return false }
@@ -127,6 +176,7 @@ extension KernelEmitter {
     func emitConv2dGEMM(_ ctx: KernelContext, op: Operation, out: LLVMValueRef, ins: [LLVMValueRef], inTypes: [TensorType],
                         outType: TensorType, scratch: LLVMValueRef?) throws(CodegenError) {
         let p = try windowParams(op.attributes)
+        let act = try activation(op)
         let x = ins[0], w = ins[1], t = elementType(out)
         let xs = inTypes[0].shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
         guard let kh = inTypes[1].shape[2].constantValue, let kw = inTypes[1].shape[3].constantValue,
@@ -139,30 +189,83 @@ extension KernelEmitter {
         let (y0, y1) = partRange(oh)
         let (c0, c1) = (gen.mul(y0, ow), gen.mul(y1, ow))
         var failure: CodegenError?
-        gen.loop(gen.int(0), xs[0]) { n in
+        // Every kernel part takes the same block of output-pixel columns of each image: its
+        // own columns of the im2col scratch, its own single-threaded GEMM and bias add.
+        var (lo, hi) = gen.partRange(gen.int(0), plane, align: 16)
+        var (firstImage, endImage) = (gen.int(0), xs[0])
+        if scratch == nil, let (_, parts) = gen.partition {
+            // Pointwise (no scratch): with at least one image per part, whole images per part
+            // (small planes, e.g. 7x7, would leave each part a sliver of columns).
+            let byImages = gen.icmp(LLVMIntSGE, xs[0], parts)
+            let (imgLo, imgHi) = gen.partRange(gen.int(0), xs[0])
+            firstImage = gen.select(byImages, imgLo, firstImage)
+            endImage = gen.select(byImages, imgHi, endImage)
+            lo = gen.select(byImages, gen.int(0), lo)
+            hi = gen.select(byImages, plane, hi)
+        }
+        // The whole plane (one part, or images split across parts) gets its own copy of the
+        // loops with the static bounds, which LLVM unrolls and vectorizes for small planes.
+        let whole = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntEQ, lo, gen.int(0)), gen.icmp(LLVMIntEQ, hi, plane), "")!
+        func imageLoop(_ lo: LLVMValueRef, _ hi: LLVMValueRef, wholePlane: Bool) {
+        gen.loop(firstImage, endImage) { n in
             let input = gen.gep(x, gen.mul(n, gen.mul(gen.int(cin), gen.mul(height, width))), element: t)
             let result = gen.gep(out, gen.mul(n, gen.mul(gen.int(cout), plane)), element: t)
             var columns = input
             if let scratch {
                 columns = scratch
-                im2col(input: input, columns: scratch, channels: cin, kh: kh, kw: kw, p, height: height, width: width, oh: oh, ow: ow, t,
-                       outputRows: (y0, y1))
-            }
-            do {
-                try gemmCall(outType.dtype, transA: false, transB: false, m: gen.int(cout), n: gen.sub(c1, c0), k: rows,
-                             a: w, lda: rows, b: gen.gep(columns, c0, element: t), ldb: plane, beta: 0,
-                             c: gen.gep(result, c0, element: t), ldc: plane)
-            } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
-            if ins.count == 3 {
-                gen.loop(gen.int(0), gen.int(cout)) { oc in
-                    let b = gen.load(ins[2], oc)
-                    let base = gen.mul(oc, plane)
-                    gen.loop(c0, c1) { i in
-                        let o = gen.add(base, i)
-                        gen.store(gen.fadd(gen.load(result, o), b), result, o)
+                // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
+                // 512-channel layers.
+                let kk = gen.int(kh * kw)
+                let yLo = wholePlane ? gen.int(0) : gen.sdiv(lo, ow), yHi = wholePlane ? oh : gen.sdiv(gen.add(hi, gen.sub(ow, gen.int(1))), ow)
+                gen.loop(gen.int(0), rows) { r in
+                    let c = gen.sdiv(r, kk), rem = LLVMBuildSRem(gen.builder, r, kk, "")!
+                    let ky = gen.sdiv(rem, gen.int(kw)), kx = LLVMBuildSRem(gen.builder, rem, gen.int(kw), "")!
+                    let row = gen.mul(r, plane)
+                    let offY = gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0]))
+                    let offX = gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1]))
+                    let (loX, hiX) = validRange(offset: offX, stride: p.strides[1], input: width, output: ow)
+                    gen.loop(yLo, yHi) { y in
+                        let base = gen.mul(y, ow)
+                        let xStart = wholePlane ? gen.int(0) : gen.imax(gen.sub(lo, base), gen.int(0))
+                        let xEnd = wholePlane ? ow : gen.imin(gen.sub(hi, base), ow)
+                        let rowStart = gen.add(row, base)
+                        let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), offY)
+                        let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
+                        gen.loop(xStart, xEnd) { xo in gen.store(gen.constant(0, t), scratch, gen.add(rowStart, xo)) }
+                        gen.ifThen(inside) {
+                            let inRow = gen.add(gen.mul(c, gen.mul(height, width)), gen.mul(iy, width))
+                            gen.loop(gen.imax(loX, xStart), gen.imin(hiX, xEnd)) { xo in
+                                let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), offX)
+                                gen.store(gen.load(input, gen.add(inRow, ix)), scratch, gen.add(rowStart, xo))
+                            }
+                        }
                     }
                 }
             }
+            do {
+                try gemmCall(outType.dtype, a: w, b: gen.gep(columns, lo, element: t), c: gen.gep(result, lo, element: t),
+                             m: gen.int(cout), n: gen.sub(hi, lo), k: rows, lda: rows, ldb: plane, ldc: plane)
+            } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
+            // Epilogue on this part's columns, while they are in cache: bias, then the
+            // activation fuse-epilogue folded in.
+            if ins.count == 3 || act != nil {
+                gen.loop(gen.int(0), gen.int(cout)) { oc in
+                    let b = ins.count == 3 ? gen.load(ins[2], oc) : nil
+                    let base = gen.mul(oc, plane)
+                    gen.loop(lo, hi) { i in
+                        let o = gen.add(base, i)
+                        var v = gen.load(result, o)
+                        if let b { v = gen.fadd(v, b) }
+                        if let act { v = act(v) }
+                        gen.store(v, result, o)
+                    }
+                }
+            }
+        }
+        }
+        gen.ifThen(whole) { imageLoop(gen.int(0), plane, wholePlane: true) }
+        gen.ifThen(LLVMBuildAnd(gen.builder, LLVMBuildNot(gen.builder, whole, "")!, gen.icmp(LLVMIntSLT, lo, hi), "")!) {
+            imageLoop(lo, hi, wholePlane: false)
         }
         if let failure { throw failure }
     }

@@ -269,6 +269,8 @@ struct ModelEmitter {
                 var cost = 1
                 if op.kind == .conv2d, let w = function.type(of: op.operands[1]).staticShape { cost = w[1] * w[2] * w[3] }
                 if let k = op.attributes["kernel"]?.intsValue { cost = k.reduce(1, *) }
+                // matmul: the reduction length (64 when symbolic).
+                if op.kind == .matmul { cost = function.type(of: op.operands[0]).shape.last?.constantValue ?? 64 }
                 // int8 kernels: the reduction length (4 x the packed weight's first dim), a quarter
                 // of the cost per MAC of float (one vpdpbusd does 4).
                 if op.kind.info.category == .quantized, let w = function.type(of: op.operands[1]).staticShape { cost = w[0] }
@@ -291,11 +293,13 @@ struct ModelEmitter {
                     cost = w[1] * w[2] * w[3]
                 }
                 let work = gen.mul(ctx.dim(elements), gen.int(cost))
-                // Conv GEMM kernels whose GEMMs OpenBLAS would thread run whole, on its threads.
-                let gemm = KernelEmitter.filterGradientUsesGEMM(op, function) || KernelEmitter.usesGEMM(op, function)
+                // GEMM-based kernels (matmul, im2col/pointwise conv, the conv gradients' GEMMs)
+                // split only from ~1M MACs: below that the pool's wake-up costs about what a
+                // second core saves. OpenBLAS stays single-threaded inside every part.
+                let gemmLike = op.kind == .matmul || (op.kind == .conv2d && KernelEmitter.usesGEMM(op, function))
+                    || KernelEmitter.filterGradientUsesGEMM(op, function)
                     || scratch[index] != nil && KernelEmitter.transposeUsesGEMM(op, function)
-                let splits = !gemm || KernelEmitter.gradientGEMMSplits(op, function)
-                let big = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, work, gen.int(1 << 18)), LLVMConstInt(gen.i1, splits ? 1 : 0, 0), "")!
+                let big = gen.icmp(LLVMIntSGE, work, gen.int(gemmLike ? 1 << 20 : 1 << 18))
                 gen.ifThen(big) { _ = gen.call(runParallel, [gen.param(fwd.0, 5), entry, argsSlot, syms]) }
                 gen.ifThen(LLVMBuildNot(gen.builder, big, "")!) { _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)]) }
             } else {

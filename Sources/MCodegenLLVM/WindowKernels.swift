@@ -20,6 +20,11 @@ extension KernelEmitter {
         guard let kh = ws[2].constantValue, let kw = ws[3].constantValue, let cinPerGroup = ws[1].constantValue,
               let cout = ws[0].constantValue else { throw .unsupported("conv2d with a symbolic weight shape") }
         let coutPerGroup = max(1, cout / p.groups)
+        let act = try activation(op)
+        if cinPerGroup == 1 && coutPerGroup == 1 && p.groups == cout {
+            emitDepthwiseConv2d(ctx, p: p, kh: kh, kw: kw, channels: cout, out: out, ins: ins, xs: xs, os: os, act: act)
+            return
+        }
         let (batch, cin, height, width) = (xs[0], xs[1], xs[2], xs[3])
         let (oh, ow) = (os[2], os[3])
         gen.loop(gen.int(0), batch) { n in
@@ -52,6 +57,130 @@ extension KernelEmitter {
                             }
                         }
                     }
+                }
+                if let act {
+                    gen.loop(gen.int(0), gen.mul(oh, ow)) { i in
+                        let o = gen.add(outPlane, i)
+                        gen.store(act(gen.load(out, o)), out, o)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Depthwise convolution (groups == channels, one filter per channel): each output row is
+    /// computed once, its kh x kw taps summed in registers. Rows whose window lies inside the
+    /// input and the columns whose window does too run without bounds checks (the vectorized
+    /// loop); the border rows and columns select zero for taps in the padding. The taps are
+    /// summed in the same (ky, kx) order, starting from the bias, as the generic kernel.
+    func emitDepthwiseConv2d(_ ctx: KernelContext, p: WindowParams, kh: Int, kw: Int, channels: Int, out: LLVMValueRef,
+                             ins: [LLVMValueRef], xs: [LLVMValueRef], os: [LLVMValueRef],
+                             act: ((LLVMValueRef) -> LLVMValueRef)?) {
+        let x = ins[0], w = ins[1], t = elementType(out)
+        let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
+        let (sy, sx, dy, dx) = (p.strides[0], p.strides[1], p.dilations[0], p.dilations[1])
+        let (pt, pl) = (p.pads[0], p.pads[1])
+        // Columns whose whole window is inside the input: valid for the first and last tap.
+        let (lo0, hi0) = validRange(offset: -pl, stride: sx, input: width, output: ow)
+        let (lo1, hi1) = validRange(offset: (kw - 1) * dx - pl, stride: sx, input: width, output: ow)
+        let colLo = gen.imax(lo0, lo1), colHi = gen.imax(gen.imin(hi0, hi1), gen.imax(lo0, lo1))
+        // Stride-2 rows up to 2 * half wide are split into even/odd columns in a stack buffer.
+        var evenOdd: (buffer: LLVMValueRef, half: Int)?
+        if sx == 2 && dx == 1 {
+            let half = 1024
+            let current = LLVMGetInsertBlock(gen.builder)!
+            let entry = LLVMGetEntryBasicBlock(LLVMGetBasicBlockParent(current))!
+            if let first = LLVMGetFirstInstruction(entry) { LLVMPositionBuilderBefore(gen.builder, first) }
+            else { LLVMPositionBuilderAtEnd(gen.builder, entry) }
+            let array = LLVMBuildAlloca(gen.builder, LLVMArrayType(t, UInt32(2 * kh * half)), "evenodd")!
+            LLVMSetAlignment(array, 64)
+            LLVMPositionBuilderAtEnd(gen.builder, current)
+            evenOdd = (gen.bitcast(array, LLVMPointerType(t, 0)), half)
+        }
+        gen.parallelLoop(gen.int(0), gen.mul(xs[0], gen.int(channels))) { nc in
+            let c = LLVMBuildSRem(gen.builder, nc, gen.int(channels), "")!
+            let inPlane = gen.mul(nc, gen.mul(height, width)), outPlane = gen.mul(nc, gen.mul(oh, ow))
+            let weights = (0..<(kh * kw)).map { gen.load(w, gen.add(gen.mul(c, gen.int(kh * kw)), gen.int($0))) }
+            let bias = ins.count == 3 ? gen.load(ins[2], c) : gen.constant(0, t)
+            gen.loop(gen.int(0), oh) { y in
+                let iy0 = gen.sub(gen.mul(y, gen.int(sy)), gen.int(pt))
+                let rows = (0..<kh).map { gen.add(iy0, gen.int($0 * dy)) }
+                let rowValid = rows.map { LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, $0, gen.int(0)), gen.icmp(LLVMIntSLT, $0, height), "")! }
+                let outRow = gen.add(outPlane, gen.mul(y, ow))
+                func column(_ xo: LLVMValueRef, checkRows: Bool, checkColumns: Bool) {
+                    var acc = bias
+                    let ix0 = gen.sub(gen.mul(xo, gen.int(sx)), gen.int(pl))
+                    for ky in 0..<kh {
+                        for kx in 0..<kw {
+                            let ix = gen.add(ix0, gen.int(kx * dx))
+                            var iy = rows[ky]
+                            var valid: LLVMValueRef?
+                            if checkRows { valid = rowValid[ky]; iy = gen.imin(gen.imax(iy, gen.int(0)), gen.sub(height, gen.int(1))) }
+                            var col = ix
+                            if checkColumns {
+                                let ok = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(0)), gen.icmp(LLVMIntSLT, ix, width), "")!
+                                valid = valid.map { LLVMBuildAnd(gen.builder, $0, ok, "")! } ?? ok
+                                col = gen.imin(gen.imax(ix, gen.int(0)), gen.sub(width, gen.int(1)))
+                            }
+                            var v = gen.load(x, gen.add(inPlane, gen.add(gen.mul(iy, width), col)))
+                            if let valid { v = gen.select(valid, v, gen.constant(0, t)) }
+                            acc = gen.fadd(acc, gen.fmul(weights[ky * kw + kx], v))
+                        }
+                    }
+                    gen.store(act.map { $0(acc) } ?? acc, out, gen.add(outRow, xo))
+                }
+                let interior = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, rows[0], gen.int(0)),
+                                            gen.icmp(LLVMIntSLT, rows[kh - 1], height), "")!
+                if let split = evenOdd {
+                    // Stride 2: the kh input rows, split into even and odd columns, make every
+                    // tap a unit-stride load (x[2j + d] = even[j + d/2] or odd[j + (d-1)/2]).
+                    let fits = LLVMBuildAnd(gen.builder, interior, gen.icmp(LLVMIntSLE, width, gen.int(2 * split.half)), "")!
+                    gen.ifThen(fits) {
+                        let half = gen.sdiv(width, gen.int(2))
+                        for ky in 0..<kh {
+                            let src = gen.add(inPlane, gen.mul(rows[ky], width))
+                            let even = gen.gep(split.buffer, gen.int(2 * ky * split.half), element: t)
+                            let odd = gen.gep(split.buffer, gen.int((2 * ky + 1) * split.half), element: t)
+                            gen.loop(gen.int(0), half) { j in
+                                let at = gen.add(src, gen.mul(j, gen.int(2)))
+                                gen.store(gen.load(x, at), even, j)
+                                gen.store(gen.load(x, gen.add(at, gen.int(1))), odd, j)
+                            }
+                            gen.ifThen(gen.icmp(LLVMIntSGT, width, gen.mul(half, gen.int(2)))) {
+                                gen.store(gen.load(x, gen.add(src, gen.sub(width, gen.int(1)))), even, half)
+                            }
+                        }
+                        gen.loop(gen.int(0), colLo) { column($0, checkRows: false, checkColumns: true) }
+                        gen.loop(colLo, colHi) { xo in
+                            var acc = bias
+                            for ky in 0..<kh {
+                                for kx in 0..<kw {
+                                    let d = kx - pl   // ix = 2 * xo + d
+                                    let isOdd = ((d % 2) + 2) % 2 == 1
+                                    let shift = isOdd ? (d - 1) / 2 : d / 2
+                                    let base = gen.gep(split.buffer, gen.int((2 * ky + (isOdd ? 1 : 0)) * split.half), element: t)
+                                    let v = gen.load(base, gen.add(xo, gen.int(shift)))
+                                    acc = gen.fadd(acc, gen.fmul(weights[ky * kw + kx], v))
+                                }
+                            }
+                            gen.store(act.map { $0(acc) } ?? acc, out, gen.add(outRow, xo))
+                        }
+                        gen.loop(colHi, ow) { column($0, checkRows: false, checkColumns: true) }
+                    }
+                    gen.ifThen(LLVMBuildAnd(gen.builder, interior, LLVMBuildNot(gen.builder, fits, "")!, "")!) {
+                        gen.loop(gen.int(0), colLo) { column($0, checkRows: false, checkColumns: true) }
+                        gen.loop(colLo, colHi) { column($0, checkRows: false, checkColumns: false) }
+                        gen.loop(colHi, ow) { column($0, checkRows: false, checkColumns: true) }
+                    }
+                } else {
+                gen.ifThen(interior) {
+                    gen.loop(gen.int(0), colLo) { column($0, checkRows: false, checkColumns: true) }
+                    gen.loop(colLo, colHi) { column($0, checkRows: false, checkColumns: false) }
+                    gen.loop(colHi, ow) { column($0, checkRows: false, checkColumns: true) }
+                }
+                }
+                gen.ifThen(LLVMBuildNot(gen.builder, interior, "")!) {
+                    gen.loop(gen.int(0), ow) { column($0, checkRows: true, checkColumns: true) }
                 }
             }
         }

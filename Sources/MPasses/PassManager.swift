@@ -20,12 +20,13 @@ public struct PassError: Error, Sendable, CustomStringConvertible {
 /// Every pass, by name. The default pipeline is a flat list, like Go's `passes`.
 public enum PassRegistry {
     public static let all: [any ModulePass.Type] = [LowerInference.self, CommonSubexpressionElimination.self, DeadCodeElimination.self,
-                                                    SimplifyMovement.self, FuseElementwise.self,
+                                                    SimplifyMovement.self, FuseEpilogue.self, FuseElementwise.self,
                                                     AutodiffPass.self,
                                                     QuantizeWeightOnly.self, QuantizeDynamic.self, QuantizeStatic.self,
                                                     PruneMagnitude.self, PruneStructured.self]
     public static let defaultPipeline: [String] = [LowerInference.name, SimplifyMovement.name, CommonSubexpressionElimination.name,
-                                                   DeadCodeElimination.name, FuseElementwise.name, DeadCodeElimination.name]
+                                                   DeadCodeElimination.name, FuseEpilogue.name, DeadCodeElimination.name,
+                                                   FuseElementwise.name, DeadCodeElimination.name]
 
     /// Ordering rules checked by a test, with the reason each holds.
     public static let order: [(before: String, after: String, why: String)] = [
@@ -33,13 +34,15 @@ public enum PassRegistry {
         (LowerInference.name, FuseElementwise.name, "the batch_norm expansion is elementwise and fuses"),
         (SimplifyMovement.name, FuseElementwise.name, "dropping identity movement exposes more elementwise chains"),
         (CommonSubexpressionElimination.name, FuseElementwise.name, "fusion needs single-use values; CSE first removes duplicates"),
+        (FuseEpilogue.name, FuseElementwise.name, "fuse-elementwise would merge the activation into its user first"),
+        (CommonSubexpressionElimination.name, FuseEpilogue.name, "epilogue fusion needs single-use values; CSE first removes duplicates"),
     ]
 
     /// Where the driver inserts optimization passes (quantization, pruning): after cleanup,
     /// before fusion hides the bias adds and relus they fold.
     public static func pipeline(inserting optimizations: [String]) -> [String] {
         [SimplifyMovement.name, CommonSubexpressionElimination.name, DeadCodeElimination.name] + optimizations
-            + [DeadCodeElimination.name, FuseElementwise.name, DeadCodeElimination.name]
+            + [DeadCodeElimination.name, FuseEpilogue.name, DeadCodeElimination.name, FuseElementwise.name, DeadCodeElimination.name]
     }
 
     public static func pass(named name: String) -> (any ModulePass.Type)? { all.first { $0.name == name } }

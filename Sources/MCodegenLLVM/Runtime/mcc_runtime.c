@@ -215,6 +215,7 @@ mcc_status mcc_rt_instance(const mcc_desc_model *desc, mcc_model **out_model) {
   m->desc = desc;
   m->params = desc->param_data;
   m->threads = default_threads();
+  if (openblas_set_num_threads) openblas_set_num_threads(1);
   m->syms = calloc((size_t)desc->n_symbols + 1, sizeof(int64_t));
   m->dims = calloc((size_t)total_dims(desc) + 1, sizeof(int64_t));
   m->new_syms = calloc((size_t)desc->n_symbols + 1, sizeof(int64_t));
@@ -490,6 +491,8 @@ mcc_status mcc_model_set_num_threads(mcc_model *m, int32_t n) {
     m->pool = NULL;   /* recreated with the new size on the next run */
     m->threads = n;
   }
-  if (openblas_set_num_threads) openblas_set_num_threads(n);
+  /* GEMM kernels split their work across the instance's pool, each part calling BLAS on its
+   * own thread: OpenBLAS's own threads would oversubscribe the cores. */
+  if (openblas_set_num_threads) openblas_set_num_threads(1);
   return MCC_OK;
 }

@@ -100,8 +100,10 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .argmax, .argmin:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "keepdims", "select_last_index"])
         case .cumsum: return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "exclusive", "reverse"])
-        case .matmul: return OpInfo(arity: 2...2, category: .contraction)
-        case .conv2d: return OpInfo(arity: 2...3, category: .convolution, attributes: ["strides", "pads", "dilations", "groups"])
+        case .matmul: return OpInfo(arity: 2...2, category: .contraction, attributes: ["activation", "activation_min", "activation_max"])
+        case .conv2d:
+            return OpInfo(arity: 2...3, category: .convolution,
+                          attributes: ["strides", "pads", "dilations", "groups", "activation", "activation_min", "activation_max"])
         case .convTranspose2d:
             return OpInfo(arity: 2...3, category: .convolution,
                           attributes: ["strides", "pads", "dilations", "groups", "output_padding"])

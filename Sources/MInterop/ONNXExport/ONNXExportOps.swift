@@ -98,6 +98,12 @@ extension ONNXExportContext {
         case .cumsum:
             let axis = int64s([a["axis"]?.intValue ?? 0], dims: [], hint: "cumsum_axis")
             node("CumSum", [xs[0], axis], output: out, [("exclusive", i("exclusive", 0)), ("reverse", i("reverse", 0))])
+        case .matmul where op.attributes["activation"] != nil:
+            try activation(op, node("MatMul", xs), out)
+        case .conv2d where op.attributes["activation"] != nil:
+            let pre = fresh("conv_t")
+            try convolution(op, xs, pre)
+            try activation(op, pre, out)
         case .matmul: node("MatMul", xs, output: out)
         case .conv2d, .convTranspose2d: try convolution(op, xs, out)
         case .maxPool2d, .avgPool2d: try pooling(op, xs[0], out)
@@ -221,6 +227,20 @@ extension ONNXExportContext {
     }
 
     /// Conv / ConvTranspose: MIR's pads [top, left, bottom, right] are ONNX's [x1_begin, x2_begin, x1_end, x2_end].
+    /// The activation fuse-epilogue folded into a conv2d or matmul, as its own node.
+    private mutating func activation(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
+        switch op.attributes["activation"]?.stringValue {
+        case "relu": node("Relu", [x], output: out)
+        case "clip":
+            let dtype = function.type(of: op.result).dtype
+            var inputs = [x, op.attributes["activation_min"]?.floatValue.map { scalar($0, dtype, hint: "clip_min") } ?? "",
+                          op.attributes["activation_max"]?.floatValue.map { scalar($0, dtype, hint: "clip_max") } ?? ""]
+            while inputs.last == "" { inputs.removeLast() }
+            node("Clip", inputs, output: out)
+        default: throw unsupported(op, "its activation is not relu or clip")
+        }
+    }
+
     private mutating func convolution(_ op: Operation, _ xs: [String], _ out: String) throws(ONNXExportError) {
         let p = try window(op)
         guard let w = function.type(of: op.operands[1]).staticShape, w.count == 4 else { throw unsupported(op, "the weight is not static rank 4") }
