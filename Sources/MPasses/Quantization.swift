@@ -74,7 +74,8 @@ struct ChannelQuantized {
 }
 
 /// The shared rewrite of quantize-int8-dynamic and quantize-int8-static: each layer becomes one
-/// qmatmul / qconv2d reading a packed int8 weight, its scales and column sums, and the bias.
+/// qmatmul / qconv2d reading a packed int8 weight, its scales, and the column sums and bias
+/// (dynamic), or one bias with the zero-point correction folded in (static).
 struct IntegerLayerRewriter {
     let pass: String
     let module: Module
@@ -106,13 +107,35 @@ struct IntegerLayerRewriter {
         func add(_ suffix: String, _ values: [Double], _ type: TensorType) -> String {
             module.addParameter(base + suffix, type: type, initializer: context.weights.store(values, name: base + suffix, type: type))
         }
-        let names = [add(".q", packed.map(Double.init), TensorType(.i8, static: packedShape)),
-                     add(".scale", quantized.scales.map(Double.init), TensorType(.f32, static: [n])),
-                     add(".sum", sums.map(Double.init), TensorType(.i32, static: [n]))]
+        // Static zero point: the correction -z * s_x * s_w[j] * sum[j] is a constant per column,
+        // folded into the bias here (the bias must be a parameter, or absent); no w_sum operand.
+        var folded: [Double]? = nil
+        if let a = activation {
+            var bias: [Float]? = [Float](repeating: 0, count: n)
+            if let b = layer.bias {
+                let producer = f.producers()
+                if let j = producer[b], f.ops[j].kind == .param, let name = f.ops[j].attributes["name"]?.stringValue,
+                   let bp = module.parameter(named: name), bp.type == TensorType(.f32, static: [n]) {
+                    bias = try context.weights.floats(of: bp)
+                } else { bias = nil }
+            }
+            if let bias {
+                let sx = Double(Float(a.scale)), z = Double(a.zeroPoint)
+                folded = (0..<n).map { j in
+                    Double(Float(Double(bias[j]) - z * sx * Double(quantized.scales[j]) * Double(sums[j])))
+                }
+            }
+        }
+        var names = [add(".q", packed.map(Double.init), TensorType(.i8, static: packedShape)),
+                     add(".scale", quantized.scales.map(Double.init), TensorType(.f32, static: [n]))]
+        // A zero folded bias (z = 0, no bias) is left out.
+        if let folded {
+            if layer.bias != nil || folded.contains(where: { $0 != 0 }) { names.append(add(".qbias", folded, TensorType(.f32, static: [n]))) }
+        } else { names.append(add(".sum", sums.map(Double.init), TensorType(.i32, static: [n]))) }
         var at = layer.last
         var operands = [op.operands[0]]
         for name in names { operands.append(f.insertParam(module, name, at: at)); at += 1 }
-        if let b = layer.bias { operands.append(b) }
+        if folded == nil, let b = layer.bias { operands.append(b) }
         var attrs: Attributes = [:]
         if let a = activation { attrs["act_scale"] = .float(a.scale); attrs["act_zero_point"] = .int(a.zeroPoint) }
         if layer.relu { attrs["activation"] = .string("relu") }
@@ -158,7 +181,8 @@ public struct QuantizeDynamic: WeightPass {
 }
 
 /// quantize-int8-static: every matmul and conv2d layer whose input range was observed
-/// (`context.ranges`, from calibration) becomes qmatmul / qconv2d with per-channel symmetric
+/// (`context.ranges`, from calibration) and that passes the cost rule (`pays`: convs with 1 or
+/// 2 input channels stay float) becomes qmatmul / qconv2d with per-channel symmetric
 /// int8 weights and that fixed per-tensor affine u8 input quantization. Layers without a range
 /// stay float. Requires: a verified module, before fuse-elementwise; ranges keyed by the value
 /// numbers of this module. Ensures: each calibrated layer is one integer op.
@@ -170,7 +194,7 @@ public struct QuantizeStatic: WeightPass {
         let rewriter = IntegerLayerRewriter(pass: Self.name, module: module, context: context)
         for f in module.functions {
             let ranges = context.ranges[f.name] ?? [:]
-            for layer in Layers.find(f, module).reversed() {
+            for layer in Layers.find(f, module).reversed() where Self.pays(layer, in: f) {
                 guard let r = ranges[f.ops[layer.anchor].operands[0].raw] else { continue }
                 try rewriter.rewrite(layer, in: f, activation: activationQuantization(r))
             }
@@ -212,11 +236,21 @@ public struct QuantizeWeightOnly: WeightPass {
 }
 
 extension QuantizeStatic {
+    /// The cost rule: a conv2d with 1 or 2 input channels stays float. qconv2d pads the input
+    /// channels to 4 (one 32-bit VNNI lane per pixel and tap), so such a layer does 2-4x the
+    /// multiply work of its real reduction, plus the quantize prologue and the padded image;
+    /// measured on the digits CNN (1x8x8 input, conv 16 3x3), int8 was slower than float
+    /// (docs/quantization.md). Matmuls and convs with 3 or more channels are quantized.
+    static func pays(_ layer: Layer, in f: Function) -> Bool {
+        guard layer.isConv, let c = f.type(of: layer.op.operands[0]).shape[1].constantValue else { return true }
+        return 2 * c > QuantizedLayout.paddedChannels(c)
+    }
+
     /// The activations calibration must observe in `f`: the input of every layer this pass can
     /// rewrite, as (index of the layer's matmul / conv2d op, the value it reads).
     public static func calibrationPoints(_ f: Function, _ module: Module) -> [(op: Int, value: ValueID)] {
         var seen = Set<ValueID>()
-        return Layers.find(f, module).compactMap { layer in
+        return Layers.find(f, module).filter { pays($0, in: f) }.compactMap { layer in
             let v = f.ops[layer.anchor].operands[0]
             return seen.insert(v).inserted ? (layer.anchor, v) : nil
         }
