@@ -227,7 +227,7 @@ extension KernelEmitter {
         let (tileLo, tileHi) = g.tiles ?? (gen.int(0), gen.sdiv(gen.add(g.rows, gen.int(mr - 1)), gen.int(mr)))
         let lastRow = gen.sub(g.rows, gen.int(1))
         // One column block of `vectorsPerBlock` vectors: full blocks of 4 in a loop, then the
-        // tail (packed columns are padded to 16, not 64, so small layers stay small).
+        // tail of 16-column vectors (the last one masked when n % 16 != 0), so small layers stay small.
         func emitBlock(_ col0: LLVMValueRef, _ vectorsPerBlock: Int, partialLast: Bool = false) {
             gen.loop(tileLo, tileHi) { tile in
                 // Rows past the end repeat the last row (valid memory); their results are not stored.

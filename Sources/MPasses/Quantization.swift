@@ -181,8 +181,7 @@ public struct QuantizeDynamic: WeightPass {
 }
 
 /// quantize-int8-static: every matmul and conv2d layer whose input range was observed
-/// (`context.ranges`, from calibration) and that passes the cost rule (`pays`: convs with 1 or
-/// 2 input channels stay float) becomes qmatmul / qconv2d with per-channel symmetric
+/// (`context.ranges`, from calibration) becomes qmatmul / qconv2d with per-channel symmetric
 /// int8 weights and that fixed per-tensor affine u8 input quantization. Layers without a range
 /// stay float. Requires: a verified module, before fuse-elementwise; ranges keyed by the value
 /// numbers of this module. Ensures: each calibrated layer is one integer op.
@@ -194,7 +193,7 @@ public struct QuantizeStatic: WeightPass {
         let rewriter = IntegerLayerRewriter(pass: Self.name, module: module, context: context)
         for f in module.functions {
             let ranges = context.ranges[f.name] ?? [:]
-            for layer in Layers.find(f, module).reversed() where Self.pays(layer, in: f) {
+            for layer in Layers.find(f, module).reversed() {
                 guard let r = ranges[f.ops[layer.anchor].operands[0].raw] else { continue }
                 try rewriter.rewrite(layer, in: f, activation: activationQuantization(r))
             }
@@ -236,21 +235,11 @@ public struct QuantizeWeightOnly: WeightPass {
 }
 
 extension QuantizeStatic {
-    /// The cost rule: a conv2d with 1 or 2 input channels stays float. qconv2d pads the input
-    /// channels to 4 (one 32-bit VNNI lane per pixel and tap), so such a layer does 2-4x the
-    /// multiply work of its real reduction, plus the quantize prologue and the padded image;
-    /// measured on the digits CNN (1x8x8 input, conv 16 3x3), int8 was slower than float
-    /// (docs/quantization.md). Matmuls and convs with 3 or more channels are quantized.
-    static func pays(_ layer: Layer, in f: Function) -> Bool {
-        guard layer.isConv, let c = f.type(of: layer.op.operands[0]).shape[1].constantValue else { return true }
-        return 2 * c > QuantizedLayout.paddedChannels(c)
-    }
-
     /// The activations calibration must observe in `f`: the input of every layer this pass can
     /// rewrite, as (index of the layer's matmul / conv2d op, the value it reads).
     public static func calibrationPoints(_ f: Function, _ module: Module) -> [(op: Int, value: ValueID)] {
         var seen = Set<ValueID>()
-        return Layers.find(f, module).filter { pays($0, in: f) }.compactMap { layer in
+        return Layers.find(f, module).compactMap { layer in
             let v = f.ops[layer.anchor].operands[0]
             return seen.insert(v).inserted ? (layer.anchor, v) : nil
         }
