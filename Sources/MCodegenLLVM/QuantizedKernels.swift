@@ -41,13 +41,14 @@ extension KernelEmitter {
         let n = inTypes[2].shape[0].constantValue ?? 0
         let packed = inTypes[1].staticShape ?? []
         guard packed.count == 3 else { throw .unsupported("'\(op.kind.rawValue)' with an unpacked weight") }
-        let columns = packed[1]
+        // The epilogue arrays are read as whole vectors: n rounded up to 16.
+        let columns = (n + KernelEmitter.lanes - 1) / KernelEmitter.lanes * KernelEmitter.lanes
         let act: (scale: Double, zeroPoint: Int)?
         do { act = try QuantizedLayout.activationParams(op.attributes) } catch { throw .unsupported(error.message) }
         let (scale, zeroPoint) = act.map { (gen.float($0.scale), gen.float(Double($0.zeroPoint))) }
             ?? dynamicRange(x, count: ctx.dim(xType.elementCount))
         let inverse = gen.fdiv(gen.float(1), scale)
-        let (colScale, colOffset) = epilogueColumns(ins: ins, n: n, columns: columns, scale: scale, zeroPoint: zeroPoint)
+        let (colScale, colOffset) = epilogueColumns(ins: ins, inTypes: inTypes, n: n, columns: columns, scale: scale, zeroPoint: zeroPoint)
         let relu = op.attributes["activation"]?.stringValue == "relu"
         let weights = gen.bitcast(ins[1], LLVMPointerType(gen.i32, 0))
 
@@ -66,7 +67,7 @@ extension KernelEmitter {
             }
             let geometry = GEMMGeometry(rows: rows, tiles: (tileLo, tileHi), segments: 1, segmentOffset: { _ in gen.int(0) },
                                         groups: packed[0], rowBase: { gen.mul($0, gen.int(kp)) })
-            gemmInt8(geometry, a: bytes, b: weights, columns: columns, n: n, colScale: colScale, colOffset: colOffset, relu: relu) { row, col0, y in
+            gemmInt8(geometry, a: bytes, b: weights, n: n, colScale: colScale, colOffset: colOffset, relu: relu) { row, col0, y in
                 let base = gen.add(gen.mul(row, gen.int(n)), col0)
                 if n % KernelEmitter.lanes == 0 {
                     let ptr = gen.bitcast(gen.gep(out, base, element: gen.f32), LLVMPointerType(LLVMTypeOf(y), 0))
@@ -114,7 +115,7 @@ extension KernelEmitter {
                     let oy = gen.sdiv(pixel, ow), ox = LLVMBuildSRem(gen.builder, pixel, ow, "")!
                     return gen.mul(gen.add(gen.mul(gen.mul(oy, gen.int(p.strides[0])), paddedW), gen.mul(ox, gen.int(p.strides[1]))), gen.int(cp))
                 })
-            gemmInt8(geometry, a: bytes, b: weights, columns: columns, n: n, colScale: colScale, colOffset: colOffset, relu: relu) { row, col0, y in
+            gemmInt8(geometry, a: bytes, b: weights, n: n, colScale: colScale, colOffset: colOffset, relu: relu) { row, col0, y in
                 // NCHW: the 16 channels of one pixel are a plane apart.
                 storeLanes(y, colBase: col0, n: n) { col, v in gen.store(v, out, gen.add(outBase, gen.add(gen.mul(col, plane), row))) }
             }
@@ -158,10 +159,12 @@ extension KernelEmitter {
         return (s, zc)
     }
 
-    /// Per-column epilogue factors in stack arrays padded to the packed column count (zeros
-    /// beyond n), so the epilogue reads whole vectors.
-    func epilogueColumns(ins: [LLVMValueRef], n: Int, columns: Int, scale: LLVMValueRef,
+    /// Per-column epilogue factors in stack arrays padded to `columns` (n rounded up to 16;
+    /// zeros beyond n), so the epilogue reads whole vectors. Without w_sum (static form) the
+    /// bias already holds the zero-point correction.
+    func epilogueColumns(ins: [LLVMValueRef], inTypes: [TensorType], n: Int, columns: Int, scale: LLVMValueRef,
                          zeroPoint: LLVMValueRef) -> (LLVMValueRef, LLVMValueRef) {
+        let (sumIndex, biasIndex) = QuantizedLayout.optionalOperands(Array(inTypes.indices)) { inTypes[$0].dtype }
         let arrays = (0..<2).map { _ in entryAlloca(LLVMArrayType(gen.f32, UInt32(columns))) }
         let (colScale, colOffset) = (gen.bitcast(arrays[0], gen.f32Ptr), gen.bitcast(arrays[1], gen.f32Ptr))
         gen.loop(gen.int(0), gen.int(columns)) { j in
@@ -170,9 +173,12 @@ extension KernelEmitter {
         }
         gen.loop(gen.int(0), gen.int(n)) { j in
             let s = gen.fmul(scale, gen.load(ins[2], j))
-            let sum = LLVMBuildSIToFP(gen.builder, gen.load(ins[3], j), gen.f32, "")!
-            var offset = gen.fneg(gen.fmul(gen.fmul(zeroPoint, sum), s))
-            if ins.count == 5 { offset = gen.fadd(offset, gen.load(ins[4], j)) }
+            var offset = gen.float(0)
+            if let sumIndex {
+                let sum = LLVMBuildSIToFP(gen.builder, gen.load(ins[sumIndex], j), gen.f32, "")!
+                offset = gen.fneg(gen.fmul(gen.fmul(zeroPoint, sum), s))
+                if let biasIndex { offset = gen.fadd(offset, gen.load(ins[biasIndex], j)) }
+            } else if let biasIndex { offset = gen.load(ins[biasIndex], j) }
             gen.store(s, colScale, j)
             gen.store(offset, colOffset, j)
         }
@@ -201,21 +207,28 @@ extension KernelEmitter {
     }
 
     /// The tiled GEMM with its epilogue; `store(row, firstColumn, vector)` writes 16 f32 results
-    /// (some of them padding columns when n is not a multiple of 16).
-    func gemmInt8(_ g: GEMMGeometry, a: LLVMValueRef, b: LLVMValueRef, columns: Int, n: Int, colScale: LLVMValueRef,
+    /// (some of them past n when n is not a multiple of 16). The packed weight has exactly n
+    /// columns per row; the last vector of a row is read with a masked load when n % 16 != 0.
+    func gemmInt8(_ g: GEMMGeometry, a: LLVMValueRef, b: LLVMValueRef, n: Int, colScale: LLVMValueRef,
                   colOffset: LLVMValueRef, relu: Bool, store: (LLVMValueRef, LLVMValueRef, LLVMValueRef) -> Void) {
         let lanes = KernelEmitter.lanes, mr = KernelEmitter.tileRows
         let v32 = LLVMVectorType(gen.i32, UInt32(lanes))!, vf = LLVMVectorType(gen.f32, UInt32(lanes))!
         let v32Ptr = LLVMPointerType(v32, 0)!, vfPtr = LLVMPointerType(vf, 0)!
         let i32Ptr = LLVMPointerType(gen.i32, 0)!
         let zero = LLVMConstNull(v32)!
-        let fullBlocks = columns / QuantizedLayout.columnBlock
-        let tailVectors = columns % QuantizedLayout.columnBlock / lanes
+        let columns = n
+        let fullBlocks = n / QuantizedLayout.columnBlock
+        let tailVectors = (n % QuantizedLayout.columnBlock + lanes - 1) / lanes
+        let partialLanes = n % lanes
+        let maskedLoad = gen.declareExternal("llvm.masked.load.v16i32.p0v16i32", returns: v32,
+                                             params: [v32Ptr, gen.i32, LLVMVectorType(LLVMInt1TypeInContext(gen.context), UInt32(lanes))!, v32])
+        var maskBits: [LLVMValueRef?] = (0..<lanes).map { LLVMConstInt(LLVMInt1TypeInContext(gen.context), $0 < partialLanes ? 1 : 0, 0) }
+        let tailMask = maskBits.withUnsafeMutableBufferPointer { LLVMConstVector($0.baseAddress, UInt32(lanes))! }
         let (tileLo, tileHi) = g.tiles ?? (gen.int(0), gen.sdiv(gen.add(g.rows, gen.int(mr - 1)), gen.int(mr)))
         let lastRow = gen.sub(g.rows, gen.int(1))
         // One column block of `vectorsPerBlock` vectors: full blocks of 4 in a loop, then the
-        // tail (packed columns are padded to 16, not 64, so small layers stay small).
-        func emitBlock(_ col0: LLVMValueRef, _ vectorsPerBlock: Int) {
+        // tail of 16-column vectors (the last one masked when n % 16 != 0), so small layers stay small.
+        func emitBlock(_ col0: LLVMValueRef, _ vectorsPerBlock: Int, partialLast: Bool = false) {
             gen.loop(tileLo, tileHi) { tile in
                 // Rows past the end repeat the last row (valid memory); their results are not stored.
                 let rows = (0..<mr).map { i in gen.imin(gen.add(gen.mul(tile, gen.int(mr)), gen.int(i)), lastRow) }
@@ -230,6 +243,9 @@ extension KernelEmitter {
                         let rowStart = gen.add(gen.mul(k4, gen.int(columns)), col0)
                         let wv = (0..<vectorsPerBlock).map { j -> LLVMValueRef in
                             let ptr = gen.bitcast(gen.gep(b, gen.add(rowStart, gen.int(j * lanes)), element: gen.i32), v32Ptr)
+                            if partialLast && j == vectorsPerBlock - 1 {
+                                return gen.call(maskedLoad, [ptr, gen.int32(4), tailMask, zero])
+                            }
                             let load = LLVMBuildLoad2(gen.builder, v32, ptr, "")!
                             LLVMSetAlignment(load, 4)
                             return load
@@ -271,7 +287,7 @@ extension KernelEmitter {
         gen.loop(gen.int(0), gen.int(fullBlocks)) { block in
             emitBlock(gen.mul(block, gen.int(QuantizedLayout.columnBlock)), QuantizedLayout.columnBlock / lanes)
         }
-        if tailVectors > 0 { emitBlock(gen.int(fullBlocks * QuantizedLayout.columnBlock), tailVectors) }
+        if tailVectors > 0 { emitBlock(gen.int(fullBlocks * QuantizedLayout.columnBlock), tailVectors, partialLast: partialLanes != 0) }
     }
 
     func splat(_ scalar: LLVMValueRef, _ vectorType: LLVMTypeRef) -> LLVMValueRef {

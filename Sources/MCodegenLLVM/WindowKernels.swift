@@ -262,6 +262,7 @@ extension KernelEmitter {
         }
         let lowest = dtype.isFloat ? -Double.infinity : dtype.integerRange.lowerBound
         let xs = xType.shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
+        if isMax, emitMaxPool2x2(p, t: t, out: out, x: x, xType: xType, outType: outType, xs: xs) { return }
         gen.parallelLoop(gen.int(0), gen.mul(xs[0], xs[1])) { plane in
             let inPlane = gen.mul(plane, gen.mul(xs[2], xs[3]))
             let outPlane = gen.mul(plane, gen.mul(os[2], os[3]))
@@ -299,5 +300,46 @@ extension KernelEmitter {
                 }
             }
         }
+    }
+
+    /// 2x2 max pooling with stride 2 and no padding on static, fully covered rows: per output
+    /// row, the two input rows are loaded as whole vectors, maxed, and adjacent pairs maxed by
+    /// even/odd shuffles. The generic loop above is vectorized by LLVM across planes with
+    /// gathers and scatters, which cost ~4-8 ns per output on this CPU (45 us of the digits
+    /// CNN's call); this form has contiguous loads and stores only. Returns false (nothing
+    /// emitted) when the layer does not fit.
+    func emitMaxPool2x2(_ p: WindowParams, t: LLVMTypeRef, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType,
+                        outType: TensorType, xs: [LLVMValueRef]) -> Bool {
+        guard p.kernel == [2, 2], p.strides == [2, 2], p.pads.allSatisfy({ $0 == 0 }), p.dilations == [1, 1],
+              LLVMGetTypeKind(t) == LLVMFloatTypeKind || LLVMGetTypeKind(t) == LLVMDoubleTypeKind,
+              xType.rank == 4, outType.rank == 4,
+              let h = xType.shape[2].constantValue, let w = xType.shape[3].constantValue,
+              let oh = outType.shape[2].constantValue, let ow = outType.shape[3].constantValue,
+              oh >= 1, ow >= 1, 2 * oh <= h, 2 * ow <= w, 2 * ow <= 256 else { return false }
+        let wide = LLVMVectorType(t, UInt32(2 * ow))!, half = LLVMVectorType(t, UInt32(ow))!
+        func shuffle(_ v: LLVMValueRef, _ lanes: [Int]) -> LLVMValueRef {
+            var mask: [LLVMValueRef?] = lanes.map { gen.int32($0) }
+            let m = mask.withUnsafeMutableBufferPointer { LLVMConstVector($0.baseAddress, UInt32(lanes.count))! }
+            return LLVMBuildShuffleVector(gen.builder, v, LLVMGetUndef(LLVMTypeOf(v)), m, "")!
+        }
+        func vload(_ index: LLVMValueRef) -> LLVMValueRef {
+            let ptr = gen.bitcast(gen.gep(x, index, element: t), LLVMPointerType(wide, 0))
+            let l = LLVMBuildLoad2(gen.builder, wide, ptr, "")!
+            LLVMSetAlignment(l, UInt32(LLVMGetTypeKind(t) == LLVMFloatTypeKind ? 4 : 8))
+            return l
+        }
+        gen.parallelLoop(gen.int(0), gen.mul(xs[0], xs[1])) { plane in
+            let inPlane = gen.mul(plane, gen.int(h * w)), outPlane = gen.mul(plane, gen.int(oh * ow))
+            gen.loop(gen.int(0), gen.int(oh)) { y in
+                let row = gen.add(inPlane, gen.mul(y, gen.int(2 * w)))
+                let top = vload(row)
+                let bottom = vload(gen.add(row, gen.int(w)))
+                let v = gen.fmax(top, bottom)
+                let m = gen.fmax(shuffle(v, (0..<ow).map { 2 * $0 }), shuffle(v, (0..<ow).map { 2 * $0 + 1 }))
+                let ptr = gen.bitcast(gen.gep(out, gen.add(outPlane, gen.mul(y, gen.int(ow))), element: t), LLVMPointerType(half, 0))
+                LLVMSetAlignment(LLVMBuildStore(gen.builder, m, ptr), UInt32(LLVMGetTypeKind(t) == LLVMFloatTypeKind ? 4 : 8))
+            }
+        }
+        return true
     }
 }

@@ -74,7 +74,8 @@ struct ChannelQuantized {
 }
 
 /// The shared rewrite of quantize-int8-dynamic and quantize-int8-static: each layer becomes one
-/// qmatmul / qconv2d reading a packed int8 weight, its scales and column sums, and the bias.
+/// qmatmul / qconv2d reading a packed int8 weight, its scales, and the column sums and bias
+/// (dynamic), or one bias with the zero-point correction folded in (static).
 struct IntegerLayerRewriter {
     let pass: String
     let module: Module
@@ -106,13 +107,35 @@ struct IntegerLayerRewriter {
         func add(_ suffix: String, _ values: [Double], _ type: TensorType) -> String {
             module.addParameter(base + suffix, type: type, initializer: context.weights.store(values, name: base + suffix, type: type))
         }
-        let names = [add(".q", packed.map(Double.init), TensorType(.i8, static: packedShape)),
-                     add(".scale", quantized.scales.map(Double.init), TensorType(.f32, static: [n])),
-                     add(".sum", sums.map(Double.init), TensorType(.i32, static: [n]))]
+        // Static zero point: the correction -z * s_x * s_w[j] * sum[j] is a constant per column,
+        // folded into the bias here (the bias must be a parameter, or absent); no w_sum operand.
+        var folded: [Double]? = nil
+        if let a = activation {
+            var bias: [Float]? = [Float](repeating: 0, count: n)
+            if let b = layer.bias {
+                let producer = f.producers()
+                if let j = producer[b], f.ops[j].kind == .param, let name = f.ops[j].attributes["name"]?.stringValue,
+                   let bp = module.parameter(named: name), bp.type == TensorType(.f32, static: [n]) {
+                    bias = try context.weights.floats(of: bp)
+                } else { bias = nil }
+            }
+            if let bias {
+                let sx = Double(Float(a.scale)), z = Double(a.zeroPoint)
+                folded = (0..<n).map { j in
+                    Double(Float(Double(bias[j]) - z * sx * Double(quantized.scales[j]) * Double(sums[j])))
+                }
+            }
+        }
+        var names = [add(".q", packed.map(Double.init), TensorType(.i8, static: packedShape)),
+                     add(".scale", quantized.scales.map(Double.init), TensorType(.f32, static: [n]))]
+        // A zero folded bias (z = 0, no bias) is left out.
+        if let folded {
+            if layer.bias != nil || folded.contains(where: { $0 != 0 }) { names.append(add(".qbias", folded, TensorType(.f32, static: [n]))) }
+        } else { names.append(add(".sum", sums.map(Double.init), TensorType(.i32, static: [n]))) }
         var at = layer.last
         var operands = [op.operands[0]]
         for name in names { operands.append(f.insertParam(module, name, at: at)); at += 1 }
-        if let b = layer.bias { operands.append(b) }
+        if folded == nil, let b = layer.bias { operands.append(b) }
         var attrs: Attributes = [:]
         if let a = activation { attrs["act_scale"] = .float(a.scale); attrs["act_zero_point"] = .int(a.zeroPoint) }
         if layer.relu { attrs["activation"] = .string("relu") }

@@ -47,7 +47,7 @@ def test_static_int8_cnn_matches_float(mcc: Path, tmp_path: Path, images: np.nda
     assert (got.argmax(1) == want.argmax(1)).mean() >= 0.9
     steps = json.loads(report.read_text())["steps"]
     assert [s["optimization"] for s in steps] == ["quantize-int8-static"]
-    # Tiny layers grow: packed weights pad output channels to 16 and input channels to 4.
+    # Sizes change: int8 weights (qconv2d pads input channels to 4), f32 scales and folded biases.
     assert steps[0]["after"]["parameterBytes"] != steps[0]["before"]["parameterBytes"]
     assert "quantize-int8-static" in err
     text = mir_opt("cnn.m", "--quantize", "int8", "--calibrate", str(cal))

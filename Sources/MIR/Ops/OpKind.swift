@@ -71,8 +71,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     // the packed weight layout). Float in, float out: the activation is quantized to u8 in the
     // kernel's prologue (static {act_scale, act_zero_point}, or per call when absent) and the
     // s32 accumulator is dequantized with bias and {activation} in its epilogue.
-    case qmatmul                           // x f32[..., k], w i8 packed, w_scale f32[n], w_sum i32[n][, bias f32[n]]
-    case qconv2d                           // x f32 NCHW, w i8 packed (k = c*kh*kw), w_scale, w_sum[, bias] {kernel, strides, pads, dilations}
+    case qmatmul                           // x f32[..., k], w i8 packed, w_scale f32[n][, w_sum i32[n]][, bias f32[n]] (w_sum: dynamic only needs it)
+    case qconv2d                           // x f32 NCHW, w i8 packed (k = c*kh*kw), w_scale[, w_sum][, bias] {kernel, strides, pads, dilations}
 
     public var info: OpInfo {
         switch self {
@@ -136,9 +136,9 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
             return OpInfo(arity: 2...2, category: .pooling, attributes: ["kernel", "strides", "pads", "ceil_mode", "count_include_pad"])
         case .scatterAdd: return OpInfo(arity: 3...3, category: .movement, attributes: ["axis"])
         case .qmatmul:
-            return OpInfo(arity: 4...5, category: .quantized, attributes: ["act_scale", "act_zero_point", "activation"])
+            return OpInfo(arity: 3...5, category: .quantized, attributes: ["act_scale", "act_zero_point", "activation"])
         case .qconv2d:
-            return OpInfo(arity: 4...5, category: .quantized,
+            return OpInfo(arity: 3...5, category: .quantized,
                           attributes: ["kernel", "strides", "pads", "dilations", "act_scale", "act_zero_point", "activation"])
         }
     }

@@ -1,18 +1,28 @@
 /// Shape rules and the packed weight layout of the int8 ops (qmatmul, qconv2d).
 ///
 /// Packed layout (VNNI): a logical weight W[k, n] (k = reduction, n = output channel) is
-/// stored as i8[ceil(k/4), roundUp(n, 16), 4] with element [k/4][j][k%4] = W[k, j] and zeros
-/// in the padding. Four consecutive k of one column are one 32-bit lane, which is what
-/// `vpdpbusd` multiplies against four u8 activations; 16 columns are one 512-bit vector, and
-/// the kernel's register block is up to four of them (64 columns). The layout is target-independent (the fallback reads it too), so
-/// one MIR module serves every CPU.
+/// stored as i8[ceil(k/4), n, 4] with element [k/4][j][k%4] = W[k, j] and zeros in the padded
+/// k. Four consecutive k of one column are one 32-bit lane, which is what `vpdpbusd` multiplies
+/// against four u8 activations; 16 columns are one 512-bit vector, and the kernel's register
+/// block is up to four of them (64 columns). Columns are not padded: when n is not a multiple of
+/// 16, the kernel reads the last vector of each row with a masked load. The layout is
+/// target-independent (the fallback reads it too), so one MIR module serves every CPU.
+///
+/// Operands: `x, w, w_scale[, w_sum][, bias]`. `w_sum` (i32[n], the column sums of W) is needed
+/// for the zero-point correction when the activation is quantized per call (dynamic). With a
+/// static zero point the correction is a constant per column, which the quantization pass folds
+/// into the bias at compile time and omits `w_sum`.
 public enum QuantizedLayout {
     /// The kernel's register block (columns); the last block of a layer may be narrower.
     public static let columnBlock = 64
-    /// Columns are padded to whole vectors of this many outputs.
-    public static let columnPadding = 16
-    public static func packedShape(k: Int, n: Int) -> [Int] {
-        [(k + 3) / 4, (n + columnPadding - 1) / columnPadding * columnPadding, 4]
+    public static func packedShape(k: Int, n: Int) -> [Int] { [(k + 3) / 4, n, 4] }
+
+    /// The optional operands after `x, w, w_scale`: `w_sum` (i32) and `bias` (f32), by dtype.
+    public static func optionalOperands<T>(_ ops: [T], dtype: (T) -> DType) -> (sum: T?, bias: T?) {
+        var rest = Array(ops.dropFirst(3))
+        var sum: T? = nil
+        if let first = rest.first, dtype(first) == .i32 { sum = first; rest.removeFirst() }
+        return (sum, rest.first)
     }
 
     /// Packs row-major W[k, n] (values already in [-128, 127]) into the layout above.
@@ -56,16 +66,22 @@ public enum QuantizedLayout {
 
 extension OpKind {
     func inferQuantized(_ ops: [TensorType], _ attrs: Attributes) throws(ShapeError) -> TensorType {
-        let x = ops[0], w = ops[1], scale = ops[2], sum = ops[3]
+        let x = ops[0], w = ops[1], scale = ops[2]
+        let (sum, bias) = QuantizedLayout.optionalOperands(ops) { $0.dtype }
         guard x.dtype == .f32 else { throw ShapeError("'\(rawValue)' expects an f32 input, got \(x)") }
         guard scale.dtype == .f32, scale.rank == 1, let n = scale.shape[0].constantValue else {
             throw ShapeError("'\(rawValue)' expects a static f32[n] weight scale, got \(scale)")
         }
-        guard sum.dtype == .i32, sum.shape == scale.shape else { throw ShapeError("'\(rawValue)' expects i32[\(n)] weight sums, got \(sum)") }
-        if ops.count == 5 {
-            guard ops[4].dtype == .f32, ops[4].shape == scale.shape else { throw ShapeError("'\(rawValue)' bias must be f32[\(n)], got \(ops[4])") }
+        if let sum { guard sum.shape == scale.shape else { throw ShapeError("'\(rawValue)' expects i32[\(n)] weight sums, got \(sum)") } }
+        if let bias {
+            guard bias.dtype == .f32, bias.shape == scale.shape else { throw ShapeError("'\(rawValue)' bias must be f32[\(n)], got \(bias)") }
         }
-        _ = try QuantizedLayout.activationParams(attrs)
+        guard ops.count == 3 + (sum == nil ? 0 : 1) + (bias == nil ? 0 : 1) else {
+            throw ShapeError("'\(rawValue)' takes x, w, w_scale[, w_sum i32][, bias f32]")
+        }
+        if try QuantizedLayout.activationParams(attrs) == nil, sum == nil {
+            throw ShapeError("'\(rawValue)' without act_scale (dynamic quantization) needs the i32 weight sums")
+        }
         if let a = attrs["activation"] {
             guard a.stringValue == "relu" else { throw ShapeError("'\(rawValue)' activation must be \"relu\", got \(a)") }
         }
