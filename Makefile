@@ -11,8 +11,10 @@
 #   make java    the Java binding: out/java-lib/mcc.jar and its JNI glue out/java-lib/libmccjni.so
 #   make bench-int8  only the int8 rows (bench/quant.py): mcc --quantize vs ORT quantize_dynamic/static
 #   make bench-digits  trained digits models: int8 static, structured pruning + fine-tuning (bench/digits_optimize.py)
-#   make bench   mcc vs ONNX Runtime on the issue-#5 models (release mcc, .venv-bench with onnxruntime);
-#                writes docs/benchmarks.md and bench/results.json. Measured, not a test (takes minutes)
+#   make bench   all four benchmarks below. Measured, not a test (takes many minutes; the first run
+#                downloads onnxruntime and torch into .venv-bench)
+#   make bench-inference  mcc vs ONNX Runtime on the issue-#5 models (release mcc, .venv-bench with
+#                onnxruntime); writes docs/benchmarks.md and bench/results.json
 #   make bench-train  training steps/s of mcc vs PyTorch eager on CPU (bench/train.py, torch from PyPI in
 #                .venv-bench); writes docs/benchmarks-training.md and bench/train_results.json
 #   make clean   remove out/ and Swift build products
@@ -35,7 +37,7 @@ JAVA_TESTS := $(wildcard bindings/java/src/test/java/mcc/*.java)
 # The model every binding test and demo shares, with everything mcc can write beside it.
 MODEL_EXTRAS := --emit-bindings python,cpp,java --emit-pkgconfig --emit-cmake
 
-.PHONY: all deps build test demo clean conformance java java-test fuzz bench bench-train bench-int8 bench-digits
+.PHONY: all deps build test demo clean conformance java java-test fuzz bench bench-inference bench-train bench-int8 bench-digits bench-digits
 
 all: build
 
@@ -130,7 +132,11 @@ $(BENCH_VENV)/.installed:
 	$(BENCH_VENV)/bin/pip install --quiet onnxruntime numpy onnx
 	@touch $@
 
-bench: deps $(BENCH_VENV)/.installed
+# Every benchmark: inference vs ORT (issue #5), int8 vs ORT's quantized models and the trained
+# digits models (issue #7), training steps vs PyTorch eager (issue #6).
+bench: bench-inference bench-int8 bench-digits bench-train
+
+bench-inference: deps $(BENCH_VENV)/.installed
 	$(SWIFT) build -c release --product mcc --scratch-path $(BENCH_SCRATCH)
 	$(BENCH_VENV)/bin/python bench/models.py
 	$(BENCH_VENV)/bin/python bench/run.py --mcc $(BENCH_SCRATCH)/release/mcc $(BENCH_ARGS)
@@ -140,8 +146,9 @@ $(BENCH_VENV)/.torch: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/pip install --quiet torch
 	@touch $@
 
-bench-train: build $(BENCH_VENV)/.torch
-	$(BENCH_VENV)/bin/python bench/train.py --mcc $(MCC) $(BENCH_ARGS)
+bench-train: deps $(BENCH_VENV)/.torch
+	$(SWIFT) build -c release --product mcc --scratch-path $(BENCH_SCRATCH)
+	$(BENCH_VENV)/bin/python bench/train.py --mcc $(BENCH_SCRATCH)/release/mcc
 
 # Only the int8 rows (issue #7): mcc's quantized libraries vs ORT quantize_dynamic/quantize_static;
 # writes bench/results-int8.json (docs/quantization.md quotes it).
@@ -153,7 +160,7 @@ bench-int8: deps $(BENCH_VENV)/.installed
 # Issue #7 on trained digits models (data/digits.csv, from the mccrun branch): int8 static and
 # structured pruning + fine-tuning; rewrites the digits table of docs/quantization.md.
 bench-digits: build
-	$(PYTHON) bench/digits_optimize.py --mcc $(MCC) --docs docs/quantization.md $(BENCH_ARGS)
+	$(PYTHON) bench/digits_optimize.py --mcc $(MCC) --docs docs/quantization.md
 
 clean:
 	rm -rf $(OUT)
