@@ -83,3 +83,14 @@ def mlp(mlp_lib: Path) -> Iterator[mlang.Model]:
 def cnn(cnn_lib: Path) -> Iterator[mlang.Model]:
     with mlang.load(cnn_lib) as model:
         yield model
+
+
+# Finite-difference gradient checks that passed (test_gradients.py), listed after the run so
+# `make test` shows every rule it checked.
+GRADIENT_CHECKS = pytest.StashKey[list]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    checks = config.stash.get(GRADIENT_CHECKS, [])
+    if checks:
+        terminalreporter.write_line(f"gradient checks passed ({len(checks)} rules, elements checked): " + ", ".join(checks))
