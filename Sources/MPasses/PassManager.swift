@@ -23,7 +23,7 @@ public enum PassRegistry {
                                                     SimplifyMovement.self, FuseEpilogue.self, FuseElementwise.self,
                                                     AutodiffPass.self,
                                                     QuantizeWeightOnly.self, QuantizeDynamic.self, QuantizeStatic.self,
-                                                    PruneMagnitude.self, PruneStructured.self]
+                                                    PruneMagnitude.self, PruneStructured.self, Sparsify.self]
     public static let defaultPipeline: [String] = [LowerInference.name, SimplifyMovement.name, CommonSubexpressionElimination.name,
                                                    DeadCodeElimination.name, FuseEpilogue.name, DeadCodeElimination.name,
                                                    FuseElementwise.name, DeadCodeElimination.name]

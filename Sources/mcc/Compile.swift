@@ -204,7 +204,8 @@ struct Compile: ParsableCommand {
             var manager = PassManager(passes: [pass, DeadCodeElimination()])
             manager.context = PassContext(weights: weights, ranges: ranges)
             try runPasses(manager, module)
-            steps.append(.init(optimization: type(of: pass).name, before: before, after: ModelSize(module)))
+            steps.append(.init(optimization: type(of: pass).name, before: before, after: ModelSize(module),
+                               sparseLayers: pass is Sparsify ? module.sparseLayers : nil))
         }
         for p in plan.pruningPasses { try step(p) }
         // Retraining comes before quantization: calibration then sees the retrained activations.

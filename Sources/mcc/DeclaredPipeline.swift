@@ -21,7 +21,10 @@ struct OptimizationPlan {
 
     var pruningPasses: [any ModulePass] {
         guard let p = prune else { return [] }
-        return pruneStructured ? [PruneStructured(sparsity: p)] : [PruneMagnitude(sparsity: p, global: pruneGlobal)]
+        if pruneStructured { return [PruneStructured(sparsity: p)] }
+        // Unstructured zeros only save time through the sparse kernel, used where it wins; int8
+        // quantization needs the dense matmul, so a quantized build keeps the pruned weights dense.
+        return [PruneMagnitude(sparsity: p, global: pruneGlobal)] + (quantize == nil ? [Sparsify()] : [])
     }
 }
 

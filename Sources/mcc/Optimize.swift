@@ -150,6 +150,8 @@ struct OptimizationReport: Codable {
         var optimization: String
         var before: ModelSize
         var after: ModelSize
+        /// sparsify: the weights now run by the sparse kernel (the others stayed dense).
+        var sparseLayers: [String]? = nil
     }
     struct Evaluation: Codable {
         var samples: Int
@@ -173,6 +175,9 @@ struct OptimizationReport: Codable {
             out += String(format: "mcc:   %-22@ parameters %10d -> %10d   bytes %11d -> %11d (%.2fx smaller)\n",
                           s.optimization as NSString, s.before.parameters, s.after.parameters, s.before.parameterBytes,
                           s.after.parameterBytes, Double(s.before.parameterBytes) / Double(max(s.after.parameterBytes, 1)))
+            if let sparse = s.sparseLayers {
+                out += "mcc:     sparse kernel for: \(sparse.isEmpty ? "none (no weight below the density crossover)" : sparse.joined(separator: ", "))\n"
+            }
         }
         if let f = fineTune {
             out += String(format: "mcc:   finetune %d epochs on %d samples (lr %g, batch %d): loss %.4f -> %.4f; accuracy on the %@ set: %.4f before pruning, %.4f after pruning, %.4f after fine-tuning\n",

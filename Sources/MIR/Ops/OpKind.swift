@@ -73,6 +73,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     // s32 accumulator is dequantized with bias and {activation} in its epilogue.
     case qmatmul                           // x f32[..., k], w i8 packed, w_scale f32[n][, w_sum i32[n]][, bias f32[n]] (w_sum: dynamic only needs it)
     case qconv2d                           // x f32 NCHW, w i8 packed (k = c*kh*kw), w_scale[, w_sum][, bias] {kernel, strides, pads, dilations}
+    // Sparse float kernel (made by the sparsify pass; see SparseShapes.swift for the CSR layout).
+    case sparseMatmul = "sparse_matmul"    // x f32[..., k], values f32[nnz], rows i32[nnz], col_ptr i32[n+1] -> f32[..., n]
 
     public var info: OpInfo {
         switch self {
@@ -140,6 +142,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .qconv2d:
             return OpInfo(arity: 3...5, category: .quantized,
                           attributes: ["kernel", "strides", "pads", "dilations", "act_scale", "act_zero_point", "activation"])
+        case .sparseMatmul: return OpInfo(arity: 4...4, category: .sparse, resultTypeIsExplicit: true)
         }
     }
 
@@ -163,6 +166,8 @@ public enum OpCategory: Sendable {
     case source, elementwiseUnary, elementwiseBinary, reduction, contraction, convolution, pooling, normalization, movement
     /// int8 kernels with float interfaces (qmatmul, qconv2d).
     case quantized
+    /// A matmul by a constant weight stored compressed (sparse_matmul).
+    case sparse
 }
 
 /// The static description of an op.

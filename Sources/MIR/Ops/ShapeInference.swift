@@ -47,6 +47,7 @@ extension OpKind {
             return x
         case .movement: return try inferMovement(operands, attrs, explicit: explicit)
         case .quantized: return try inferQuantized(operands, attrs)
+        case .sparse: return try inferSparseMatmul(operands, explicit: explicit)
         }
     }
 

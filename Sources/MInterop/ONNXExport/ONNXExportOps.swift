@@ -143,6 +143,10 @@ extension ONNXExportContext {
             // The packed VNNI weight has no ONNX equivalent; export the float model instead.
             throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,
                                reason: "quantized ops are not exported; export before --quantize")
+        case .sparseMatmul:
+            // The CSR operands are run-time-format constants; the dense pruned model is the ONNX form.
+            throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,
+                               reason: "sparse ops are not exported; export before --prune (the pruned dense weights export as MatMul)")
         }
     }
 

@@ -57,6 +57,8 @@ extension OpKind {
             return .unsupported("'\(rawValue)' is a backward op; second-order gradients are not supported")
         case .qmatmul, .qconv2d:
             return .unsupported("'\(rawValue)' is an int8 inference kernel; train the float model, then quantize it")
+        case .sparseMatmul:
+            return .unsupported("'sparse_matmul' is an inference kernel over a constant CSR weight; train the dense model, then prune it")
         }
     }
 }
