@@ -231,7 +231,8 @@ final class IRGen {
     }
 
     /// Emits `for i in start..<end { body(i) }` as a canonical loop the vectorizer recognizes.
-    func loop(_ start: LLVMValueRef, _ end: LLVMValueRef, vectorize: Bool = false, _ body: (LLVMValueRef) -> Void) {
+    func loop(_ start: LLVMValueRef, _ end: LLVMValueRef, vectorize: Bool = false, width: Int? = nil,
+              _ body: (LLVMValueRef) -> Void) {
         let fn = LLVMGetBasicBlockParent(LLVMGetInsertBlock(builder))
         let preheader = LLVMGetInsertBlock(builder)!
         let header = LLVMAppendBasicBlockInContext(context, fn, "loop")!
@@ -246,7 +247,7 @@ final class IRGen {
         let next = LLVMBuildNUWAdd(builder, iv, int(1), "")!
         let latch = LLVMGetInsertBlock(builder)!
         let branch = LLVMBuildCondBr(builder, icmp(LLVMIntSLT, next, end), header, exit)!
-        if vectorize { LLVMSetMetadata(branch, LLVMGetMDKindIDInContext(context, "llvm.loop", 9), loopVectorizeMetadata()) }
+        if vectorize { LLVMSetMetadata(branch, LLVMGetMDKindIDInContext(context, "llvm.loop", 9), loopVectorizeMetadata(width: width)) }
         var vals: [LLVMValueRef?] = [start, next]
         var blocks: [LLVMBasicBlockRef?] = [preheader, latch]
         vals.withUnsafeMutableBufferPointer { v in
@@ -282,13 +283,22 @@ final class IRGen {
 
     /// `distinct !{self, !{"llvm.loop.vectorize.enable", i1 true}}`, built with a temporary
     /// node because loop metadata refers to itself.
-    func loopVectorizeMetadata() -> LLVMValueRef {
-        var hint: [LLVMMetadataRef?] = [LLVMMDStringInContext2(context, "llvm.loop.vectorize.enable", 26),
-                                        LLVMValueAsMetadata(LLVMConstInt(i1, 1, 0))]
-        let enable = hint.withUnsafeMutableBufferPointer { LLVMMDNodeInContext2(context, $0.baseAddress, 2)! }
+    /// `width` (optional) fixes the vector width and turns interleaving off, for loops whose
+    /// trip counts are too short for the cost model's wide, interleaved choice to leave the
+    /// scalar remainder loop.
+    func loopVectorizeMetadata(width: Int? = nil) -> LLVMValueRef {
+        func hint(_ key: String, _ value: LLVMValueRef) -> LLVMMetadataRef? {
+            var pair: [LLVMMetadataRef?] = [LLVMMDStringInContext2(context, key, key.utf8.count), LLVMValueAsMetadata(value)]
+            return pair.withUnsafeMutableBufferPointer { LLVMMDNodeInContext2(context, $0.baseAddress, 2)! }
+        }
         let temporary = LLVMTemporaryMDNode(context, nil, 0)!
-        var fields: [LLVMMetadataRef?] = [temporary, enable]
-        let node = fields.withUnsafeMutableBufferPointer { LLVMMDNodeInContext2(context, $0.baseAddress, 2)! }
+        var fields: [LLVMMetadataRef?] = [temporary, hint("llvm.loop.vectorize.enable", LLVMConstInt(i1, 1, 0))]
+        if let width {
+            fields.append(hint("llvm.loop.vectorize.width", LLVMConstInt(i32, UInt64(width), 0)))
+            fields.append(hint("llvm.loop.interleave.count", LLVMConstInt(i32, 1, 0)))
+        }
+        let count = fields.count
+        let node = fields.withUnsafeMutableBufferPointer { LLVMMDNodeInContext2(context, $0.baseAddress, count)! }
         LLVMMetadataReplaceAllUsesWith(temporary, node)
         return LLVMMetadataAsValue(context, node)
     }

@@ -79,7 +79,8 @@ struct KernelEmitter {
             try emitQuantized(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
                               scratch: scratch ? gen.param(fn.0, op.operands.count + 1) : nil)
         case .sparseMatmul:
-            try emitSparseMatmul(ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
+            try emitSparseMatmul(ctx, out: out, ins: ins, inTypes: inTypes, outType: outType,
+                                 scratch: scratch ? gen.param(fn.0, op.operands.count + 1) : nil)
         case .convTranspose2d:
             if gemmTranspose {
                 try emitConvTranspose2dGEMM(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,

@@ -167,6 +167,7 @@ extension KernelEmitter {
     /// Scratch bytes an op's kernel needs, if any.
     static func scratchBytes(_ op: Operation, _ f: Function) -> Dim? {
         if op.kind.info.category == .quantized { return quantizedScratchBytes(op, f) }
+        if op.kind == .sparseMatmul { return sparseScratchBytes(op, f) }
         if op.kind == .conv2dBackwardFilter || op.kind == .convTranspose2d { return gradientScratchBytes(op, f) }
         guard usesGEMM(op, f), !isPointwise(op, f) else { return nil }
         let w = f.type(of: op.operands[1]).shape, out = f.type(of: op.result)
