@@ -14,6 +14,8 @@ struct OptimizationPlan {
     var prune: Double?
     var pruneGlobal = false
     var pruneStructured = false
+    /// Unstructured pruning keeps the dense kernels everywhere (no sparsify).
+    var pruneDense = false
     /// Where the plan came from, for the report ("flags" or the M statement's location).
     var source = "flags"
 
@@ -24,14 +26,14 @@ struct OptimizationPlan {
         if pruneStructured { return [PruneStructured(sparsity: p)] }
         // Unstructured zeros only save time through the sparse kernel, used where it wins; int8
         // quantization needs the dense matmul, so a quantized build keeps the pruned weights dense.
-        return [PruneMagnitude(sparsity: p, global: pruneGlobal)] + (quantize == nil ? [Sparsify()] : [])
+        return [PruneMagnitude(sparsity: p, global: pruneGlobal)] + (quantize == nil && !pruneDense ? [Sparsify()] : [])
     }
 }
 
 extension OptimizeOptions {
     var plan: OptimizationPlan {
         OptimizationPlan(quantize: quantize, calibrate: calibrate, calibration: calibration, prune: prune,
-                         pruneGlobal: pruneGlobal, pruneStructured: pruneStructured)
+                         pruneGlobal: pruneGlobal, pruneStructured: pruneStructured, pruneDense: pruneDense)
     }
 }
 

@@ -43,6 +43,8 @@ struct OptimizeOptions: ParsableArguments {
     @Flag(help: "With --prune: rank weights across all layers instead of per layer.") var pruneGlobal = false
     @Flag(help: "With --prune: remove whole Dense neurons / conv output channels (smallest L1 norm) and shrink the consumers.")
     var pruneStructured = false
+    @Flag(help: "With --prune: keep every pruned weight in the dense kernels (no sparse_matmul even where it is faster).")
+    var pruneDense = false
     @Option(help: "Write the optimization report (sizes, parameter counts, --eval results) as JSON here.") var report: String?
     @Option(help: "Evaluate before/after on a .npz with inputs x and integer labels y (accuracy and latency).") var eval: String?
     @Option(help: "Batch size for --calibrate and --eval runs.") var evalBatch = 8
@@ -55,7 +57,9 @@ struct OptimizeOptions: ParsableArguments {
         if calibrate != nil, let q = quantize, q != .int8 { throw ValidationError("--calibrate is only used by --quantize int8") }
         _ = try CalibrationMethod(parsing: calibration)
         if let p = prune, !(p >= 0 && p < 1) { throw ValidationError("--prune must be in [0, 1), got \(p)") }
-        if (pruneGlobal || pruneStructured) && prune == nil { throw ValidationError("--prune-global/--prune-structured need --prune") }
+        if (pruneGlobal || pruneStructured || pruneDense) && prune == nil {
+            throw ValidationError("--prune-global/--prune-structured/--prune-dense need --prune")
+        }
         guard evalBatch >= 1 else { throw ValidationError("--eval-batch must be positive") }
     }
 
