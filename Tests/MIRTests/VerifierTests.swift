@@ -80,6 +80,13 @@ import Testing
             operands = [x, TensorType(.i8, static: QuantizedLayout.packedShape(k: k, n: 5)),
                         TensorType(.f32, static: [5]), TensorType(.i32, static: [5])]
             if kind == .qconv2d { attrs = ["kernel": .ints([3, 3])] }
+        case .sparse:
+            // x[..., 8] times a CSR 8 x 5 weight with 6 nonzeros; a wrong explicit n must fail.
+            operands = [x, TensorType(.f32, static: [6]), TensorType(.i32, static: [6]), TensorType(.i32, static: [6])]
+            explicit = TensorType(.f32, [.symbol("n"), .constant(3), .constant(8), .constant(5)])
+            #expect(throws: ShapeError.self) {
+                try kind.inferResultType(operands: operands, attributes: [:], explicit: TensorType(.f32, [.symbol("n"), .constant(3), .constant(8), .constant(4)]))
+            }
         case .movement:
             switch kind {
             case .reshape: explicit = TensorType(.f32, [.symbol("n"), .constant(192)])
