@@ -11,8 +11,10 @@ import MIR
 public struct Sparsify: WeightPass {
     public static let name = "sparsify"
     public static let summary = "Run matmuls by sparse enough weights as CSR sparse_matmul"
-    /// The measured crossover on AVX-512 at the worst case over batch 1 and 32 (see the docs).
-    public static let defaultMaxDensity = 0.2
+    /// The measured crossover on AVX-512, worst case over batch 1 and 32 and 1-2 threads: batch 1
+    /// (call-overhead-bound, noisy) wins up to ~0.1 and is unsure at 0.2; batch 32 wins up to
+    /// ~0.3 (docs/quantization.md). Unsure = dense, so 0.1: `--prune 0.9` and up go sparse.
+    public static let defaultMaxDensity = 0.1
     public var maxDensity: Double
     public init() { self.init(maxDensity: Sparsify.defaultMaxDensity) }
     public init(maxDensity: Double) { self.maxDensity = maxDensity }
