@@ -103,3 +103,9 @@ def test_prune_sparsifies_and_matches_dense(tmp_path: Path) -> None:
             s.set_num_threads(threads)
             np.testing.assert_allclose(s(x=x)["probs"], d(x=x)["probs"], rtol=1e-5, atol=1e-7)
             np.testing.assert_allclose(s(x=x[:1])["probs"], d(x=x[:1])["probs"], rtol=1e-5, atol=1e-7)
+
+
+def test_onnx_export_rejects_it_clearly(tmp_path: Path) -> None:
+    (tmp_path / "s.mir").write_text(sparse_module(np.eye(4, 3, dtype=np.float32)))
+    proc = run_mcc(tmp_path / "s.mir", "--emit=onnx", "-o", tmp_path / "s.onnx")
+    assert proc.returncode != 0 and b"export before --prune" in proc.stderr
