@@ -294,12 +294,13 @@ struct ModelEmitter {
                 }
                 let work = gen.mul(ctx.dim(elements), gen.int(cost))
                 // GEMM-based kernels (matmul, im2col/pointwise conv, the conv gradients' GEMMs)
-                // split only from ~1M MACs: below that the pool's wake-up costs about what a
-                // second core saves. OpenBLAS stays single-threaded inside every part.
+                // split only from ~4M MACs: below that the pool's wake-up costs about what a
+                // second core saves (at 1M, the LSTM's [32,128]x[128,512] step GEMMs ran 2x slower
+                // on 2 threads than on 1). OpenBLAS stays single-threaded inside every part.
                 let gemmLike = op.kind == .matmul || (op.kind == .conv2d && KernelEmitter.usesGEMM(op, function))
                     || KernelEmitter.filterGradientUsesGEMM(op, function)
                     || scratch[index] != nil && KernelEmitter.transposeUsesGEMM(op, function)
-                let big = gen.icmp(LLVMIntSGE, work, gen.int(gemmLike ? 1 << 20 : 1 << 18))
+                let big = gen.icmp(LLVMIntSGE, work, gen.int(gemmLike ? 1 << 22 : 1 << 18))
                 gen.ifThen(big) { _ = gen.call(runParallel, [gen.param(fwd.0, 5), entry, argsSlot, syms]) }
                 gen.ifThen(LLVMBuildNot(gen.builder, big, "")!) { _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)]) }
             } else {
