@@ -20,39 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bindings" / "python"))
 import mlang  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from mirtext import dense_matmul_module as dense_mir, sparse_matmul_module as sparse_mir  # noqa: E402
+
 MCC = ROOT / ".build" / "debug" / "mcc"
-
-
-def vals(a: np.ndarray) -> str:
-    return "values([" + ", ".join(f"{float(v)!r}" for v in a.ravel()) + "])"
-
-
-def dense_mir(w: np.ndarray) -> str:
-    k, n = w.shape
-    return (f"module @d\n\nparam @w : f32[{k}, {n}] = {vals(w)}\n\n"
-            f"func @f(%x: f32[batch, {k}]) -> (y: f32[batch, {n}]) {{\n  %0 = param @w : f32[{k}, {n}]\n"
-            f"  %y = matmul %x, %0 : f32[batch, {n}]\n  return %y\n}}\n")
-
-
-def csc(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Column-compressed W (the layout in MIR's SparseShapes.swift); one unreferenced 0 when empty."""
-    values, rows, ptr = [], [], [0]
-    for c in range(w.shape[1]):
-        nz = np.nonzero(w[:, c])[0]
-        values += list(w[nz, c]); rows += list(nz); ptr.append(len(values))
-    if not values:
-        values, rows = [0.0], [0]
-    return np.array(values, np.float32), np.array(rows, np.int32), np.array(ptr, np.int32)
-
-
-def sparse_mir(w: np.ndarray) -> str:
-    k, n = w.shape
-    v, r, p = csc(w)
-    return (f"module @s\n\nparam @v : f32[{v.size}] = {vals(v)}\nparam @r : i32[{r.size}] = {vals(r)}\n"
-            f"param @p : i32[{n + 1}] = {vals(p)}\n\n"
-            f"func @f(%x: f32[batch, {k}]) -> (y: f32[batch, {n}]) {{\n  %0 = param @v : f32[{v.size}]\n"
-            f"  %1 = param @r : i32[{r.size}]\n  %2 = param @p : i32[{n + 1}]\n"
-            f"  %y = sparse_matmul %x, %0, %1, %2 : f32[batch, {n}]\n  return %y\n}}\n")
 
 
 def compile_text(text: str, tmp: Path, name: str) -> Path:

@@ -217,8 +217,7 @@ struct Compile: ParsableCommand {
         if let mode = plan.quantize, let pass = PassRegistry.pass(named: mode.pass) {
             var ranges: ActivationRanges = [:]
             if mode == .int8, let path = plan.calibrate {
-                guard let bytes = FileManager.default.contents(atPath: path) else { throw RunnerError.data("cannot read '\(path)'") }
-                let data = try readNPY([UInt8](bytes), name: path)
+                let data = try readNPYFile(path)
                 ranges = try calibrate(module, function: model, store: store, target: target, data: data,
                                        method: try CalibrationMethod(parsing: plan.calibration), batch: optimizations.evalBatch)
             }
@@ -233,16 +232,15 @@ struct Compile: ParsableCommand {
     /// Builds the float model next to the optimized library and runs both on the eval set.
     func evaluateBeforeAfter(_ floatModule: Module, store: ParameterStore, library: String, data path: String,
                              model: String) throws -> OptimizationReport.Evaluation {
-        guard let bytes = FileManager.default.contents(atPath: path) else { throw RunnerError.data("cannot read '\(path)'") }
-        let arrays = try readNPZ([UInt8](bytes), name: path)
+        let arrays = try readNPZFile(path)
         guard let x = arrays["x"], let y = arrays["y"] else { throw RunnerError.data("\(path) needs arrays x and y") }
         try PassManager(pipeline: PassRegistry.defaultPipeline).run(on: floatModule)
         let work = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         try buildLibrary(floatModule, store: store, target: target, model: self.model, output: work + "/libfloat.so", work: work)
         let batch = optimizations.evalBatch
-        let (before, msBefore) = try evaluate(try ModelRunner(path: work + "/libfloat.so"), x, batch: batch)
-        let (after, msAfter) = try evaluate(try ModelRunner(path: library), x, batch: batch)
+        let (before, msBefore) = try evaluate(try openBuiltModel(work + "/libfloat.so"), x, batch: batch)
+        let (after, msAfter) = try evaluate(try openBuiltModel(library), x, batch: batch)
         let labels = y.values.map { Int($0) }
         let n = min(labels.count, before.count)
         func accuracy(_ p: [Int]) -> Double { Double((0..<n).filter { p[$0] == labels[$0] }.count) / Double(max(n, 1)) }

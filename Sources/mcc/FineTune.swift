@@ -77,9 +77,8 @@ struct LabelledData {
     var x: HostTensor
     var y: [Int64]
     init(path: String) throws(FineTuneError) {
-        guard let bytes = FileManager.default.contents(atPath: path) else { throw .data("cannot read '\(path)'") }
         let arrays: [String: HostTensor]
-        do { arrays = try readNPZ([UInt8](bytes), name: path) } catch { throw .data("\(error)") }
+        do { arrays = try readNPZFile(path) } catch { throw .data("\(error)") }
         guard let x = arrays["x"], let y = arrays["y"] else { throw .data("\(path) needs arrays x and y") }
         guard y.values.count == x.shape.first else { throw .data("\(path): \(y.values.count) labels for \(x.shape.first ?? 0) inputs") }
         self.x = x
@@ -118,7 +117,7 @@ func fineTune(_ module: Module, unpruned: Module, model: String, store: Paramete
     // Before pruning: the float model as compiled without optimizations.
     try PassManager(pipeline: PassRegistry.defaultPipeline).run(on: unpruned)
     try buildLibrary(unpruned, store: store, target: target, model: model, output: work + "/libunpruned.so", work: work)
-    let (unprunedTop1, _) = try evaluate(try ModelRunner(path: work + "/libunpruned.so"), measured.x, batch: evalBatch)
+    let (unprunedTop1, _) = try evaluate(try openBuiltModel(work + "/libunpruned.so"), measured.x, batch: evalBatch)
 
     let trainable = try parseModule(text: module.printed(), path: "<finetune>")
     do { try addTrainingFunctions(to: trainable, forward: model, loss: LossSpec(parsing: "cross_entropy")!) } catch {
@@ -126,8 +125,8 @@ func fineTune(_ module: Module, unpruned: Module, model: String, store: Paramete
     }
     try PassManager(pipeline: PassRegistry.defaultPipeline).run(on: trainable)
     try buildLibrary(trainable, store: store, target: target, model: model, output: work + "/libfinetune.so", work: work)
-    let session = try TrainingSession(path: work + "/libfinetune.so", model: model)
-    let accuracyAfterPruning = measured.accuracy(try session.predict(measured.x, batch: evalBatch))
+    let session = try openBuiltModel(work + "/libfinetune.so", model: model)
+    let accuracyAfterPruning = measured.accuracy(try session.top1(measured.x, batch: evalBatch))
 
     let samples = train.y.count, batch = options.finetuneBatch
     let stepsPerEpoch = (samples + batch - 1) / batch
@@ -149,11 +148,11 @@ func fineTune(_ module: Module, unpruned: Module, model: String, store: Paramete
         }
         epochLoss.append(total / Double(max(samples, 1)))
     }
-    let accuracyAfterFinetune = measured.accuracy(try session.predict(measured.x, batch: evalBatch))
+    let accuracyAfterFinetune = measured.accuracy(try session.top1(measured.x, batch: evalBatch))
 
     // Read the trained parameters back through a checkpoint and hand them to the driver's store.
     let checkpoint = work + "/finetuned.safetensors"
-    try session.saveCheckpoint(to: checkpoint)
+    do { try session.saveCheckpoint(checkpoint) } catch { throw FineTuneError.data(error.message) }
     let file = try SafetensorsFile(path: checkpoint)
     for i in module.parameters.indices {
         let p = module.parameters[i]

@@ -109,7 +109,7 @@ func calibrate(_ module: Module, function name: String, store: ParameterStore, t
     let work = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: work) }
     try buildLibrary(copy, store: store, target: target, model: name, output: work + "/libcalibrate.so", work: work)
-    let runner = try ModelRunner(path: work + "/libcalibrate.so")
+    let runner = try openBuiltModel(work + "/libcalibrate.so")
     let samples = data.shape.first ?? 0
     var lo = [Float](repeating: .infinity, count: points.count), hi = [Float](repeating: -.infinity, count: points.count)
     var kept = [[Float]](repeating: [], count: points.count)
@@ -199,19 +199,11 @@ struct OptimizationReport: Codable {
 
 /// Top-1 predictions and the fastest of the timed passes over `data` (after a warm-up pass). The
 /// timed passes call the model on prepared inputs and read no outputs.
-func evaluate(_ runner: ModelRunner, _ data: HostTensor, batch: Int) throws -> (top1: [Int], msPerBatch: Double) {
+func evaluate(_ runner: ModelInstance, _ data: HostTensor, batch: Int) throws -> (top1: [Int], msPerBatch: Double) {
     let samples = data.shape.first ?? 0
     let batches = stride(from: 0, to: samples, by: batch).map { data.rows($0..<min($0 + batch, samples)) }
-    var top1: [Int] = []
-    for b in batches {
-        let y = try runner(b)[0]
-        let classes = y.values.count / max(y.shape.first ?? 1, 1)
-        for r in 0..<(y.shape.first ?? 0) {
-            let row = y.values[(r * classes)..<((r + 1) * classes)]
-            top1.append(row.indices.max { row[$0] < row[$1] }.map { $0 - r * classes } ?? 0)
-        }
-    }
-    let prepared = batches.map(PreparedInput.init)
+    let top1 = try runner.top1(data, batch: batch)
+    let prepared = batches.map { PreparedInputs([$0]) }
     var best = Double.infinity
     // At least 3 passes and 0.2 s: a pass over a tiny model takes microseconds, and the
     // fastest of only 3 of those is mostly scheduling noise on a shared machine.
@@ -219,7 +211,7 @@ func evaluate(_ runner: ModelRunner, _ data: HostTensor, batch: Int) throws -> (
     var passes = 0
     while passes < 3 || DispatchTime.now().uptimeNanoseconds - began < 200_000_000 && passes < 10_000 {
         let start = DispatchTime.now().uptimeNanoseconds
-        for b in prepared { try runner.run(b) }
+        for b in prepared { try runner.run(prepared: b) }
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(max(batches.count, 1)))
         passes += 1
     }

@@ -5,6 +5,7 @@ and 2 threads, and `--prune 0.9` end to end: the sparsified library equals the d
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,30 +15,12 @@ import mlang
 from conftest import run_mcc
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def vals(a: np.ndarray) -> str:
-    return "values([" + ", ".join(f"{float(v)!r}" for v in a.ravel()) + "])"
-
-
-def csc(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    values, rows, ptr = [], [], [0]
-    for c in range(w.shape[1]):
-        nz = np.nonzero(w[:, c])[0]
-        values += list(w[nz, c]); rows += list(nz); ptr.append(len(values))
-    if not values:  # no empty tensors: one unreferenced 0, as the sparsify pass does
-        values, rows = [0.0], [0]
-    return np.array(values, np.float32), np.array(rows, np.int32), np.array(ptr, np.int32)
+sys.path.insert(0, str(ROOT / "scripts"))
+from mirtext import sparse_matmul_module  # noqa: E402
 
 
 def sparse_module(w: np.ndarray) -> str:
-    k, n = w.shape
-    v, r, p = csc(w)
-    return (f"module @s\n\nparam @v : f32[{v.size}] = {vals(v)}\nparam @r : i32[{r.size}] = {vals(r)}\n"
-            f"param @p : i32[{n + 1}] = {vals(p)}\n\n"
-            f"func @f(%x: f32[batch, 2, {k}]) -> (y: f32[batch, 2, {n}]) {{\n  %0 = param @v : f32[{v.size}]\n"
-            f"  %1 = param @r : i32[{r.size}]\n  %2 = param @p : i32[{n + 1}]\n"
-            f"  %y = sparse_matmul %x, %0, %1, %2 : f32[batch, 2, {n}]\n  return %y\n}}\n")
+    return sparse_matmul_module(w, lead=("batch", 2))
 
 
 def compile_text(text: str, tmp: Path, name: str) -> Path:

@@ -129,6 +129,23 @@ public enum NumpyLoader {
         return try dataset(x: x, y: y, xName: "\(path)[\(features)]", yName: "\(path)[\(label ?? "")]")
     }
 
+    /// One `.npy` file's array.
+    public static func array(npy path: String) throws(DataError) -> NPYArray {
+        try NPYReader.parse(read(path), name: path)
+    }
+
+    /// Every array of an `.npz` archive (stored or deflated), keyed by name without `.npy`.
+    public static func arrays(npz path: String) throws(DataError) -> [String: NPYArray] {
+        let archive = try ZipArchive(bytes: read(path), name: path)
+        var out: [String: NPYArray] = [:]
+        for entry in archive.entries where entry.name.hasSuffix(".npy") {
+            let key = String(entry.name.dropLast(4))
+            out[key] = try NPYReader.parse(archive.contents(of: entry), name: "\(path)[\(key)]")
+        }
+        guard !out.isEmpty else { throw DataError("'\(path)' holds no .npy arrays") }
+        return out
+    }
+
     static func read(_ path: String) throws(DataError) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError(FileManager.default.fileExists(atPath: path) ? "cannot read '\(path)'" : "no such file: '\(path)'")

@@ -18,7 +18,7 @@ func addTraining(to module: Module, forward: String, loss: LossFunction, frozen:
 
 extension ModelInstance {
     /// mcc_model_set_optimizer with every field of `mcc_optimizer_config` set.
-    func setOptimizer(_ settings: OptimizerSettings) throws(LibraryError) {
+    public func setOptimizer(_ settings: OptimizerSettings) throws(LibraryError) {
         let f: @convention(c) (Handle?, UnsafePointer<mcc_optimizer_config>?) -> Int32 = try library.symbol("mcc_model_set_optimizer")
         var c = mcc_optimizer_config()
         switch settings.kind {

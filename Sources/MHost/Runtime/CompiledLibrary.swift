@@ -100,7 +100,8 @@ public final class CompiledLibrary: @unchecked Sendable {
         if status != 0 { throw LibraryError("\(what): \(lastError())") }
     }
 
-    public func makeInstance(model: String) throws(LibraryError) -> ModelInstance {
+    /// An instance of `model`, or of the library's default model when nil.
+    public func makeInstance(model: String?) throws(LibraryError) -> ModelInstance {
         try ModelInstance(library: self, model: model)
     }
 }
@@ -114,12 +115,14 @@ public final class ModelInstance: @unchecked Sendable {
     public let outputs: [TensorSlot]
     public let parameters: [TensorSlot]
 
-    init(library: CompiledLibrary, model: String) throws(LibraryError) {
+    init(library: CompiledLibrary, model: String?) throws(LibraryError) {
         self.library = library
         let create: @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<Handle?>?) -> Int32 = try library.symbol("mcc_model_create")
         var h: Handle? = nil
-        try library.check(model.withCString { create($0, &h) }, "creating model '\(model)'")
-        guard let h else { throw LibraryError("creating model '\(model)': no instance") }
+        let what = model.map { "creating model '\($0)'" } ?? "creating the default model"
+        let status = model.map { name in name.withCString { create($0, &h) } } ?? create(nil, &h)
+        try library.check(status, what)
+        guard let h else { throw LibraryError("\(what): no instance") }
         handle = h
         typealias Count = @convention(c) (Handle?) -> Int32
         typealias Info = @convention(c) (Handle?, Int32, UnsafeMutablePointer<mcc_tensor_info>?) -> Int32
@@ -146,37 +149,9 @@ public final class ModelInstance: @unchecked Sendable {
 
     // MARK: tensors across the ABI
 
-    /// Calls `body` with DLTensors viewing `tensors` (valid only during the call).
+    /// Calls `body` with DLTensors viewing copies of `tensors` (valid only during the call).
     private func withDLTensors<R>(_ tensors: [HostTensor], _ body: (UnsafePointer<DLTensor>) throws(LibraryError) -> R) throws(LibraryError) -> R {
-        // One contiguous allocation per tensor's data and shape, freed after the call.
-        var shapes: [UnsafeMutablePointer<Int64>] = []
-        var datas: [UnsafeMutableRawPointer] = []
-        defer { shapes.forEach { $0.deallocate() }; datas.forEach { $0.deallocate() } }
-        var views: [DLTensor] = []
-        for t in tensors {
-            let shape = UnsafeMutablePointer<Int64>.allocate(capacity: max(t.shape.count, 1))
-            for (i, d) in t.shape.enumerated() { shape[i] = Int64(d) }
-            shapes.append(shape)
-            var view = DLTensor()
-            view.device = DLDevice(device_type: kDLCPU, device_id: 0)
-            view.ndim = Int32(t.shape.count)
-            view.shape = shape
-            switch t.data {
-            case .f32(let v):
-                let p = UnsafeMutableRawPointer.allocate(byteCount: max(v.count, 1) * 4, alignment: 16)
-                v.withUnsafeBytes { if let base = $0.baseAddress { p.copyMemory(from: base, byteCount: $0.count) } }
-                datas.append(p); view.data = p
-                view.dtype = DLDataType(code: UInt8(kDLFloat.rawValue), bits: 32, lanes: 1)
-            case .i64(let v):
-                let p = UnsafeMutableRawPointer.allocate(byteCount: max(v.count, 1) * 8, alignment: 16)
-                v.withUnsafeBytes { if let base = $0.baseAddress { p.copyMemory(from: base, byteCount: $0.count) } }
-                datas.append(p); view.data = p
-                view.dtype = DLDataType(code: UInt8(kDLInt.rawValue), bits: 64, lanes: 1)
-            }
-            views.append(view)
-        }
-        if views.isEmpty { views.append(DLTensor()) }
-        return try views.withUnsafeBufferPointer { (buffer) throws(LibraryError) -> R in try body(buffer.baseAddress!) }
+        try PreparedInputs(tensors).withViews(body)
     }
 
     /// Copies a DLTensor view (f32 or i64) into a host tensor.
@@ -204,6 +179,14 @@ public final class ModelInstance: @unchecked Sendable {
         let h = handle
         try withDLTensors(inputs) { (p) throws(LibraryError) in try library.check(run(h, p, Int32(inputs.count)), "running the model") }
         return try readOutputs()
+    }
+
+    /// Runs forward on inputs converted once and reads no outputs: what timed loops call, so that
+    /// they measure the model, not the copies.
+    public func run(prepared: PreparedInputs) throws(LibraryError) {
+        let run: @convention(c) (Handle?, UnsafePointer<DLTensor>?, Int32) -> Int32 = try library.symbol("mcc_model_run")
+        let h = handle
+        try prepared.withViews { (p) throws(LibraryError) in try library.check(run(h, p, Int32(prepared.count)), "running the model") }
     }
 
     private func readOutputs() throws(LibraryError) -> [HostTensor] {
@@ -326,5 +309,49 @@ public final class ModelInstance: @unchecked Sendable {
         let f: @convention(c) (Handle?, UnsafePointer<CChar>?) -> Int32 = try library.symbol("mcc_model_write_profile")
         let h = handle
         try library.check(path.withCString { f(h, $0) }, "writing profile '\(path)'")
+    }
+}
+
+/// Host tensors copied once into DLTensor views (dlpack.h) the C ABI reads; the copies live as long
+/// as this object.
+public final class PreparedInputs: @unchecked Sendable {
+    private var views: [DLTensor] = []
+    private var allocations: [UnsafeMutableRawPointer] = []
+    public let count: Int
+
+    public init(_ tensors: [HostTensor]) {
+        count = tensors.count
+        for t in tensors {
+            let shape = UnsafeMutablePointer<Int64>.allocate(capacity: max(t.shape.count, 1))
+            for (i, d) in t.shape.enumerated() { shape[i] = Int64(d) }
+            allocations.append(UnsafeMutableRawPointer(shape))
+            var view = DLTensor()
+            view.device = DLDevice(device_type: kDLCPU, device_id: 0)
+            view.ndim = Int32(t.shape.count)
+            view.shape = shape
+            switch t.data {
+            case .f32(let v):
+                view.data = Self.copy(v)
+                view.dtype = DLDataType(code: UInt8(kDLFloat.rawValue), bits: 32, lanes: 1)
+            case .i64(let v):
+                view.data = Self.copy(v)
+                view.dtype = DLDataType(code: UInt8(kDLInt.rawValue), bits: 64, lanes: 1)
+            }
+            allocations.append(view.data)
+            views.append(view)
+        }
+        if views.isEmpty { views.append(DLTensor()) }
+    }
+
+    deinit { allocations.forEach { $0.deallocate() } }
+
+    private static func copy<T>(_ values: [T]) -> UnsafeMutableRawPointer {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(values.count, 1) * MemoryLayout<T>.stride, alignment: 64)
+        values.withUnsafeBytes { if let base = $0.baseAddress { p.copyMemory(from: base, byteCount: $0.count) } }
+        return p
+    }
+
+    func withViews<R>(_ body: (UnsafePointer<DLTensor>) throws(LibraryError) -> R) throws(LibraryError) -> R {
+        try views.withUnsafeBufferPointer { (buffer) throws(LibraryError) -> R in try body(buffer.baseAddress!) }
     }
 }
