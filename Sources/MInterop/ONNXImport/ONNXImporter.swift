@@ -38,6 +38,8 @@ struct ONNXImporter {
     var module: Module
     var function: Function!
     var values: [String: ImportValue] = [:]
+    /// Sequence-typed values, kept apart from tensors: a sequence never reaches MIR.
+    var sequences: [String: ImportSequence] = [:]
     var data: [String: [UInt8]] = [:]
     var errors: [String] = []
     var unsupported: [String] = []
@@ -60,6 +62,10 @@ struct ONNXImporter {
         let graph = model.graph
         var arguments: [FunctionInput] = []
         for input in graph.inputs where graph.initializers[input.name] == nil {
+            guard input.kind == .tensor else {
+                errors.append("graph input '\(input.name)' is \(describeKind(input.kind)); mcc's C ABI passes tensors only")
+                continue
+            }
             guard let code = input.elemType, let dt = mirDType(code) else {
                 errors.append("graph input '\(input.name)' has unsupported element type \(input.elemType.map(onnxTypeName) ?? "unknown")")
                 continue
@@ -83,30 +89,19 @@ struct ONNXImporter {
         if !errors.isEmpty { throw ONNXImportError(errors) }
         function = Function(name: modelName, arguments: arguments)
         for (i, a) in arguments.enumerated() { values[a.name] = .tensor(function.argument(i)) }
-        for (name, t) in graph.initializers {
-            guard let dt = mirDType(t.elemType) else {
-                // Only an error if a node actually reads it.
-                continue
-            }
-            let vals = t.dims.reduce(1, *) <= 1 << 16 ? (decodeValues(t.data, dt) ?? []) : []
-            var c = ConstTensor(dtype: dt, shape: t.dims, values: vals, raw: t.data)
-            c.name = name
-            values[name] = .constant(c)
-        }
-        for n in graph.nodes { for i in n.inputs where !i.isEmpty { readers[i, default: 0] += 1 } }
+        bindInitializers(of: graph)
+        countReaders(graph)
         for o in graph.outputs { readers[o.name, default: 0] += 1 }
         for n in graph.nodes {
             node = n
             do throws(NodeError) {
-                let outs: [ImportValue]
-                do throws(NodeError) { outs = try convert(n) } catch {
+                do throws(NodeError) { try importNode(n) } catch {
                     // Retry once with this node's forced-dynamic dims pinned to their sizes.
                     guard pinForcedSymbols(of: n) else { throw error }
-                    outs = try convert(n)
+                    try importNode(n)
                 }
-                for (name, v) in zip(n.outputs, outs) where !name.isEmpty { values[name] = v }
             } catch {
-                let where_ = "ONNX op '\(n.opType)' (opset \(opset)) at node '\(n.name.isEmpty ? n.outputs.first ?? "?" : n.name)'"
+                let where_ = describe(n)
                 if error.unsupported { unsupported.append("\(where_) is not supported: \(error.message)") }
                 else { errors.append("\(where_): \(error.message)") }
             }
@@ -115,6 +110,10 @@ struct ONNXImporter {
         let problems = unsupported + errors
         if !problems.isEmpty { throw ONNXImportError(problems) }
         for output in graph.outputs {
+            if ![.tensor, .none].contains(output.kind) || sequences[output.name] != nil {
+                let kind = sequences[output.name] != nil ? describeKind(.sequence) : describeKind(output.kind)
+                errors.append("graph output '\(output.name)' is \(kind); mcc's C ABI passes tensors only"); continue
+            }
             guard let v = values[output.name] else { errors.append("graph output '\(output.name)' is never computed"); continue }
             do {
                 let id = try tensor(v)   // codegen copies outputs that are inputs or parameters
@@ -127,25 +126,86 @@ struct ONNXImporter {
         return ONNXImportResult(module: module, parameterData: data)
     }
 
+    /// Initializers become compile-time constants (a subgraph may have its own).
+    mutating func bindInitializers(of graph: ONNXGraph) {
+        for (name, t) in graph.initializers {
+            guard let dt = mirDType(t.elemType) else {
+                // Only an error if a node actually reads it.
+                continue
+            }
+            let vals = t.dims.reduce(1, *) <= 1 << 16 ? (decodeValues(t.data, dt) ?? []) : []
+            var c = ConstTensor(dtype: dt, shape: t.dims, values: vals, raw: t.data)
+            c.name = name
+            values[name] = .constant(c)
+        }
+    }
+
+    /// Counts readers in `graph` and its subgraphs, whose reads of outer values count too.
+    mutating func countReaders(_ graph: ONNXGraph) {
+        for n in graph.nodes {
+            for i in n.inputs where !i.isEmpty { readers[i, default: 0] += 1 }
+            for a in n.attributes.values {
+                switch a {
+                case .graph(let g): countReaders(g); for o in g.outputs { readers[o.name, default: 0] += 1 }
+                case .graphs(let gs): for g in gs { countReaders(g); for o in g.outputs { readers[o.name, default: 0] += 1 } }
+                default: break
+                }
+            }
+        }
+    }
+
+    /// Imports one node, binding its outputs (tensors in `values`, sequences in `sequences`).
+    mutating func importNode(_ n: ONNXNode) throws(NodeError) {
+        if let outs = try structured(n) {
+            for (name, v) in zip(n.outputs, outs) where !name.isEmpty { bind(name, v) }
+            return
+        }
+        for name in n.inputs where !name.isEmpty && values[name] == nil && sequences[name] != nil {
+            throw NodeError("input '\(name)' is a sequence, but this op takes tensors")
+        }
+        let outs = try convert(n)
+        for (name, v) in zip(n.outputs, outs) where !name.isEmpty { bind(name, .value(v)) }
+    }
+
+    /// "ONNX op 'Add' (opset 13) at node 'add1'", for diagnostics.
+    func describe(_ n: ONNXNode) -> String {
+        "ONNX op '\(n.opType)' (opset \(opset)) at node '\(n.name.isEmpty ? n.outputs.first ?? "?" : n.name)'"
+    }
+
+    func describeKind(_ kind: ONNXTypeKind) -> String {
+        switch kind {
+        case .tensor: "a tensor"
+        case .sparseTensor: "a sparse tensor"
+        case .sequence: "a sequence"
+        case .map: "a map"
+        case .optional: "an optional"
+        case .none: "untyped"
+        }
+    }
+
     /// Pins the forced-dynamic symbols in `n`'s input types; false when there are none.
     mutating func pinForcedSymbols(of n: ONNXNode) -> Bool {
         var map: [String: Dim] = [:]
         for name in n.inputs where !name.isEmpty {
-            guard let v = values[name] else { continue }
-            var dims = type(v).shape
-            if case .constant(let c) = v, let d = c.dims { dims += d }
-            for d in dims { for s in d.symbols { if let size = forcedSymbols[s] { map[s] = .constant(size) } } }
+            // A sequence input's elements count as inputs (ConcatFromSequence).
+            let read = values[name].map { [$0] } ?? sequences[name]?.elements.compactMap { $0 } ?? []
+            for v in read {
+                var dims = type(v).shape
+                if case .constant(let c) = v, let d = c.dims { dims += d }
+                for d in dims { for s in d.symbols { if let size = forcedSymbols[s] { map[s] = .constant(size) } } }
+            }
         }
         guard !map.isEmpty else { return false }
         for s in map.keys { forcedSymbols[s] = nil }
         function.substituteSymbols(map)
-        for (k, v) in values {
-            if case .constant(var c) = v, let d = c.dims {
-                c.dims = d.map { $0.substituting(map) }
-                c.values = c.dims!.map { Double($0.constantValue ?? -1) }
-                values[k] = .constant(c)
-            }
+        func pinned(_ v: ImportValue) -> ImportValue {
+            guard case .constant(var c) = v, let d = c.dims else { return v }
+            c.dims = d.map { $0.substituting(map) }
+            c.values = c.dims!.map { Double($0.constantValue ?? -1) }
+            return .constant(c)
         }
+        for (k, v) in values { values[k] = pinned(v) }
+        for (k, s) in sequences { sequences[k]?.elements = s.elements.map { $0.map(pinned) } }
         return true
     }
 
