@@ -25,8 +25,13 @@ struct NodeError: Error {
 /// Imports an ONNX graph as one MIR function (one model). Graph inputs become arguments
 /// with `dim_param` names as symbolic dims; initializers become parameters; shape
 /// arithmetic (Shape, Gather, Concat, ...) is folded at compile time, symbolically.
-public func importONNX(_ model: ONNXModel, modelName: String, forceDynamic: Bool = false) throws(ONNXImportError) -> ONNXImportResult {
+///
+/// - Parameter differentiate: imports `Gradient` nodes (ai.onnx.preview.training) with it;
+///   without it they are reported as unsupported.
+public func importONNX(_ model: ONNXModel, modelName: String, forceDynamic: Bool = false,
+                       differentiate: ONNXDifferentiator? = nil) throws(ONNXImportError) -> ONNXImportResult {
     var importer = ONNXImporter(model: model, modelName: modelName, forceDynamic: forceDynamic)
+    importer.differentiate = differentiate
     return try importer.run()
 }
 
@@ -51,6 +56,10 @@ struct ONNXImporter {
     /// How many nodes (and graph outputs) read each value name: folding BatchNorm into a
     /// convolution is only safe when the convolution's output has no other reader.
     var readers: [String: Int] = [:]
+    var differentiate: ONNXDifferentiator?
+    var gradientRequests: [GradientRequest] = []
+    /// Gradient outputs by name: (request, index into its xs).
+    var pendingGradients: [String: (request: Int, index: Int)] = [:]
 
     init(model: ONNXModel, modelName: String, forceDynamic: Bool) {
         self.model = model; self.modelName = modelName; self.forceDynamic = forceDynamic
@@ -114,6 +123,7 @@ struct ONNXImporter {
                 let kind = sequences[output.name] != nil ? describeKind(.sequence) : describeKind(output.kind)
                 errors.append("graph output '\(output.name)' is \(kind); mcc's C ABI passes tensors only"); continue
             }
+            if pendingGradients[output.name] != nil { continue }
             guard let v = values[output.name] else { errors.append("graph output '\(output.name)' is never computed"); continue }
             do {
                 let id = try tensor(v)   // codegen copies outputs that are inputs or parameters
@@ -121,6 +131,15 @@ struct ONNXImporter {
             } catch { errors.append("graph output '\(output.name)': \(error.message)") }
         }
         if !errors.isEmpty { throw ONNXImportError(errors) }
+        if !gradientRequests.isEmpty {
+            try differentiatePending()
+            // Graph output order, with each gradient output in its place.
+            let byName = Dictionary(function.results.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+            function.results = graph.outputs.map { o in
+                let key = pendingGradients[o.name].map { "onnx.gradient.\($0.request).\($0.index)" } ?? o.name
+                return FunctionOutput(name: o.name, value: byName[key]!)
+            }
+        }
         module.functions.append(function)
         do { try module.verify() } catch { throw ONNXImportError(["internal error: imported MIR fails verification: \(error)"]) }
         return ONNXImportResult(module: module, parameterData: data)
@@ -156,6 +175,10 @@ struct ONNXImporter {
 
     /// Imports one node, binding its outputs (tensors in `values`, sequences in `sequences`).
     mutating func importNode(_ n: ONNXNode) throws(NodeError) {
+        for name in n.inputs where pendingGradients[name] != nil {
+            throw .unsupported("input '\(name)' is an output of Gradient, which mcc computes after the rest of the graph: Gradient outputs can only be graph outputs")
+        }
+        if n.domain == Self.trainingDomain, n.opType == "Gradient" { return try gradient(n) }
         if let outs = try structured(n) {
             for (name, v) in zip(n.outputs, outs) where !name.isEmpty { bind(name, v) }
             return
