@@ -284,3 +284,40 @@ extension ONNXImporter {
         }
     }
 }
+
+extension ONNXImporter {
+    static let logicOps: Set<String> = ["Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor"]
+
+    /// Folds comparisons and boolean logic on compile-time values, so that a Loop condition
+    /// computed by its body from the iteration number (`Less(i, n)`) unrolls. Nil when an
+    /// input is a run-time value (or symbolic): the op is then emitted as usual.
+    func foldLogic(_ n: ONNXNode) throws(NodeError) -> [ImportValue]? {
+        guard n.domain.isEmpty, Self.logicOps.contains(n.opType) else { return nil }
+        var args: [ConstTensor] = []
+        for i in 0..<(n.opType == "Not" ? 1 : 2) {
+            guard case .constant(let c)? = try input(n, i), c.dims == nil, c.values.count == c.count else { return nil }
+            args.append(c)
+        }
+        if n.opType == "Not" {
+            return [.constant(ConstTensor(dtype: .bool, shape: args[0].shape, values: args[0].values.map { $0 == 0 ? 1 : 0 }))]
+        }
+        let (x, y) = (args[0], args[1])
+        // Equal shapes or a one-element side; anything else is left to the broadcasting kernel.
+        guard x.shape == y.shape || x.count == 1 || y.count == 1 else { return nil }
+        let shape = x.count >= y.count ? x.shape : y.shape
+        let vals = (0..<max(x.count, y.count)).map { i -> Double in
+            let p = x.values[x.count == 1 ? 0 : i], q = y.values[y.count == 1 ? 0 : i]
+            let r: Bool = switch n.opType {
+            case "Less": p < q
+            case "Greater": p > q
+            case "LessOrEqual": p <= q
+            case "GreaterOrEqual": p >= q
+            case "And": p != 0 && q != 0
+            case "Or": p != 0 || q != 0
+            default: (p != 0) != (q != 0)
+            }
+            return r ? 1 : 0
+        }
+        return [.constant(ConstTensor(dtype: .bool, shape: shape, values: vals))]
+    }
+}

@@ -186,7 +186,8 @@ struct ONNXImporter {
         for name in n.inputs where !name.isEmpty && values[name] == nil && sequences[name] != nil {
             throw NodeError("input '\(name)' is a sequence, but this op takes tensors")
         }
-        let outs = try convert(n)
+        var outs: [ImportValue]
+        if let folded = try foldLogic(n) { outs = folded } else { outs = try convert(n) }
         for (name, v) in zip(n.outputs, outs) where !name.isEmpty { bind(name, .value(v)) }
     }
 
