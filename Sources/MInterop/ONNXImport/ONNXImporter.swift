@@ -210,7 +210,7 @@ struct ONNXImporter {
     /// Pins the forced-dynamic symbols in `n`'s input types; false when there are none.
     mutating func pinForcedSymbols(of n: ONNXNode) -> Bool {
         var map: [String: Dim] = [:]
-        for name in n.inputs where !name.isEmpty {
+        for name in n.inputs + outerNames(readBy: n) where !name.isEmpty {
             // A sequence input's elements count as inputs (ConcatFromSequence).
             let read = values[name].map { [$0] } ?? sequences[name]?.elements.compactMap { $0 } ?? []
             for v in read {
@@ -231,6 +231,23 @@ struct ONNXImporter {
         for (k, v) in values { values[k] = pinned(v) }
         for (k, s) in sequences { sequences[k]?.elements = s.elements.map { $0.map(pinned) } }
         return true
+    }
+
+    /// Every name the subgraphs of `n` read: outer values among them are implicit inputs.
+    func outerNames(readBy n: ONNXNode) -> [String] {
+        var names: [String] = []
+        for a in n.attributes.values {
+            let graphs: [ONNXGraph] = switch a {
+            case .graph(let g): [g]
+            case .graphs(let gs): gs
+            default: []
+            }
+            for g in graphs {
+                for inner in g.nodes { names += inner.inputs + outerNames(readBy: inner) }
+                names += g.outputs.map(\.name)
+            }
+        }
+        return names
     }
 
     func symbolName(_ raw: String) -> String {
