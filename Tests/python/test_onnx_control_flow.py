@@ -223,3 +223,17 @@ def test_gradient_outputs_read_by_other_nodes_are_rejected(mcc: Path, tmp_path: 
                helper.make_node("Relu", ["dx"], ["r"], name="after")],
               [vi("x", F, [3])], [vi("r", F, [3])], domains=("ai.onnx.preview.training",))
     rejected(mcc, tmp_path, m, "'after'", "input 'dx' is an output of Gradient")
+
+
+def test_loop_trip_count_from_a_shape(mcc: Path, tmp_path: Path) -> None:
+    # M = x.shape[0]: a constant once folded; --force-dynamic pins x's dim to its declared size.
+    body = loop_body(helper.make_node("Identity", ["c_in"], ["c_out"]))
+    m = build([const("two", np.float32(2)), const("zero", np.int64(0)), helper.make_node("Shape", ["x"], ["shape"]),
+               helper.make_node("Gather", ["shape", "zero"], ["m"], axis=0),
+               helper.make_node("Loop", ["m", "", "y"], ["y_final", "ys"], body=body)],
+              [vi("x", F, [3, 5]), vi("y", F, [2])], [vi("y_final", F, [2]), vi("ys", F, [3, 2])])
+    x = np.zeros((3, 5), np.float32)
+    y = RNG.standard_normal(2).astype(np.float32)
+    check(mcc, tmp_path, m, {"x": x, "y": y}, list(loop_reference(y, 3)))
+    symbolic = build(list(m.graph.node), [vi("x", F, ["n", 5]), vi("y", F, [2])], [vi("y_final", F, [2]), vi("ys", F, ["n", 2])])
+    rejected(mcc, tmp_path, symbolic, "the trip count 'm' depends on a symbolic dim")

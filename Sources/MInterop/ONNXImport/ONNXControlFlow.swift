@@ -60,7 +60,7 @@ extension ONNXImporter {
 
     /// A compile-time boolean (If and Loop conditions); nil for a run-time value.
     func constantFlag(_ v: ImportValue) throws(NodeError) -> Bool? {
-        guard case .constant(let c) = v else { return nil }
+        guard case .constant(let c) = v, !c.isSymbolic else { return nil }
         guard c.count == 1 else { throw NodeError("a condition must hold one element, not \(c.count)") }
         return c.values[0] != 0
     }
@@ -119,8 +119,9 @@ extension ONNXImporter {
         let body = try subgraph(n, "body")
         var trip: Int?
         if let m = try input(n, 0) {
-            guard case .constant(let c) = m, c.count == 1 else {
-                throw .unsupported("the trip count '\(n.inputs[0])' is a run-time value; mcc unrolls Loop only when its trip count and condition are compile-time constants")
+            guard case .constant(let c) = m, c.count == 1, !c.isSymbolic else {
+                let what = if case .constant = m { "depends on a symbolic dim" } else { "is a run-time value" }
+                throw .unsupported("the trip count '\(n.inputs[0])' \(what); mcc unrolls Loop only when its trip count and condition are compile-time constants")
             }
             trip = max(0, c.ints[0])
         }

@@ -45,7 +45,7 @@ extension ONNXImporter {
     /// A compile-time position in a sequence of `count` (`insert` allows `count` itself).
     func position(_ n: ONNXNode, _ i: Int, count: Int, insert: Bool) throws(NodeError) -> Int? {
         guard let c = try input(n, i) else { return nil }
-        guard case .constant(let p) = c, p.count == 1 else {
+        guard case .constant(let p) = c, p.count == 1, !p.isSymbolic else {
             throw .unsupported("position input '\(n.inputs[i])' is a run-time value; mcc needs sequence positions at compile time")
         }
         let raw = p.ints[0], limit = insert ? count : count - 1
@@ -115,6 +115,7 @@ extension ONNXImporter {
             sizes = [Int](repeating: 1, count: length)
             keep = n.int("keepdims", 1) != 0
         case .constant(let c)?:
+            guard !c.isSymbolic else { throw .unsupported("split sizes that depend on symbolic dims (\(c.asDims))") }
             if c.shape.isEmpty {
                 let chunk = c.ints[0]
                 guard chunk > 0 else { throw NodeError("split size \(chunk) must be positive") }
