@@ -135,10 +135,13 @@ struct ONNXImporter {
             try differentiatePending()
             // Graph output order, with each gradient output in its place.
             let byName = Dictionary(function.results.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-            function.results = graph.outputs.map { o in
+            var results: [FunctionOutput] = []
+            for o in graph.outputs {
                 let key = pendingGradients[o.name].map { "onnx.gradient.\($0.request).\($0.index)" } ?? o.name
-                return FunctionOutput(name: o.name, value: byName[key]!)
+                guard let v = byName[key] else { throw ONNXImportError(["internal error: graph output '\(o.name)' was lost while differentiating"]) }
+                results.append(FunctionOutput(name: o.name, value: v))
             }
+            function.results = results
         }
         module.functions.append(function)
         do { try module.verify() } catch { throw ONNXImportError(["internal error: imported MIR fails verification: \(error)"]) }
