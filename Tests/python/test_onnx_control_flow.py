@@ -237,3 +237,16 @@ def test_loop_trip_count_from_a_shape(mcc: Path, tmp_path: Path) -> None:
     check(mcc, tmp_path, m, {"x": x, "y": y}, list(loop_reference(y, 3)))
     symbolic = build(list(m.graph.node), [vi("x", F, ["n", 5]), vi("y", F, [2])], [vi("y_final", F, [2]), vi("ys", F, ["n", 2])])
     rejected(mcc, tmp_path, symbolic, "the trip count 'm' depends on a symbolic dim")
+
+
+def test_loop_with_only_scan_outputs(mcc: Path, tmp_path: Path) -> None:
+    # No loop-carried values: the body reads the outer x and emits i * x per iteration.
+    body = helper.make_graph(
+        [helper.make_node("Cast", ["i"], ["fi"], to=F), helper.make_node("Mul", ["fi", "x"], ["scan"]),
+         helper.make_node("Identity", ["c_in"], ["c_out"])],
+        "body", [vi("i", TensorProto.INT64, []), vi("c_in", TensorProto.BOOL, [])],
+        [vi("c_out", TensorProto.BOOL, []), vi("scan", F, [2])])
+    m = build([const("m", np.int64(3)), helper.make_node("Loop", ["m", ""], ["ys"], body=body)],
+              [vi("x", F, [2])], [vi("ys", F, [3, 2])])
+    x = RNG.standard_normal(2).astype(np.float32)
+    check(mcc, tmp_path, m, {"x": x}, [np.stack([i * x for i in range(3)])])

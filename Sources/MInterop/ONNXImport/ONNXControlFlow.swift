@@ -152,7 +152,7 @@ extension ONNXImporter {
                 throw .unsupported("the condition the body computes ('\(body.outputs[0].name)') is a run-time value; mcc unrolls Loop only when it is a compile-time constant")
             }
             running = next
-            carried = Array(outs[1...carried.count])
+            carried = Array(outs[1..<(1 + carried.count)])
             for k in 0..<scanCount {
                 guard case .value(let v) = outs[1 + carried.count + k] else { throw .unsupported("scan outputs that are sequences") }
                 scanned[k].append(try tensor(v))
