@@ -145,11 +145,14 @@ def test_loop_with_constant_trip_count_is_unrolled(mcc: Path, tmp_path: Path) ->
     check(mcc, tmp_path, m, {"y": y}, list(loop_reference(y, 4)))
 
 
-def test_loop_stops_when_the_body_condition_folds_to_false(mcc: Path, tmp_path: Path) -> None:
-    # No trip count: the body's Less(i, 2) ends the loop after iterations 0, 1 and 2.
+@pytest.mark.parametrize("trip_count", [None, np.iinfo(np.int64).max])
+def test_loop_stops_when_the_body_condition_folds_to_false(mcc: Path, tmp_path: Path, trip_count) -> None:
+    # No trip count (or INT64_MAX, as exporters write "while"): the body's Less(i, 2) ends the
+    # loop after iterations 0, 1 and 2.
     body = loop_body(helper.make_node("Less", ["i", "limit"], ["c_out"]))
     m = build([const("two", np.float32(2)), const("limit", np.int64(2)), const("go", np.array(True)),
-               helper.make_node("Loop", ["", "go", "y"], ["y_final", "ys"], body=body)],
+               const("m", np.int64(trip_count or 0)),
+               helper.make_node("Loop", ["" if trip_count is None else "m", "go", "y"], ["y_final", "ys"], body=body)],
               [vi("y", F, [2])], [vi("y_final", F, [2]), vi("ys", F, [3, 2])])
     y = RNG.standard_normal(2).astype(np.float32)
     check(mcc, tmp_path, m, {"y": y}, list(loop_reference(y, 3)))

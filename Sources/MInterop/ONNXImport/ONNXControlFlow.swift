@@ -123,7 +123,7 @@ extension ONNXImporter {
                 let what = if case .constant = m { "depends on a symbolic dim" } else { "is a run-time value" }
                 throw .unsupported("the trip count '\(n.inputs[0])' \(what); mcc unrolls Loop only when its trip count and condition are compile-time constants")
             }
-            trip = max(0, c.ints[0])
+            trip = max(0, saturatingInt(c.values[0]))
         }
         var running = true
         if let c = try input(n, 1) {

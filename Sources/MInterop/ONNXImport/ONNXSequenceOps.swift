@@ -48,7 +48,7 @@ extension ONNXImporter {
         guard case .constant(let p) = c, p.count == 1, !p.isSymbolic else {
             throw .unsupported("position input '\(n.inputs[i])' is a run-time value; mcc needs sequence positions at compile time")
         }
-        let raw = p.ints[0], limit = insert ? count : count - 1
+        let raw = saturatingInt(p.values[0]), limit = insert ? count : count - 1
         guard raw >= -count, raw <= limit else { throw NodeError("position \(raw) is out of range for a sequence of \(count)") }
         return raw < 0 ? raw + count : raw
     }
@@ -117,11 +117,11 @@ extension ONNXImporter {
         case .constant(let c)?:
             guard !c.isSymbolic else { throw .unsupported("split sizes that depend on symbolic dims (\(c.asDims))") }
             if c.shape.isEmpty {
-                let chunk = c.ints[0]
+                let chunk = saturatingInt(c.values[0])
                 guard chunk > 0 else { throw NodeError("split size \(chunk) must be positive") }
                 sizes = stride(from: 0, to: length, by: chunk).map { min(chunk, length - $0) }
             } else {
-                sizes = c.ints
+                sizes = c.values.map(saturatingInt)
             }
         case .tensor?: return ImportSequence(elements: [], dtype: t.dtype)  // handled above
         }
@@ -158,8 +158,12 @@ extension ONNXImporter {
 
     // MARK: helpers shared with Scan and Loop
 
+    /// An int64 read as a Double (positions, trip counts), clamped so that huge values
+    /// (INT64_MAX as "loop forever") convert without trapping and fail range checks instead.
+    func saturatingInt(_ v: Double) -> Int { v.isNaN ? 0 : Int(max(-1e15, min(1e15, v))) }
+
     func normalizedAxis(_ axis: Int, rank: Int) throws(NodeError) -> Int {
-        guard axis >= -rank, axis < max(rank, 1) else { throw NodeError("axis \(axis) is out of range for rank \(rank)") }
+        guard axis >= -rank, axis < rank else { throw NodeError("axis \(axis) is out of range for rank \(rank)") }
         return axis < 0 ? axis + rank : axis
     }
 
@@ -179,7 +183,8 @@ extension ONNXImporter {
 
     /// Stacks equally shaped tensors along a new `axis` (numpy.stack).
     mutating func stack(_ parts: [ValueID], axis: Int) throws(NodeError) -> ValueID {
-        let t = function.type(of: parts[0])
+        guard let first = parts.first else { throw .unsupported("stacking zero tensors (the result's shape is unknown)") }
+        let t = function.type(of: first)
         guard parts.allSatisfy({ function.type(of: $0) == t }) else {
             throw NodeError("cannot stack tensors of different types (\(parts.map { function.type(of: $0) }))")
         }
