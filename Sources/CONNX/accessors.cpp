@@ -38,10 +38,22 @@ const ValueInfoProto *value_at(const mcc_onnx_model *m, int list, int64_t index)
     }
 }
 
-// The shape of a tensor or sparse tensor value, NULL when absent.
+// The innermost type of a sequence or optional type (itself for any other type).
+const onnx::TypeProto &element_type(const onnx::TypeProto &type) {
+    const onnx::TypeProto *t = &type;
+    for (int depth = 0; depth < 16; ++depth) {  // bounded: protobuf nesting is the only limit
+        if (t->has_sequence_type() && t->sequence_type().has_elem_type()) t = &t->sequence_type().elem_type();
+        else if (t->has_optional_type() && t->optional_type().has_elem_type()) t = &t->optional_type().elem_type();
+        else break;
+    }
+    return *t;
+}
+
+// The shape of a tensor or sparse tensor value (or of a sequence's or optional's tensor
+// elements), NULL when absent.
 const onnx::TensorShapeProto *shape_of(const ValueInfoProto *v) {
     if (!v) return nullptr;
-    const auto &type = v->type();
+    const auto &type = element_type(v->type());
     if (type.has_tensor_type() && type.tensor_type().has_shape()) return &type.tensor_type().shape();
     if (type.has_sparse_tensor_type() && type.sparse_tensor_type().has_shape())
         return &type.sparse_tensor_type().shape();
@@ -116,8 +128,9 @@ int mcc_onnx_value_type_case(const mcc_onnx_model *m, int list, int64_t i) {
 int mcc_onnx_value_elem_type(const mcc_onnx_model *m, int list, int64_t i) {
     const ValueInfoProto *v = value_at(m, list, i);
     if (!v) return -1;
-    if (v->type().has_tensor_type()) return v->type().tensor_type().elem_type();
-    if (v->type().has_sparse_tensor_type()) return v->type().sparse_tensor_type().elem_type();
+    const auto &type = element_type(v->type());
+    if (type.has_tensor_type()) return type.tensor_type().elem_type();
+    if (type.has_sparse_tensor_type()) return type.sparse_tensor_type().elem_type();
     return 0;
 }
 
@@ -237,6 +250,12 @@ const char *mcc_onnx_attr_strings_at(const mcc_onnx_model *m, int64_t n, int64_t
 const mcc_onnx_tensor *mcc_onnx_attr_tensor(const mcc_onnx_model *m, int64_t n, int64_t a) {
     if (!attr_at(m, n, a)) return nullptr;
     return m->attr_tensors[static_cast<size_t>(n)][static_cast<size_t>(a)].get();
+}
+
+const mcc_onnx_model *mcc_onnx_attr_graph(const mcc_onnx_model *m, int64_t n, int64_t a, int64_t i) {
+    if (!attr_at(m, n, a)) return nullptr;
+    const auto &graphs = m->attr_graphs[static_cast<size_t>(n)][static_cast<size_t>(a)];
+    return in_range(graphs, i) ? graphs[static_cast<size_t>(i)].get() : nullptr;
 }
 
 int64_t mcc_onnx_initializer_count(const mcc_onnx_model *m) {

@@ -165,6 +165,20 @@ void probe_in_child(const std::function<void()> &phases) {
                     "does not validate (e.g. an out-of-range attribute such as an axis)");
 }
 
+void build_views(mcc_onnx_model &model);
+
+// A subgraph wrapped as a model of its own: same IR version, opsets and directory. The
+// copy costs the subgraph's size once; subgraphs are small next to the main graph.
+std::unique_ptr<mcc_onnx_model> subgraph_view(const mcc_onnx_model &parent, const GraphProto &g) {
+    auto sub = std::make_unique<mcc_onnx_model>();
+    sub->proto.set_ir_version(parent.proto.ir_version());
+    *sub->proto.mutable_opset_import() = parent.proto.opset_import();
+    *sub->proto.mutable_graph() = g;
+    sub->dir = parent.dir;
+    build_views(*sub);
+    return sub;
+}
+
 void build_views(mcc_onnx_model &model) {
     const GraphProto &g = model.proto.graph();
     std::unordered_set<std::string> initializers;
@@ -178,8 +192,14 @@ void build_views(mcc_onnx_model &model) {
     for (const auto &v : g.input())
         if (!initializers.count(v.name())) model.inputs.push_back(&v);
     model.attr_tensors.resize(g.node_size());
+    model.attr_graphs.resize(g.node_size());
     for (int n = 0; n < g.node_size(); ++n)
         for (const auto &attr : g.node(n).attribute()) {
+            std::vector<std::unique_ptr<mcc_onnx_model>> graphs;
+            if (attr.type() == onnx::AttributeProto::GRAPH && attr.has_g()) graphs.push_back(subgraph_view(model, attr.g()));
+            if (attr.type() == onnx::AttributeProto::GRAPHS)
+                for (const auto &sub : attr.graphs()) graphs.push_back(subgraph_view(model, sub));
+            model.attr_graphs[n].push_back(std::move(graphs));
             std::unique_ptr<mcc_onnx_tensor> view;
             if (attr.type() == onnx::AttributeProto::TENSOR && attr.has_t()) {
                 view = std::make_unique<mcc_onnx_tensor>();

@@ -29,6 +29,9 @@ struct mcc_onnx_model {
     std::vector<const onnx::ValueInfoProto *> inputs;  // graph inputs minus initializers
     std::vector<std::unique_ptr<mcc_onnx_tensor>> initializers;
     std::vector<std::vector<std::unique_ptr<mcc_onnx_tensor>>> attr_tensors;  // [node][attr]
+    // Subgraph attributes (If branches, Loop and Scan bodies) as views of their own, so every
+    // accessor works on them unchanged: [node][attr][graph], one graph for GRAPH attributes.
+    std::vector<std::vector<std::vector<std::unique_ptr<mcc_onnx_model>>>> attr_graphs;
     std::vector<std::string> warnings;
 };
 

@@ -3,6 +3,7 @@ import Foundation
 import MFrontend
 import MInterop
 import MIR
+import MPasses
 
 /// Exit code 1 after diagnostics were printed (style guide §10).
 struct DiagnosticsReported: Error {}
@@ -67,7 +68,7 @@ final class ONNXImports {
             do {
                 let model = try loadONNX(path: importPath)
                 let name = sanitizedModelName(URL(fileURLWithPath: importPath).deletingPathExtension().lastPathComponent)
-                let result = try importONNX(model, modelName: name)
+                let result = try importONNX(model, modelName: name, differentiate: differentiateForONNX)
                 self.parameterData.merge(result.parameterData) { a, _ in a }
                 return .success(result.module)
             } catch let e as ONNXError {
@@ -90,13 +91,19 @@ func loadONNXModule(path: String, forceDynamic: Bool) throws -> LoadedModule {
         FileHandle.standardError.write(Data("\(path): error: \(message)\n".utf8)); throw ExitCode(1)
     }
     do {
-        let result = try importONNX(model, modelName: sanitizedModelName(name), forceDynamic: forceDynamic)
+        let result = try importONNX(model, modelName: sanitizedModelName(name), forceDynamic: forceDynamic,
+                                    differentiate: differentiateForONNX)
         return LoadedModule(module: result.module, parameterData: result.parameterData)
     } catch {
         let lines = error.messages.map { "\(path): error: \($0)" }.joined(separator: "\n")
         FileHandle.standardError.write(Data("\(lines)\n\(error.messages.count) error\(error.messages.count == 1 ? "" : "s") generated.\n".utf8))
         throw ExitCode(1)
     }
+}
+
+/// ONNX `Gradient` nodes are differentiated by the autodiff pass's engine.
+func differentiateForONNX(_ f: Function, _ module: Module, _ loss: String, _ arguments: Set<Int>) throws -> [Int: ValueID] {
+    try Autodiff.differentiate(f, in: module, loss: loss, parameters: [], arguments: arguments).arguments
 }
 
 /// A C-identifier-like model name from a file name (`resnet-18.onnx` -> `resnet_18`).

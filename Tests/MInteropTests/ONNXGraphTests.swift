@@ -106,10 +106,24 @@ func testModel(_ suite: String, _ name: String) -> String { "\(onnxTestData)/\(s
     @Test func symbolicDimsAndSequenceTypes() throws {
         let g = try loadONNX(path: testModel("node", "test_sequence_map_add_1_sequence_1_tensor")).graph
         #expect(g.inputs.map(\.kind) == [.sequence, .tensor])
-        #expect(g.inputs[0].elemType == nil && g.inputs[0].dims == nil)
+        // A sequence reports the element type and shape of its tensors.
+        #expect(g.inputs[0].elemType == .float && g.inputs[0].dims == [.param("N")])
         #expect(g.inputs[1] == ONNXValueInfo(name: "x1", elemType: .float, dims: [.param("N")]))
         #expect(g.nodes.map(\.opType) == ["SequenceMap"])
-        #expect(g.nodes[0].attributes["body"] == .graph)
+        let body = try #require(g.nodes[0].attributes["body"]?.graphValue)
+        #expect(body.nodes.map(\.opType) == ["Add"] && body.inputs.count == 2 && body.outputs.count == 1)
+    }
+
+    /// If branches and Scan bodies are read as graphs of their own, with their own inputs.
+    @Test func subgraphAttributes() throws {
+        let ifNode = try #require(try loadONNX(path: testModel("node", "test_if")).graph.nodes.first)
+        let thenBranch = try #require(ifNode.attributes["then_branch"]?.graphValue)
+        #expect(thenBranch.inputs.isEmpty && thenBranch.nodes.map(\.opType) == ["Constant"])
+        #expect(thenBranch.outputs.map(\.name) == ["then_out"])
+        let scan = try #require(try loadONNX(path: testModel("node", "test_scan9_sum")).graph.nodes.first)
+        let body = try #require(scan.attributes["body"]?.graphValue)
+        #expect(body.inputs.map(\.name) == ["sum_in", "next"] && body.nodes.map(\.opType) == ["Add", "Identity"])
+        #expect(body.inputs[0] == ONNXValueInfo(name: "sum_in", elemType: .float, dims: [.value(2)]))
     }
 
     /// Shape inference fills in intermediate values with their types.

@@ -85,7 +85,9 @@ const char *mcc_onnx_value_name(const mcc_onnx_model *model, int list, int64_t i
 /* TypeProto's value case: 1 tensor, 4 sequence, 5 map, 8 sparse tensor, 9 optional,
  * 0 not set; -1 bad index. */
 int mcc_onnx_value_type_case(const mcc_onnx_model *model, int list, int64_t index);
-/* TensorProto.DataType of a (sparse) tensor value; 0 if unknown; -1 bad index. */
+/* TensorProto.DataType of a (sparse) tensor value, or of the innermost tensor type of a
+ * sequence or optional value (e.g. float for optional(sequence(tensor(float)))); 0 if
+ * unknown; -1 bad index. mcc_onnx_value_rank and _dim look through the same way. */
 int mcc_onnx_value_elem_type(const mcc_onnx_model *model, int list, int64_t index);
 /* -1 when the shape is unknown (or on a bad index). */
 int64_t mcc_onnx_value_rank(const mcc_onnx_model *model, int list, int64_t index);
@@ -126,6 +128,13 @@ const char *mcc_onnx_attr_strings_at(const mcc_onnx_model *model, int64_t node, 
                                      int64_t index, size_t *length);
 /* The tensor of a TENSOR attribute (e.g. Constant's value), owned by the model. */
 const mcc_onnx_tensor *mcc_onnx_attr_tensor(const mcc_onnx_model *model, int64_t node, int64_t attr);
+
+/* Graph `index` of a GRAPH (index 0) or GRAPHS attribute: an If branch, a Loop or Scan
+ * body. The subgraph is a model view of its own, owned by `model`: every accessor above
+ * works on it (its inputs, nodes, initializers and nested subgraphs); its opsets and IR
+ * version are the model's. NULL for any other attribute or a bad index. Names a subgraph
+ * uses but does not define refer to the enclosing graphs' values (ONNX scoping). */
+const mcc_onnx_model *mcc_onnx_attr_graph(const mcc_onnx_model *model, int64_t node, int64_t attr, int64_t index);
 
 /* ---- Initializers and tensors -------------------------------------------------------- */
 

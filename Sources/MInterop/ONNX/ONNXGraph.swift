@@ -78,7 +78,7 @@ private struct ModelReader {
                          producer: string(mcc_onnx_producer_name(model)), graph: try readGraph(), warnings: warnings)
     }
 
-    private func readGraph() throws(ONNXError) -> ONNXGraph {
+    func readGraph() throws(ONNXError) -> ONNXGraph {
         var initializers: [String: ONNXTensor] = [:]
         var names: [String] = []
         for i in 0..<mcc_onnx_initializer_count(model) {
@@ -144,7 +144,13 @@ private struct ModelReader {
         case 4:
             guard let tensor = mcc_onnx_attr_tensor(model, n, a) else { return .unsupported(type: type) }
             return .tensor(try readTensor(tensor, path: path))
-        case 5: return .graph
+        case 5, 10:
+            var graphs: [ONNXGraph] = []
+            for i in 0..<Int64(type == 5 ? 1 : count) {
+                guard let sub = mcc_onnx_attr_graph(model, n, a, i) else { return .unsupported(type: type) }
+                graphs.append(try ModelReader(model: sub, path: path).readGraph())
+            }
+            return type == 5 ? .graph(graphs[0]) : .graphs(graphs)
         case 6: return .floats((0..<count).map { mcc_onnx_attr_floats_at(model, n, a, $0) })
         case 7: return .ints((0..<count).map { Int(mcc_onnx_attr_ints_at(model, n, a, $0)) })
         case 8:

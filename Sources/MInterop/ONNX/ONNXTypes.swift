@@ -95,7 +95,7 @@ public struct ONNXTensor: Sendable, Hashable {
     public var elementCount: Int { dims.reduce(1, *) }
 }
 
-/// A node attribute. Subgraphs (If, Loop, Scan bodies) are reported by kind only.
+/// A node attribute.
 public enum ONNXAttribute: Sendable, Hashable {
     case int(Int)
     case float(Float)
@@ -106,8 +106,11 @@ public enum ONNXAttribute: Sendable, Hashable {
     case floats([Float])
     case strings([String])
     case tensor(ONNXTensor)
-    case graph
-    /// Any other `AttributeProto.AttributeType` (TENSORS, GRAPHS, SPARSE_TENSOR, TYPE_PROTO, ...).
+    /// A subgraph (If branch, Loop or Scan body). Names it reads but does not define refer
+    /// to values of the enclosing graphs.
+    case graph(ONNXGraph)
+    case graphs([ONNXGraph])
+    /// Any other `AttributeProto.AttributeType` (TENSORS, SPARSE_TENSOR, TYPE_PROTO, ...).
     case unsupported(type: Int)
 
     public var intValue: Int? { if case .int(let v) = self { v } else { nil } }
@@ -117,6 +120,7 @@ public enum ONNXAttribute: Sendable, Hashable {
     public var tensorValue: ONNXTensor? { if case .tensor(let v) = self { v } else { nil } }
     public var stringValue: String? { if case .string(let v) = self { v } else { nil } }
     public var stringsValue: [String]? { if case .strings(let v) = self { v } else { nil } }
+    public var graphValue: ONNXGraph? { if case .graph(let v) = self { v } else { nil } }
 }
 
 public struct ONNXNode: Sendable, Hashable {
@@ -140,7 +144,7 @@ public struct ONNXNode: Sendable, Hashable {
     }
 }
 
-/// The main graph. Nodes are in topological order (the loader reorders unsorted graphs).
+/// The main graph or a subgraph. Nodes are in topological order (the loader reorders unsorted graphs).
 public struct ONNXGraph: Sendable, Hashable {
     public var name: String
     /// Graph inputs that are not initializers: what a caller must feed.

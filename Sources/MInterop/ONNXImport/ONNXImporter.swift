@@ -25,8 +25,13 @@ struct NodeError: Error {
 /// Imports an ONNX graph as one MIR function (one model). Graph inputs become arguments
 /// with `dim_param` names as symbolic dims; initializers become parameters; shape
 /// arithmetic (Shape, Gather, Concat, ...) is folded at compile time, symbolically.
-public func importONNX(_ model: ONNXModel, modelName: String, forceDynamic: Bool = false) throws(ONNXImportError) -> ONNXImportResult {
+///
+/// - Parameter differentiate: imports `Gradient` nodes (ai.onnx.preview.training) with it;
+///   without it they are reported as unsupported.
+public func importONNX(_ model: ONNXModel, modelName: String, forceDynamic: Bool = false,
+                       differentiate: ONNXDifferentiator? = nil) throws(ONNXImportError) -> ONNXImportResult {
     var importer = ONNXImporter(model: model, modelName: modelName, forceDynamic: forceDynamic)
+    importer.differentiate = differentiate
     return try importer.run()
 }
 
@@ -38,6 +43,8 @@ struct ONNXImporter {
     var module: Module
     var function: Function!
     var values: [String: ImportValue] = [:]
+    /// Sequence-typed values, kept apart from tensors: a sequence never reaches MIR.
+    var sequences: [String: ImportSequence] = [:]
     var data: [String: [UInt8]] = [:]
     var errors: [String] = []
     var unsupported: [String] = []
@@ -49,6 +56,10 @@ struct ONNXImporter {
     /// How many nodes (and graph outputs) read each value name: folding BatchNorm into a
     /// convolution is only safe when the convolution's output has no other reader.
     var readers: [String: Int] = [:]
+    var differentiate: ONNXDifferentiator?
+    var gradientRequests: [GradientRequest] = []
+    /// Gradient outputs by name: (request, index into its xs).
+    var pendingGradients: [String: (request: Int, index: Int)] = [:]
 
     init(model: ONNXModel, modelName: String, forceDynamic: Bool) {
         self.model = model; self.modelName = modelName; self.forceDynamic = forceDynamic
@@ -60,6 +71,10 @@ struct ONNXImporter {
         let graph = model.graph
         var arguments: [FunctionInput] = []
         for input in graph.inputs where graph.initializers[input.name] == nil {
+            guard input.kind == .tensor else {
+                errors.append("graph input '\(input.name)' is \(describeKind(input.kind)); mcc's C ABI passes tensors only")
+                continue
+            }
             guard let code = input.elemType, let dt = mirDType(code) else {
                 errors.append("graph input '\(input.name)' has unsupported element type \(input.elemType.map(onnxTypeName) ?? "unknown")")
                 continue
@@ -83,6 +98,58 @@ struct ONNXImporter {
         if !errors.isEmpty { throw ONNXImportError(errors) }
         function = Function(name: modelName, arguments: arguments)
         for (i, a) in arguments.enumerated() { values[a.name] = .tensor(function.argument(i)) }
+        bindInitializers(of: graph)
+        countReaders(graph)
+        for o in graph.outputs { readers[o.name, default: 0] += 1 }
+        for n in graph.nodes {
+            node = n
+            do throws(NodeError) {
+                do throws(NodeError) { try importNode(n) } catch {
+                    // Retry once with this node's forced-dynamic dims pinned to their sizes.
+                    guard pinForcedSymbols(of: n) else { throw error }
+                    try importNode(n)
+                }
+            } catch {
+                let where_ = describe(n)
+                if error.unsupported { unsupported.append("\(where_) is not supported: \(error.message)") }
+                else { errors.append("\(where_): \(error.message)") }
+            }
+        }
+        node = nil
+        let problems = unsupported + errors
+        if !problems.isEmpty { throw ONNXImportError(problems) }
+        for output in graph.outputs {
+            if ![.tensor, .none].contains(output.kind) || sequences[output.name] != nil {
+                let kind = sequences[output.name] != nil ? describeKind(.sequence) : describeKind(output.kind)
+                errors.append("graph output '\(output.name)' is \(kind); mcc's C ABI passes tensors only"); continue
+            }
+            if pendingGradients[output.name] != nil { continue }
+            guard let v = values[output.name] else { errors.append("graph output '\(output.name)' is never computed"); continue }
+            do {
+                let id = try tensor(v)   // codegen copies outputs that are inputs or parameters
+                function.results.append(FunctionOutput(name: output.name, value: id))
+            } catch { errors.append("graph output '\(output.name)': \(error.message)") }
+        }
+        if !errors.isEmpty { throw ONNXImportError(errors) }
+        if !gradientRequests.isEmpty {
+            try differentiatePending()
+            // Graph output order, with each gradient output in its place.
+            let byName = Dictionary(function.results.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+            var results: [FunctionOutput] = []
+            for o in graph.outputs {
+                let key = pendingGradients[o.name].map { "onnx.gradient.\($0.request).\($0.index)" } ?? o.name
+                guard let v = byName[key] else { throw ONNXImportError(["internal error: graph output '\(o.name)' was lost while differentiating"]) }
+                results.append(FunctionOutput(name: o.name, value: v))
+            }
+            function.results = results
+        }
+        module.functions.append(function)
+        do { try module.verify() } catch { throw ONNXImportError(["internal error: imported MIR fails verification: \(error)"]) }
+        return ONNXImportResult(module: module, parameterData: data)
+    }
+
+    /// Initializers become compile-time constants (a subgraph may have its own).
+    mutating func bindInitializers(of graph: ONNXGraph) {
         for (name, t) in graph.initializers {
             guard let dt = mirDType(t.elemType) else {
                 // Only an error if a node actually reads it.
@@ -93,60 +160,97 @@ struct ONNXImporter {
             c.name = name
             values[name] = .constant(c)
         }
-        for n in graph.nodes { for i in n.inputs where !i.isEmpty { readers[i, default: 0] += 1 } }
-        for o in graph.outputs { readers[o.name, default: 0] += 1 }
+    }
+
+    /// Counts readers in `graph` and its subgraphs, whose reads of outer values count too.
+    mutating func countReaders(_ graph: ONNXGraph) {
         for n in graph.nodes {
-            node = n
-            do throws(NodeError) {
-                let outs: [ImportValue]
-                do throws(NodeError) { outs = try convert(n) } catch {
-                    // Retry once with this node's forced-dynamic dims pinned to their sizes.
-                    guard pinForcedSymbols(of: n) else { throw error }
-                    outs = try convert(n)
+            for i in n.inputs where !i.isEmpty { readers[i, default: 0] += 1 }
+            for a in n.attributes.values {
+                switch a {
+                case .graph(let g): countReaders(g); for o in g.outputs { readers[o.name, default: 0] += 1 }
+                case .graphs(let gs): for g in gs { countReaders(g); for o in g.outputs { readers[o.name, default: 0] += 1 } }
+                default: break
                 }
-                for (name, v) in zip(n.outputs, outs) where !name.isEmpty { values[name] = v }
-            } catch {
-                let where_ = "ONNX op '\(n.opType)' (opset \(opset)) at node '\(n.name.isEmpty ? n.outputs.first ?? "?" : n.name)'"
-                if error.unsupported { unsupported.append("\(where_) is not supported: \(error.message)") }
-                else { errors.append("\(where_): \(error.message)") }
             }
         }
-        node = nil
-        let problems = unsupported + errors
-        if !problems.isEmpty { throw ONNXImportError(problems) }
-        for output in graph.outputs {
-            guard let v = values[output.name] else { errors.append("graph output '\(output.name)' is never computed"); continue }
-            do {
-                let id = try tensor(v)   // codegen copies outputs that are inputs or parameters
-                function.results.append(FunctionOutput(name: output.name, value: id))
-            } catch { errors.append("graph output '\(output.name)': \(error.message)") }
+    }
+
+    /// Imports one node, binding its outputs (tensors in `values`, sequences in `sequences`).
+    mutating func importNode(_ n: ONNXNode) throws(NodeError) {
+        for name in n.inputs where pendingGradients[name] != nil {
+            throw .unsupported("input '\(name)' is an output of Gradient, which mcc computes after the rest of the graph: Gradient outputs can only be graph outputs")
         }
-        if !errors.isEmpty { throw ONNXImportError(errors) }
-        module.functions.append(function)
-        do { try module.verify() } catch { throw ONNXImportError(["internal error: imported MIR fails verification: \(error)"]) }
-        return ONNXImportResult(module: module, parameterData: data)
+        if n.domain == Self.trainingDomain, n.opType == "Gradient" { return try gradient(n) }
+        if let outs = try structured(n) {
+            for (name, v) in zip(n.outputs, outs) where !name.isEmpty { bind(name, v) }
+            return
+        }
+        for name in n.inputs where !name.isEmpty && values[name] == nil && sequences[name] != nil {
+            throw NodeError("input '\(name)' is a sequence, but this op takes tensors")
+        }
+        var outs: [ImportValue]
+        if let folded = try foldLogic(n) { outs = folded } else { outs = try convert(n) }
+        for (name, v) in zip(n.outputs, outs) where !name.isEmpty { bind(name, .value(v)) }
+    }
+
+    /// "ONNX op 'Add' (opset 13) at node 'add1'", for diagnostics.
+    func describe(_ n: ONNXNode) -> String {
+        "ONNX op '\(n.opType)' (opset \(opset)) at node '\(n.name.isEmpty ? n.outputs.first ?? "?" : n.name)'"
+    }
+
+    func describeKind(_ kind: ONNXTypeKind) -> String {
+        switch kind {
+        case .tensor: "a tensor"
+        case .sparseTensor: "a sparse tensor"
+        case .sequence: "a sequence"
+        case .map: "a map"
+        case .optional: "an optional"
+        case .none: "untyped"
+        }
     }
 
     /// Pins the forced-dynamic symbols in `n`'s input types; false when there are none.
     mutating func pinForcedSymbols(of n: ONNXNode) -> Bool {
         var map: [String: Dim] = [:]
-        for name in n.inputs where !name.isEmpty {
-            guard let v = values[name] else { continue }
-            var dims = type(v).shape
-            if case .constant(let c) = v, let d = c.dims { dims += d }
-            for d in dims { for s in d.symbols { if let size = forcedSymbols[s] { map[s] = .constant(size) } } }
+        for name in n.inputs + outerNames(readBy: n) where !name.isEmpty {
+            // A sequence input's elements count as inputs (ConcatFromSequence).
+            let read = values[name].map { [$0] } ?? sequences[name]?.elements.compactMap { $0 } ?? []
+            for v in read {
+                var dims = type(v).shape
+                if case .constant(let c) = v, let d = c.dims { dims += d }
+                for d in dims { for s in d.symbols { if let size = forcedSymbols[s] { map[s] = .constant(size) } } }
+            }
         }
         guard !map.isEmpty else { return false }
         for s in map.keys { forcedSymbols[s] = nil }
         function.substituteSymbols(map)
-        for (k, v) in values {
-            if case .constant(var c) = v, let d = c.dims {
-                c.dims = d.map { $0.substituting(map) }
-                c.values = c.dims!.map { Double($0.constantValue ?? -1) }
-                values[k] = .constant(c)
+        func pinned(_ v: ImportValue) -> ImportValue {
+            guard case .constant(var c) = v, let d = c.dims else { return v }
+            c.dims = d.map { $0.substituting(map) }
+            c.values = c.dims!.map { Double($0.constantValue ?? -1) }
+            return .constant(c)
+        }
+        for (k, v) in values { values[k] = pinned(v) }
+        for (k, s) in sequences { sequences[k]?.elements = s.elements.map { $0.map(pinned) } }
+        return true
+    }
+
+    /// Every name the subgraphs of `n` read: outer values among them are implicit inputs.
+    func outerNames(readBy n: ONNXNode) -> [String] {
+        var names: [String] = []
+        for a in n.attributes.values {
+            let graphs: [ONNXGraph] = switch a {
+            case .graph(let g): [g]
+            case .graphs(let gs): gs
+            default: []
+            }
+            for g in graphs {
+                for inner in g.nodes { names += inner.inputs + outerNames(readBy: inner) }
+                names += g.outputs.map(\.name)
             }
         }
-        return true
+        return names
     }
 
     func symbolName(_ raw: String) -> String {
