@@ -37,19 +37,26 @@ public struct SliceParams: Sendable {
 }
 
 extension OpKind {
-    func inferMovement(_ ops: [TensorType], _ attrs: Attributes, explicit: TensorType?) throws(ShapeError) -> TensorType {
+    func inferMovement(_ ops: [TensorType], _ attrs: Attributes, explicit: TensorType?,
+                       valueSymbols: Set<String>) throws(ShapeError) -> TensorType {
         let x = ops[0]
+        func dataDependent(_ d: Dim) -> Bool { d.symbols.contains(where: valueSymbols.contains) }
         switch self {
         case .reshape:
             guard let explicit else { throw ShapeError("'reshape' needs an explicit result type") }
             guard explicit.dtype == x.dtype else { throw ShapeError("'reshape' cannot change dtype") }
-            guard explicit.elementCount == x.elementCount else {
+            guard explicit.elementCount == x.elementCount || explicit.shape.contains(where: dataDependent) else {
                 throw ShapeError("'reshape' from \(x) to \(explicit) changes the element count")
             }
             return explicit
         case .expand:
             guard let explicit, explicit.dtype == x.dtype else { throw ShapeError("'expand' needs an explicit result type of the same dtype") }
-            guard (try? broadcastShapes(x.shape, explicit.shape)) == explicit.shape else {
+            let rankOK = explicit.rank >= x.rank
+            let xs = rankOK ? [Dim](repeating: .constant(1), count: explicit.rank - x.rank) + x.shape : x.shape
+            // A data-dependent target dim broadcasts with anything (the checks enforce it).
+            let dynamic = rankOK && zip(xs, explicit.shape).allSatisfy { a, b in
+                dataDependent(b) || a == b || a == .constant(1) }
+            guard dynamic || (try? broadcastShapes(x.shape, explicit.shape)) == explicit.shape else {
                 throw ShapeError("'expand' cannot broadcast \(x) to \(explicit)")
             }
             return explicit

@@ -1,8 +1,12 @@
 /// The shape rule of every op category (see OpKind.info). One function, shared by the M
 /// front end, the ONNX importer, the MIR text parser and the verifier.
 extension OpKind {
+    /// `valueSymbols`: the function's value symbols. An explicit result type (reshape,
+    /// expand) whose dims use them is taken as written: the relation to the operand holds
+    /// only for the run-time values, and the function's `check`s enforce it.
     public func inferResultType(
-        operands: [TensorType], attributes attrs: Attributes, explicit: TensorType? = nil
+        operands: [TensorType], attributes attrs: Attributes, explicit: TensorType? = nil,
+        valueSymbols: Set<String> = []
     ) throws(ShapeError) -> TensorType {
         guard info.arity.contains(operands.count) else {
             let a = info.arity
@@ -45,7 +49,7 @@ extension OpKind {
             guard x.rank >= 1 else { throw ShapeError("'\(rawValue)' expects rank >= 1") }
             _ = try normalizeAxis(attrs["axis"]?.intValue ?? -1, rank: x.rank)
             return x
-        case .movement: return try inferMovement(operands, attrs, explicit: explicit)
+        case .movement: return try inferMovement(operands, attrs, explicit: explicit, valueSymbols: valueSymbols)
         case .quantized: return try inferQuantized(operands, attrs)
         case .sparse: return try inferSparseMatmul(operands, explicit: explicit)
         }

@@ -202,6 +202,23 @@ struct TextParser {
             guard values[a.name] == nil else { throw fail("duplicate argument '%\(a.name)'") }
             values[a.name] = f.argument(i)
         }
+        while true {
+            if token == .identifier("symbol") {
+                advance()
+                let loc = location
+                let n = try identifier("a symbol name")
+                guard !f.symbols.contains(n) else { throw .error("symbol '\(n)' is already defined", at: SourceRange(loc)) }
+                try expect("=")
+                let e = try parseSymExpr(f, depth: 0)
+                f.valueSymbols.append(ValueSymbol(name: n, expr: e))
+            } else if token == .identifier("check") {
+                advance()
+                let e = try parseSymExpr(f, depth: 0)
+                try expect(",")
+                f.symbolChecks.append(SymbolCheck(expr: e, message: try string()))
+            } else { break }
+        }
+        if let problem = f.verifyValueSymbols().first { throw fail(problem) }
         while token != .identifier("return") {
             try parseOperation(into: f, module: module, values: &values)
         }
@@ -265,12 +282,46 @@ struct TextParser {
         }
         let inferred: TensorType
         do {
-            inferred = try kind.inferResultType(operands: operands.map(f.type(of:)), attributes: attrs, explicit: written)
+            inferred = try kind.inferResultType(operands: operands.map(f.type(of:)), attributes: attrs, explicit: written,
+                                                valueSymbols: Set(f.valueSymbols.map(\.name)))
         } catch { throw .error(error.message, at: SourceRange(kindLoc)) }
         guard inferred == written else {
             throw .error("'\(kindName)' produces \(inferred) but is written as \(written)", at: SourceRange(opLoc))
         }
         values[resultName] = f.appendUnchecked(kind, operands, attributes: attrs, type: written, location: loc)
+    }
+
+    /// `int | float | name | %arg[index] | fn(expr, ...)` (see ValueSymbols.swift).
+    mutating func parseSymExpr(_ f: Function, depth: Int) throws(Diagnostic) -> SymExpr {
+        guard depth < 64 else { throw fail("symbol expression nested too deeply") }
+        switch token {
+        case .int(let v): advance(); return .int(v)
+        case .float(let v): advance(); return .float(v)
+        case .percent(let a):
+            guard f.arguments.contains(where: { $0.name == a }) else { throw fail("'%\(a)' is not an argument") }
+            advance(); try expect("[")
+            let i = try int()
+            try expect("]")
+            return .element(a, i)
+        case .identifier(let s):
+            let loc = location
+            advance()
+            guard consume("(") else {
+                guard f.symbols.contains(s) else { throw .error("unknown symbol '\(s)'", at: SourceRange(loc)) }
+                return .symbol(s)
+            }
+            guard let fn = SymFunction(rawValue: s) else { throw .error("unknown symbol function '\(s)'", at: SourceRange(loc)) }
+            var args: [SymExpr] = []
+            if !consume(")") {
+                repeat { args.append(try parseSymExpr(f, depth: depth + 1)) } while consume(",")
+                try expect(")")
+            }
+            guard args.count == fn.arity else {
+                throw .error("'\(s)' takes \(fn.arity) operands, got \(args.count)", at: SourceRange(loc))
+            }
+            return .call(fn, args)
+        default: throw fail("expected a symbol expression, found \(describe(token))")
+        }
     }
 
     mutating func parseAttribute() throws(Diagnostic) -> Attribute {
