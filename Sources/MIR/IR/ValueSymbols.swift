@@ -110,10 +110,10 @@ extension Function {
     public var symbols: [String] { shapeSymbols + valueSymbols.map(\.name) }
 
     /// Declares a value symbol with a fresh name starting with `prefix`; returns its dim.
-    public func defineValueSymbol(_ prefix: String, _ expr: SymExpr) -> Dim {
-        // A constant needs no symbol.
-        if case .int(let v) = expr { return .constant(v) }
-        if case .symbol(let s) = expr { return .symbol(s) }
+    public func defineValueSymbol(_ prefix: String, _ raw: SymExpr) -> Dim {
+        let expr = raw.folded
+        // Dim arithmetic of known symbols (a constant, `h + 1`) needs no new symbol.
+        if let d = expr.dim { return d }
         let taken = Set(symbols)
         var name = prefix, k = 0
         while taken.contains(name) { k += 1; name = "\(prefix)_\(k)" }
@@ -149,5 +149,72 @@ extension Function {
         }
         for (i, c) in symbolChecks.enumerated() { check(c.expr, "check #\(i)") }
         return errors
+    }
+}
+
+extension SymExpr {
+    /// Calls on integer constants evaluated (with the runtime's semantics), so that dims
+    /// that do not depend on data stay static.
+    public var folded: SymExpr {
+        guard case .call(let f, let raw) = self else { return self }
+        let args = raw.map(\.folded)
+        let ints = args.compactMap { e -> Int? in if case .int(let v) = e { return v }; return nil }
+        if f == .select, case .int(let c) = args[0] { return c != 0 ? args[1] : args[2] }
+        guard ints.count == args.count, ints.count == f.arity else { return .call(f, args) }
+        let a = ints[0], b = ints.count > 1 ? ints[1] : 0
+        func bool(_ v: Bool) -> SymExpr { .int(v ? 1 : 0) }
+        switch f {
+        case .add: let r = a.addingReportingOverflow(b); return r.overflow ? .call(f, args) : .int(r.partialValue)
+        case .sub: let r = a.subtractingReportingOverflow(b); return r.overflow ? .call(f, args) : .int(r.partialValue)
+        case .mul: let r = a.multipliedReportingOverflow(by: b); return r.overflow ? .call(f, args) : .int(r.partialValue)
+        case .div, .mod:
+            guard b != 0, !(a == .min && b == -1) else { return .call(f, args) }
+            var q = a / b, r = a % b
+            if r != 0 && (r < 0) != (b < 0) { q -= 1; r += b }
+            return .int(f == .div ? q : r)
+        case .min: return .int(Swift.min(a, b))
+        case .max: return .int(Swift.max(a, b))
+        case .eq: return bool(a == b)
+        case .ne: return bool(a != b)
+        case .lt: return bool(a < b)
+        case .le: return bool(a <= b)
+        case .gt: return bool(a > b)
+        case .ge: return bool(a >= b)
+        case .and: return bool(a != 0 && b != 0)
+        case .or: return bool(a != 0 || b != 0)
+        case .not: return bool(a == 0)
+        case .floor, .ceil: return .int(a)
+        case .clamp: return .int(Swift.min(Swift.max(a, b), ints[2]))
+        case .select: return .call(f, args)
+        }
+    }
+
+    /// The same value as a `Dim` when the expression reads no data and uses only dim
+    /// arithmetic (so that it compares structurally with other dims).
+    public var dim: Dim? {
+        switch self {
+        case .int(let v): return .constant(v)
+        case .symbol(let s): return .symbol(s)
+        case .float, .element: return nil
+        case .call(let f, let args):
+            let ds = args.compactMap(\.dim)
+            guard ds.count == args.count else { return nil }
+            switch f {
+            case .add: return ds[0] + ds[1]
+            case .sub: return ds[0] - ds[1]
+            case .mul: return ds[0] * ds[1]
+            case .div: return Dim.quotient(ds[0], ds[1])
+            default: return nil
+            }
+        }
+    }
+
+    /// The expression with symbols replaced by dims (to pin shape symbols).
+    public func substituting(_ map: [String: Dim]) -> SymExpr {
+        switch self {
+        case .int, .float, .element: return self
+        case .symbol(let s): return map[s].map { SymExpr($0) } ?? self
+        case .call(let f, let args): return .call(f, args.map { $0.substituting(map) })
+        }
     }
 }

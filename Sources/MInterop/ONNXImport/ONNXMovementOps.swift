@@ -64,7 +64,9 @@ extension ONNXImporter {
             let x = try tensorInput(n, 0)
             let target: [Dim]
             if let s = n.ints("shape"), opset < 5 { target = s.map { .constant($0) } }
-            else { guard let c = try constant(n, 1) else { throw NodeError("missing shape") }; target = c.asDims }
+            else if try isRunTimeData(n, 1), let data = try shapeData(n, 1) {
+                return [.tensor(try dynamicReshape(x, data, allowZero: n.int("allowzero", 0) != 0))]
+            } else { guard let c = try constant(n, 1) else { throw NodeError("missing shape") }; target = c.asDims }
             return [.tensor(try reshaped(x, to: target, allowZero: n.int("allowzero", 0) != 0))]
         case "Flatten":
             let x = try tensorInput(n, 0)
@@ -74,6 +76,9 @@ extension ONNXImporter {
         case "Squeeze", "Unsqueeze":
             let x = try tensorInput(n, 0)
             let t = function.type(of: x)
+            if n.ints("axes") == nil, try isRunTimeData(n, 1), let data = try shapeData(n, 1), !data.isEmpty {
+                return [.tensor(n.opType == "Squeeze" ? try dynamicSqueeze(x, data) : try dynamicUnsqueeze(x, data))]
+            }
             let axes = try axesInput(n, inputIndex: 1)
             var shape = t.shape
             if n.opType == "Squeeze" {
@@ -139,6 +144,7 @@ extension ONNXImporter {
             return [.tensor(try emit(n.opType == "Gather" ? .gather : .gatherElements, [x, idx], attributes: ["axis": .int(n.int("axis", 0))]))]
         case "Expand":
             let x = try tensorInput(n, 0)
+            if try isRunTimeData(n, 1), let data = try shapeData(n, 1) { return [.tensor(try dynamicExpand(x, data))] }
             guard let target = try constant(n, 1) else { throw NodeError("missing shape") }
             let t = function.type(of: x)
             let shape: [Dim]
@@ -146,6 +152,7 @@ extension ONNXImporter {
             return [.tensor(try emit(.expand, [x], explicit: TensorType(t.dtype, shape)))]
         case "Tile":
             let x = try tensorInput(n, 0)
+            if try isRunTimeData(n, 1), let data = try shapeData(n, 1) { return [.tensor(try dynamicTile(x, data))] }
             guard let r = try constant(n, 1) else { throw NodeError("missing repeats") }
             return [.tensor(try emit(.tile, [x], attributes: ["repeats": .ints(r.ints)]))]
         case "Pad":
@@ -171,10 +178,16 @@ extension ONNXImporter {
         case "Resize", "Upsample":
             return [.tensor(try resize(n))]
         case "ConstantOfShape":
-            guard let shapeConst = try constant(n, 0) else { throw NodeError("missing shape") }
             var fill = ConstTensor.scalar(0, .f32)
             if let t = n.tensorAttribute("value") { fill = try ConstTensor(t) }
-            let dims = shapeConst.asDims
+            let dims: [Dim]
+            if try isRunTimeData(n, 0), let data = try shapeData(n, 0) {
+                for (k, d) in data.enumerated() { try require(call(.ge, d, .int(0)), "shape entry \(k) is negative") }
+                dims = data.map(valueDim)
+            } else {
+                guard let shapeConst = try constant(n, 0) else { throw NodeError("missing shape") }
+                dims = shapeConst.asDims
+            }
             if dims.allSatisfy(\.isStatic) {
                 let shape = dims.map { $0.constantValue ?? 0 }
                 let count = shape.reduce(1, *)

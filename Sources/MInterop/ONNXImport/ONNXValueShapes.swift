@@ -1,0 +1,201 @@
+import MIR
+
+/// Shape-deciding inputs given as run-time data (a Reshape's `shape`, an Expand's target,
+/// Unsqueeze's `axes` as graph inputs): their elements become value symbols of the MIR
+/// function (docs/mir.md, "Value symbols"), computed by the library before the forward,
+/// and every ONNX validity rule becomes a `check` with a message naming the node.
+extension ONNXImporter {
+    /// The elements of input `i` as symbol expressions: a constant's values, or a graph
+    /// input's data read at run time. Nil when the input is omitted. Throws (before
+    /// anything is emitted, so a retry with pinned dims starts clean) when the values are
+    /// computed inside the graph or the input's length is symbolic.
+    func shapeData(_ n: ONNXNode, _ i: Int) throws(NodeError) -> [SymExpr]? {
+        guard let v = try input(n, i) else { return nil }
+        switch v {
+        case .constant(let c):
+            if let d = c.dims { return d.map { SymExpr($0) } }
+            return c.dtype.isFloat ? c.values.map { .float($0) } : c.values.map { .int(clampedInt($0)) }
+        case .tensor(let id):
+            guard function.isArgument(id) else {
+                throw .unsupported("input #\(i) ('\(n.inputs[i])') decides shapes but is computed inside the graph; only constants and graph inputs can (a graph input's data is read at run time)")
+            }
+            let t = function.type(of: id)
+            guard let count = t.elementCount.constantValue else {
+                throw .unsupported("input #\(i) ('\(n.inputs[i])') decides shapes but its length \(t.elementCount) is symbolic")
+            }
+            guard t.dtype.isInteger || t.dtype == .f32 || t.dtype == .f64 else {
+                throw NodeError("input #\(i) ('\(n.inputs[i])') has type \(t), expected integers or floats")
+            }
+            guard count <= 64 else { throw .unsupported("input #\(i) ('\(n.inputs[i])') has \(count) elements (at most 64 can decide shapes)") }
+            let name = function.arguments[id.raw].name
+            return (0..<count).map { .element(name, $0) }
+        }
+    }
+
+    /// Whether input `i` is present and not a compile-time constant.
+    func isRunTimeData(_ n: ONNXNode, _ i: Int) throws(NodeError) -> Bool {
+        if case .tensor? = try input(n, i) { return true }
+        return false
+    }
+
+    func clampedInt(_ v: Double) -> Int {
+        guard v.isFinite else { return v > 0 ? Int.max : Int.min }
+        return v >= 9.2e18 ? Int.max : v <= -9.2e18 ? Int.min : Int(v)
+    }
+
+    var nodeLabel: String {
+        guard let n = node else { return "ONNX node" }
+        return "\(n.opType) node '\(n.name.isEmpty ? n.outputs.first ?? "?" : n.name)'"
+    }
+
+    /// A dim for `expr`: static or a dim expression when it folds to one, else a new value symbol.
+    func valueDim(_ expr: SymExpr) -> Dim {
+        let prefix = symbolName((node?.outputs.first ?? "v") + "_v")
+        return function.defineValueSymbol(prefix, expr)
+    }
+
+    /// Adds a run-time check, or fails now when it is false for constant data.
+    func require(_ expr: SymExpr, _ message: String) throws(NodeError) {
+        let e = expr.folded
+        if case .int(let v) = e {
+            if v == 0 { throw NodeError(message) }
+            return
+        }
+        function.symbolChecks.append(SymbolCheck(expr: e, message: "\(nodeLabel): \(message)"))
+    }
+
+    func call(_ f: SymFunction, _ args: SymExpr...) -> SymExpr { SymExpr.call(f, args).folded }
+    func all(_ xs: [SymExpr]) -> SymExpr { xs.reduce(SymExpr.int(1)) { call(.and, $0, $1) } }
+    func any(_ xs: [SymExpr]) -> SymExpr { xs.reduce(SymExpr.int(0)) { call(.or, $0, $1) } }
+    func sum(_ xs: [SymExpr]) -> SymExpr { xs.reduce(SymExpr.int(0)) { call(.add, $0, $1) } }
+    func product(_ xs: [SymExpr]) -> SymExpr { xs.reduce(SymExpr.int(1)) { call(.mul, $0, $1) } }
+
+    /// Axes from data, normalized against `rank` and checked (in range, no repeats).
+    func dataAxes(_ raw: [SymExpr], rank: Int, what: String) throws(NodeError) -> [SymExpr] {
+        var axes: [SymExpr] = []
+        for (k, a) in raw.enumerated() {
+            let norm = call(.select, call(.lt, a, .int(0)), call(.add, a, .int(rank)), a)
+            try require(call(.and, call(.ge, norm, .int(0)), call(.lt, norm, .int(rank))),
+                        "\(what) entry \(k) is out of range for rank \(rank)")
+            axes.append(norm)
+        }
+        for i in axes.indices { for j in axes.indices where j > i {
+            try require(call(.ne, axes[i], axes[j]), "\(what) entries \(i) and \(j) name the same axis")
+        } }
+        return axes
+    }
+
+    /// `dims[index]` for a run-time index in 0..<dims.count (a select chain).
+    func pick(_ dims: [SymExpr], _ index: SymExpr) -> SymExpr {
+        guard var e = dims.last else { return .int(0) }
+        for (k, d) in dims.enumerated().reversed().dropFirst() { e = call(.select, call(.eq, index, .int(k)), d, e) }
+        return e
+    }
+
+    // MARK: ops
+
+    /// Reshape to a target read from data (ONNX's 0 = copy, -1 = infer rules).
+    mutating func dynamicReshape(_ x: ValueID, _ target: [SymExpr], allowZero: Bool) throws(NodeError) -> ValueID {
+        let t = function.type(of: x)
+        let inDims = t.shape.map { SymExpr($0) }
+        let total = SymExpr(t.elementCount)
+        var resolved: [SymExpr] = []
+        for (i, d) in target.enumerated() {
+            try require(call(.ge, d, .int(-1)), "target dim \(i) is negative (below -1)")
+            if allowZero {
+                resolved.append(d)
+            } else if i < t.rank {
+                resolved.append(call(.select, call(.eq, d, .int(0)), inDims[i], d))
+            } else {
+                try require(call(.ne, d, .int(0)), "target dim \(i) is 0 (copy) but the input has rank \(t.rank)")
+                resolved.append(d)
+            }
+        }
+        let isInfer = target.map { call(.eq, $0, .int(-1)) }
+        try require(call(.le, sum(isInfer), .int(1)), "the target shape has more than one -1")
+        let known = product(zip(resolved, isInfer).map { call(.select, $1, .int(1), $0) })
+        var dims: [Dim] = []
+        var exprs: [SymExpr] = []
+        for (r, inf) in zip(resolved, isInfer) {
+            let e = call(.select, inf, call(.div, total, call(.max, known, .int(1))), r)
+            exprs.append(e)
+            dims.append(valueDim(e))
+        }
+        try require(call(.eq, product(dims.map { SymExpr($0) }), total),
+                    "the target shape does not have the input's \(t.elementCount) elements")
+        return try emit(.reshape, [x], explicit: TensorType(t.dtype, dims))
+    }
+
+    /// Expand (numpy broadcasting) to a target read from data.
+    mutating func dynamicExpand(_ x: ValueID, _ target: [SymExpr]) throws(NodeError) -> ValueID {
+        let t = function.type(of: x)
+        let rank = max(t.rank, target.count)
+        let xs = [Dim](repeating: .constant(1), count: rank - t.rank) + t.shape
+        let ts = [SymExpr](repeating: .int(1), count: rank - target.count) + target
+        var dims: [Dim] = []
+        for (k, (xd, td)) in zip(xs, ts).enumerated() {
+            let xe = SymExpr(xd)
+            try require(call(.or, call(.eq, td, .int(1)), call(.or, call(.eq, xe, .int(1)), call(.eq, td, xe))),
+                        "target dim \(k - (rank - target.count)) does not broadcast with the input's dim \(xd)")
+            try require(call(.ge, td, .int(0)), "target dim \(k - (rank - target.count)) is negative")
+            dims.append(valueDim(call(.select, call(.eq, xe, .int(1)), td, xe)))
+        }
+        return try emit(.expand, [x], explicit: TensorType(t.dtype, dims))
+    }
+
+    /// Tile with repeats from data: reshape to [1, d0, 1, d1, ...], expand the 1s to the
+    /// repeats, merge the pairs.
+    mutating func dynamicTile(_ x: ValueID, _ repeats: [SymExpr]) throws(NodeError) -> ValueID {
+        let t = function.type(of: x)
+        guard repeats.count == t.rank else { throw NodeError("repeats has \(repeats.count) entries for rank \(t.rank)") }
+        var split: [Dim] = [], expanded: [Dim] = [], merged: [Dim] = []
+        for (k, (d, r)) in zip(t.shape, repeats).enumerated() {
+            try require(call(.ge, r, .int(0)), "repeats entry \(k) is negative")
+            let rd = valueDim(r)
+            split += [.constant(1), d]; expanded += [rd, d]; merged.append(rd * d)
+        }
+        let s = try emit(.reshape, [x], explicit: TensorType(t.dtype, split))
+        let e = try emit(.expand, [s], explicit: TensorType(t.dtype, expanded))
+        return try emit(.reshape, [e], explicit: TensorType(t.dtype, merged))
+    }
+
+    /// Unsqueeze with axes from data: output dim j is 1 where j is listed, else the next input dim.
+    mutating func dynamicUnsqueeze(_ x: ValueID, _ raw: [SymExpr]) throws(NodeError) -> ValueID {
+        let t = function.type(of: x)
+        let rank = t.rank + raw.count
+        let axes = try dataAxes(raw, rank: rank, what: "axes")
+        let inDims = t.shape.map { SymExpr($0) }
+        var dims: [Dim] = []
+        for j in 0..<rank {
+            let listed = any(axes.map { call(.eq, $0, .int(j)) })
+            let before = sum(axes.map { call(.lt, $0, .int(j)) })
+            dims.append(valueDim(call(.select, listed, .int(1), pick(inDims, call(.sub, .int(j), before)))))
+        }
+        return try emit(.reshape, [x], explicit: TensorType(t.dtype, dims))
+    }
+
+    /// Squeeze with axes from data: output dim j is the j-th input dim not listed.
+    mutating func dynamicSqueeze(_ x: ValueID, _ raw: [SymExpr]) throws(NodeError) -> ValueID {
+        let t = function.type(of: x)
+        guard raw.count <= t.rank else { throw NodeError("axes has \(raw.count) entries for rank \(t.rank)") }
+        let axes = try dataAxes(raw, rank: t.rank, what: "axes")
+        let inDims = t.shape.map { SymExpr($0) }
+        var listed: [SymExpr] = []
+        for i in 0..<t.rank {
+            let l = any(axes.map { call(.eq, $0, .int(i)) })
+            try require(call(.or, call(.not, l), call(.eq, inDims[i], .int(1))), "squeezed axis \(i) has size \(t.shape[i]), not 1")
+            listed.append(l)
+        }
+        var dims: [Dim] = []
+        for j in 0..<(t.rank - raw.count) {
+            // Input i lands at j when it is kept and j inputs before it are kept.
+            var e = SymExpr.int(0)
+            for i in 0..<t.rank {
+                let keptBefore = call(.sub, .int(i), sum(Array(listed[..<i])))
+                e = call(.add, e, call(.select, call(.and, call(.not, listed[i]), call(.eq, keptBefore, .int(j))), inDims[i], .int(0)))
+            }
+            dims.append(valueDim(e))
+        }
+        return try emit(.reshape, [x], explicit: TensorType(t.dtype, dims))
+    }
+}
