@@ -64,6 +64,14 @@ extension OpKind {
             guard let explicit, explicit.dtype == x.dtype, explicit.rank == x.rank else {
                 throw ShapeError("'resize' needs an explicit result type of the same dtype and rank")
             }
+            if ops.count == 2 {
+                let s = ops[1]
+                guard s.rank == 1, s.dtype == .f32 || s.dtype == .f64 || s.dtype.isInteger,
+                      s.shape[0] == .constant(x.rank) || !s.shape[0].isStatic else {
+                    throw ShapeError("'resize' scales/sizes operand must be f32, f64 or integer [\(x.rank)], got \(s)")
+                }
+                guard attrs["scales"] == nil else { throw ShapeError("'resize' takes scales as an attribute or an operand, not both") }
+            }
             return explicit
         case .flatten:
             let axis = try normalizeAxis(attrs["axis"]?.intValue ?? 1, rank: x.rank + 1)

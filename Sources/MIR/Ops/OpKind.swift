@@ -55,7 +55,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case expand                            // result type is the broadcast target
     case tile                              // {repeats}
     case pad                               // {pads = [begins..., ends...], mode, value}
-    case resize                            // {scales, mode = "nearest"|"linear", coordinate_mode, nearest_mode}
+    case resize                            // x[, scales|sizes] {scales, mode = "nearest"|"linear", coordinate_mode, nearest_mode}
+                                           // a float operand: scales read at run time; an integer one: sizes (scale = out / in)
     case topkValues = "topk_values", topkIndices = "topk_indices"   // {k, axis, largest}
     // A chain of elementwise ops evaluated in one loop (made by the fuse-elementwise pass).
     case fused                             // {program}: postfix, e.g. "$0 $1 add relu"
@@ -123,7 +124,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .tile: return OpInfo(arity: 1...1, category: .movement, attributes: ["repeats"])
         case .pad: return OpInfo(arity: 1...1, category: .movement, attributes: ["pads", "mode", "value"])
         case .resize:
-            return OpInfo(arity: 1...1, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode"],
+            return OpInfo(arity: 1...2, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode"],
                           resultTypeIsExplicit: true)
         case .fused: return OpInfo(arity: 1...64, category: .elementwiseBinary, attributes: ["program"])
         case .topkValues, .topkIndices:

@@ -285,6 +285,7 @@ extension ONNXExportContext {
     /// shape, else with static `sizes` (whose implied scales MIR must then agree with).
     private mutating func resize(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
         let inType = function.type(of: op.operands[0]), outType = function.type(of: op.result)
+        guard op.operands.count == 1 else { throw unsupported(op, "run-time scales or sizes") }
         let scales = op.attributes["scales"]?.floatsValue ?? [Double](repeating: 1, count: inType.rank)
         guard scales.count == inType.rank else { throw unsupported(op, "\(scales.count) scales for rank \(inType.rank)") }
         let mode = op.attributes["mode"]?.stringValue ?? "nearest"

@@ -206,7 +206,33 @@ extension ONNXImporter {
         let t = function.type(of: x)
         var scales: [Double] = []
         var sizes: [Int] = []
-        if n.opType == "Upsample" {
+        // Scales or sizes given as data: the output dims are value symbols and the kernel
+        // reads the scales (or takes out / in for sizes) at run time.
+        let scalesIndex = n.opType == "Upsample" || opset < 11 ? 1 : 2
+        var runTime: (operand: ValueID, shape: [Dim])?
+        if !(n.opType == "Upsample" && n.floats("scales") != nil), try isRunTimeData(n, scalesIndex),
+           let data = try shapeData(n, scalesIndex) {
+            guard data.count == t.rank else { throw NodeError("scales has \(data.count) entries for rank \(t.rank)") }
+            var shape: [Dim] = []
+            for (k, s) in data.enumerated() {
+                try require(call(.gt, s, .float(0)), "scale \(k) is not positive")
+                shape.append(valueDim(call(.floor, call(.mul, SymExpr(t.shape[k]), s))))
+            }
+            runTime = (try tensorInput(n, scalesIndex), shape)
+        } else if n.opType == "Resize", opset >= 11, try isRunTimeData(n, 3), let data = try shapeData(n, 3) {
+            guard data.count == t.rank else { throw NodeError("sizes has \(data.count) entries for rank \(t.rank)") }
+            guard n.string("keep_aspect_ratio_policy", "stretch") == "stretch" else {
+                throw .unsupported("keep_aspect_ratio_policy '\(n.string("keep_aspect_ratio_policy", ""))' with run-time sizes")
+            }
+            var shape: [Dim] = []
+            for (k, s) in data.enumerated() {
+                try require(call(.ge, s, .int(0)), "size \(k) is negative")
+                shape.append(valueDim(s))
+            }
+            runTime = (try tensorInput(n, 3), shape)
+        }
+        if runTime != nil {
+        } else if n.opType == "Upsample" {
             if let fs = n.floats("scales") { scales = fs } else { scales = try constant(n, 1)?.values ?? [] }
         } else if opset < 11 {
             scales = try constant(n, 1)?.values ?? []
@@ -215,7 +241,7 @@ extension ONNXImporter {
             sizes = try constant(n, 3)?.ints ?? []
         }
         var shape: [Dim] = []
-        for i in 0..<t.rank {
+        for i in 0..<t.rank where runTime == nil {
             guard let d = t.shape[i].constantValue else {
                 if (scales.count > i && scales[i] == 1) || (sizes.isEmpty && scales.isEmpty) { shape.append(t.shape[i]); continue }
                 throw .unsupported("Resize of a symbolic dim")
@@ -223,6 +249,7 @@ extension ONNXImporter {
             if !sizes.isEmpty { guard i < sizes.count else { throw NodeError("sizes has the wrong length") }; shape.append(.constant(sizes[i])) }
             else { guard i < scales.count else { throw NodeError("scales has the wrong length") }; shape.append(.constant(Int((Double(d) * scales[i]).rounded(.down)))) }
         }
+        if let runTime { shape = runTime.shape }
         if !sizes.isEmpty {
             scales = (0..<t.rank).map { i in Double(sizes[i]) / Double(t.shape[i].constantValue ?? 1) }
         }
@@ -236,10 +263,11 @@ extension ONNXImporter {
         if n.int("antialias", 0) != 0 || n.has("axes") { throw .unsupported("Resize antialias/axes") }
         var nearest = n.string("nearest_mode", "round_prefer_floor")
         if n.opType == "Upsample" || opset < 11 { nearest = "floor" }
-        return try emit(.resize, [x], attributes: [
+        var attrs: Attributes = [
             "scales": .floats(scales), "mode": .string(mode == "nearest" ? "nearest" : "linear"),
-            "coordinate_mode": .string(coordinate), "nearest_mode": .string(nearest)],
-            explicit: TensorType(t.dtype, shape))
+            "coordinate_mode": .string(coordinate), "nearest_mode": .string(nearest)]
+        if runTime != nil { attrs["scales"] = nil }
+        return try emit(.resize, runTime.map { [x, $0.operand] } ?? [x], attributes: attrs, explicit: TensorType(t.dtype, shape))
     }
 
     mutating func reduction(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
