@@ -49,6 +49,9 @@ struct ONNXImporter {
     /// How many nodes (and graph outputs) read each value name: folding BatchNorm into a
     /// convolution is only safe when the convolution's output has no other reader.
     var readers: [String: Int] = [:]
+    /// Small run-time tensors computed from graph inputs by scalar arithmetic (a Cast of a
+    /// size input): their elements as symbol expressions, so they can decide shapes.
+    var dataExprs: [ValueID: [SymExpr]] = [:]
 
     init(model: ONNXModel, modelName: String, forceDynamic: Bool) {
         self.model = model; self.modelName = modelName; self.forceDynamic = forceDynamic
@@ -105,6 +108,7 @@ struct ONNXImporter {
                     outs = try convert(n)
                 }
                 for (name, v) in zip(n.outputs, outs) where !name.isEmpty { values[name] = v }
+                trackData(n, outs)
             } catch {
                 let where_ = "ONNX op '\(n.opType)' (opset \(opset)) at node '\(n.name.isEmpty ? n.outputs.first ?? "?" : n.name)'"
                 if error.unsupported { unsupported.append("\(where_) is not supported: \(error.message)") }

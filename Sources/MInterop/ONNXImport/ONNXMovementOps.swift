@@ -177,6 +177,8 @@ extension ONNXImporter {
             return [.tensor(try emit(.pad, [x], attributes: ["pads": .ints(pads), "mode": .string(n.string("mode", "constant")), "value": .float(value)]))]
         case "Resize", "Upsample":
             return [.tensor(try resize(n))]
+        case "Range":
+            return [.tensor(try dynamicRange(n))]
         case "ConstantOfShape":
             var fill = ConstTensor.scalar(0, .f32)
             if let t = n.tensorAttribute("value") { fill = try ConstTensor(t) }

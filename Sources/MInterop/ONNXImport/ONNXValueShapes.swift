@@ -16,6 +16,7 @@ extension ONNXImporter {
             if let d = c.dims { return d.map { SymExpr($0) } }
             return c.dtype.isFloat ? c.values.map { .float($0) } : c.values.map { .int(clampedInt($0)) }
         case .tensor(let id):
+            if let e = dataExprs[id] { return e }
             guard function.isArgument(id) else {
                 throw .unsupported("input #\(i) ('\(n.inputs[i])') decides shapes but is computed inside the graph; only constants and graph inputs can (a graph input's data is read at run time)")
             }
@@ -197,5 +198,80 @@ extension ONNXImporter {
             dims.append(valueDim(e))
         }
         return try emit(.reshape, [x], explicit: TensorType(t.dtype, dims))
+    }
+}
+
+extension ONNXImporter {
+    /// The elements of a value as symbol expressions when known (constants, small graph
+    /// inputs, and scalar arithmetic on them).
+    func dataOf(_ v: ImportValue) -> [SymExpr]? {
+        switch v {
+        case .constant(let c):
+            if let d = c.dims { return d.map { SymExpr($0) } }
+            guard c.count <= 64 else { return nil }
+            return c.dtype.isFloat ? c.values.map { .float($0) } : c.values.map { .int(clampedInt($0)) }
+        case .tensor(let id):
+            if let e = dataExprs[id] { return e }
+            let t = function.type(of: id)
+            guard function.isArgument(id), let count = t.elementCount.constantValue, count <= 64,
+                  t.dtype.isInteger || t.dtype == .f32 || t.dtype == .f64 else { return nil }
+            let name = function.arguments[id.raw].name
+            return (0..<count).map { .element(name, $0) }
+        }
+    }
+
+    /// Records the elements of `n`'s result when it is scalar arithmetic on known data,
+    /// so that a later shape-deciding input computed this way (Range's limit in the
+    /// expanded window functions: `Cast(size)`) becomes value symbols.
+    mutating func trackData(_ n: ONNXNode, _ outs: [ImportValue]) {
+        guard outs.count == 1, case .tensor(let id) = outs[0], let count = function.type(of: id).elementCount.constantValue,
+              count <= 64 else { return }
+        let dt = function.type(of: id).dtype
+        var args: [[SymExpr]] = []
+        for i in n.inputs.indices {
+            guard let v = try? input(n, i), let e = dataOf(v) else { return }
+            args.append(e)
+        }
+        func toDType(_ e: SymExpr) -> SymExpr {
+            // Float: x * 1.0; integer: truncation toward zero, as ONNX Cast does.
+            dt.isFloat ? call(.mul, e, .float(1)) : call(.select, call(.lt, e, .int(0)), call(.ceil, e), call(.floor, e))
+        }
+        func elementwise(_ f: (SymExpr, SymExpr) -> SymExpr) -> [SymExpr]? {
+            guard args.count == 2 else { return nil }
+            let (a, b) = (args[0], args[1])
+            guard a.count == count || a.count == 1, b.count == count || b.count == 1 else { return nil }
+            return (0..<count).map { f(a[a.count == 1 ? 0 : $0], b[b.count == 1 ? 0 : $0]) }
+        }
+        var result: [SymExpr]?
+        switch n.opType {
+        case "Identity": result = args.first
+        case "Cast": result = args.first.map { $0.map(toDType) }
+        case "Neg": result = args.first.map { $0.map { call(.sub, .int(0), $0) } }
+        case "Relu": result = args.first.map { $0.map { call(.max, $0, .int(0)) } }
+        case "Floor": result = args.first.map { $0.map { call(.mul, call(.floor, $0), .float(1)) } }
+        case "Ceil": result = args.first.map { $0.map { call(.mul, call(.ceil, $0), .float(1)) } }
+        case "Add": result = elementwise { call(.add, $0, $1) }
+        case "Sub": result = elementwise { call(.sub, $0, $1) }
+        case "Mul": result = elementwise { call(.mul, $0, $1) }
+        case "Div" where dt.isFloat: result = elementwise { call(.div, $0, $1) }
+        default: return
+        }
+        if let result, result.count == count { dataExprs[id] = result }
+    }
+
+    /// Range(start, limit, delta) with run-time scalars: length max(ceil((limit - start) / delta), 0),
+    /// values start + i * delta.
+    mutating func dynamicRange(_ n: ONNXNode) throws(NodeError) -> ValueID {
+        guard let start = try shapeData(n, 0), let limit = try shapeData(n, 1), let delta = try shapeData(n, 2),
+              start.count == 1, limit.count == 1, delta.count == 1 else { throw NodeError("Range takes three scalars") }
+        let dt = type(try required(n, 0)).dtype
+        try require(call(.ne, delta[0], .int(0)), "delta is 0")
+        let (l, s0, dl) = (call(.mul, limit[0], .float(1)), call(.mul, start[0], .float(1)), call(.mul, delta[0], .float(1)))
+        let steps = call(.ceil, call(.div, call(.sub, l, s0), dl))
+        let count = valueDim(call(.max, steps, .int(0)))
+        let i = try iota(count, axis: 0, rank: 1)
+        let s = try tensorInput(n, 0), d = try tensorInput(n, 2)
+        let scaled = try emit(.mul, [try emit(.cast, [i], attributes: ["to": .string(dt.rawValue)]), d])
+        return try emit(.add, [scaled, s])
     }
 }
