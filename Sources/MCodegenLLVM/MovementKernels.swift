@@ -40,6 +40,15 @@ extension KernelEmitter {
                 }
                 offset = gen.add(offset, dims[axis])
             }
+        case .slice where op.attributes["offsets"] != nil:
+            let p: SliceOffsets
+            do { p = try SliceOffsets(op.attributes, rank: xType.rank) } catch { throw .unsupported(error.message) }
+            let offsets = p.offsets.map(ctx.dim), steps = p.steps.map(ctx.dim)
+            gen.nest(oDims, parallel: true) { idx in
+                var off = gen.int(0)
+                for (d, i) in idx.enumerated() { off = gen.add(off, gen.mul(gen.add(offsets[d], gen.mul(i, steps[d])), xStrides[d])) }
+                gen.store(gen.load(x, off), out, gen.linear(idx, oDims))
+            }
         case .slice:
             let p: SliceParams
             do { p = try SliceParams(op.attributes, rank: xType.rank) } catch { throw .unsupported(error.message) }
@@ -93,15 +102,15 @@ extension KernelEmitter {
                 gen.store(gen.load(x, off), out, gen.linear(idx, oDims))
             }
         case .pad:
-            let pads = op.attributes["pads"]?.intsValue ?? []
+            let pads = (op.attributes["pads"]?.dimsValue ?? []).map(ctx.dim)
             let mode = op.attributes["mode"]?.stringValue ?? "constant"
-            let fill = gen.constant(op.attributes["value"]?.floatValue ?? 0, elementType(out))
+            let fill = ins.count > 1 ? gen.load(ins[1], gen.int(0)) : gen.constant(op.attributes["value"]?.floatValue ?? 0, elementType(out))
             let rank = xType.rank
             gen.nest(oDims, parallel: true) { idx in
                 var off = gen.int(0)
                 var inside = LLVMConstInt(gen.i1, 1, 0)!
                 for d in 0..<rank {
-                    let i = gen.sub(idx[d], gen.int(pads[d]))
+                    let i = gen.sub(idx[d], pads[d])
                     let n = xDims[d]
                     var src: LLVMValueRef
                     switch mode {

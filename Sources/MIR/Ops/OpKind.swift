@@ -49,12 +49,14 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case flatten                           // {axis}: [d0..da-1] x [da..] -> 2-D
     case transpose                         // {perm}
     case concat                            // {axis}, any number of operands
-    case slice                             // {starts, ends, axes, steps} (static, ONNX clamping rules)
+    case slice                             // {starts, ends, axes, steps} (static, ONNX clamping rules), or
+                                           // {axes, offsets, steps} (dims, e.g. value symbols; result type explicit):
+                                           // element i along axes[k] reads offsets[k] + i * steps[k]
     case gather                            // data, indices {axis}
     case gatherElements = "gather_elements"    // data, indices {axis}
     case expand                            // result type is the broadcast target
     case tile                              // {repeats}
-    case pad                               // {pads = [begins..., ends...], mode, value}
+    case pad                               // x[, value: scalar read at run time] {pads = [begins..., ends...] (dims), mode, value}
     case resize                            // x[, scales|sizes] {scales, mode = "nearest"|"linear", coordinate_mode, nearest_mode}
                                            // a float operand: scales read at run time; an integer one: sizes (scale = out / in)
     case topkValues = "topk_values", topkIndices = "topk_indices"   // {k, axis, largest}
@@ -119,10 +121,10 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .flatten: return OpInfo(arity: 1...1, category: .movement, attributes: ["axis"])
         case .transpose: return OpInfo(arity: 1...1, category: .movement, attributes: ["perm"])
         case .concat: return OpInfo(arity: 1...100_000, category: .movement, attributes: ["axis"])
-        case .slice: return OpInfo(arity: 1...1, category: .movement, attributes: ["starts", "ends", "axes", "steps"])
+        case .slice: return OpInfo(arity: 1...1, category: .movement, attributes: ["starts", "ends", "axes", "steps", "offsets"])
         case .gather, .gatherElements: return OpInfo(arity: 2...2, category: .movement, attributes: ["axis"])
         case .tile: return OpInfo(arity: 1...1, category: .movement, attributes: ["repeats"])
-        case .pad: return OpInfo(arity: 1...1, category: .movement, attributes: ["pads", "mode", "value"])
+        case .pad: return OpInfo(arity: 1...2, category: .movement, attributes: ["pads", "mode", "value"])
         case .resize:
             return OpInfo(arity: 1...2, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode"],
                           resultTypeIsExplicit: true)

@@ -331,16 +331,27 @@ struct TextParser {
         case .string(let s): advance(); return .string(s)
         case .punct("["):
             advance()
-            var ints: [Int] = [], floats: [Double] = []
-            var allInts = true
+            // Ints, floats, or dims naming symbols (`[s0, 2 * n]`).
+            var floats: [Double] = [], dims: [Dim] = []
+            var anyFloat = false
             if !consume("]") {
                 repeat {
-                    if case .int(let v) = token { ints.append(v); floats.append(Double(v)); advance() }
-                    else { allInts = false; floats.append(try number()) }
+                    switch token {
+                    case .float, .identifier("nan"), .identifier("inf"):
+                        anyFloat = true; floats.append(try number())
+                    default:
+                        let d = try parseDimSum(depth: 0)
+                        dims.append(d)
+                        floats.append(Double(d.constantValue ?? 0))
+                    }
                 } while consume(",")
                 try expect("]")
             }
-            return allInts ? .ints(ints) : .floats(floats)
+            if anyFloat {
+                guard dims.allSatisfy(\.isStatic) else { throw fail("a list mixes floats and symbolic dims") }
+                return .floats(floats)
+            }
+            return .dims(dims)
         default: throw fail("expected an attribute value, found \(describe(token))")
         }
     }

@@ -114,6 +114,7 @@ extension ONNXExportContext {
         case .transpose: node("Transpose", xs, output: out, a["perm"]?.intsValue.map { [("perm", .ints($0))] } ?? [])
         case .concat: node("Concat", xs, output: out, [("axis", i("axis", 0))])
         case .slice:
+            guard a["offsets"] == nil else { throw unsupported(op, "run-time offsets") }
             let starts = a["starts"]?.intsValue ?? [], ends = a["ends"]?.intsValue ?? []
             let axes = a["axes"]?.intsValue ?? Array(0..<starts.count)
             let steps = a["steps"]?.intsValue ?? [Int](repeating: 1, count: starts.count)
@@ -274,6 +275,7 @@ extension ONNXExportContext {
     private mutating func pad(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
         let mode = op.attributes["mode"]?.stringValue ?? "constant"
         guard ["constant", "reflect", "edge"].contains(mode) else { throw unsupported(op, "mode '\(mode)'") }
+        guard op.attributes["pads"]?.intsValue != nil, op.operands.count == 1 else { throw unsupported(op, "run-time pads or value") }
         var inputs = [x, int64s(op.attributes["pads"]?.intsValue ?? [], hint: "pads")]
         if mode == "constant" {
             inputs.append(scalar(op.attributes["value"]?.floatValue ?? 0, function.type(of: op.operands[0]).dtype, hint: "pad_value"))

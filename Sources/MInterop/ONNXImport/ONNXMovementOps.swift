@@ -110,6 +110,9 @@ extension ONNXImporter {
             let x = try tensorInput(n, 0)
             let t = function.type(of: x)
             let axis = n.int("axis", 0) < 0 ? n.int("axis", 0) + t.rank : n.int("axis", 0)
+            if n.ints("split") == nil, try isRunTimeData(n, 1), let data = try shapeData(n, 1) {
+                return try dynamicSplit(x, data, axis: axis, outputs: n.outputs.count).map { .tensor($0) }
+            }
             guard axis >= 0, axis < t.rank, let size = t.shape[axis].constantValue else { throw .unsupported("Split of a symbolic dim") }
             var sizes = try axesInput(n, attribute: "split", inputIndex: 1) ?? []
             if sizes.isEmpty {
@@ -132,6 +135,9 @@ extension ONNXImporter {
             if opset < 10 {
                 starts = n.ints("starts") ?? []; ends = n.ints("ends") ?? []
                 axes = n.ints("axes") ?? Array(0..<starts.count); steps = [Int](repeating: 1, count: starts.count)
+            } else if try runTimeSliceInputs(n) {
+                guard let s = try shapeData(n, 1), let e = try shapeData(n, 2) else { throw NodeError("missing starts or ends") }
+                return [.tensor(try dynamicSlice(x, starts: s, ends: e, axes: try shapeData(n, 3), steps: try shapeData(n, 4)))]
             } else {
                 starts = try constant(n, 1)?.ints ?? []; ends = try constant(n, 2)?.ints ?? []
                 axes = try constant(n, 3)?.ints ?? Array(0..<starts.count)
@@ -161,6 +167,8 @@ extension ONNXImporter {
             var pads: [Int], value: Double
             if opset < 11 {
                 pads = n.ints("pads") ?? n.ints("paddings") ?? []; value = n.float("value", 0)
+            } else if try runTimePadInputs(n) {
+                return [.tensor(try dynamicPad(n, x))]
             } else {
                 pads = try constant(n, 1)?.ints ?? []
                 value = try constant(n, 2)?.values.first ?? 0

@@ -275,3 +275,115 @@ extension ONNXImporter {
         return try emit(.add, [scaled, s])
     }
 }
+
+extension ONNXImporter {
+    /// `ceil(a / b)` for b > 0 in integer arithmetic (no overflow for the sizes here).
+    func ceilDiv(_ a: SymExpr, _ b: SymExpr) -> SymExpr { call(.sub, .int(0), call(.div, call(.sub, .int(0), a), b)) }
+
+    /// Slice with starts/ends/axes/steps from data: per dim, ONNX's clamping rules give the
+    /// first element, the step and the extent as value symbols; the `slice` op's offset
+    /// form reads them at run time.
+    mutating func dynamicSlice(_ x: ValueID, starts: [SymExpr], ends: [SymExpr], axes rawAxes: [SymExpr]?,
+                               steps rawSteps: [SymExpr]?) throws(NodeError) -> ValueID {
+        let t = function.type(of: x)
+        let k = starts.count
+        guard ends.count == k, rawAxes.map({ $0.count == k }) ?? true, rawSteps.map({ $0.count == k }) ?? true else {
+            throw NodeError("starts, ends, axes and steps must have the same length")
+        }
+        let axes = try dataAxes(rawAxes ?? (0..<k).map { .int($0) }, rank: t.rank, what: "axes")
+        let steps = rawSteps ?? [SymExpr](repeating: .int(1), count: k)
+        for (i, s) in steps.enumerated() { try require(call(.ne, s, .int(0)), "steps entry \(i) is 0") }
+        var offsets: [Dim] = [], stepDims: [Dim] = [], shape: [Dim] = [], sliced: [Int] = []
+        for d in 0..<t.rank {
+            let dim = SymExpr(t.shape[d])
+            var offset = SymExpr.int(0), step = SymExpr.int(1), count = dim
+            for j in (0..<k).reversed() {
+                let (s, e, st) = (starts[j], ends[j], steps[j])
+                let positive = call(.gt, st, .int(0))
+                let s1 = call(.select, call(.lt, s, .int(0)), call(.add, s, dim), s)
+                let e1 = call(.select, call(.lt, e, .int(0)), call(.add, e, dim), e)
+                let first = call(.select, positive, call(.clamp, s1, .int(0), dim), call(.clamp, s1, .int(0), call(.sub, dim, .int(1))))
+                let end = call(.select, positive, call(.clamp, e1, .int(0), dim), call(.clamp, e1, .int(-1), call(.sub, dim, .int(1))))
+                let n = call(.select, positive, call(.max, ceilDiv(call(.sub, end, first), st), .int(0)),
+                             call(.max, ceilDiv(call(.sub, first, end), call(.sub, .int(0), st)), .int(0)))
+                let here = call(.eq, axes[j], .int(d))
+                offset = call(.select, here, first, offset)
+                step = call(.select, here, st, step)
+                count = call(.select, here, n, count)
+            }
+            let (o, st, c) = (valueDim(offset), valueDim(step), valueDim(count))
+            if o == .constant(0) && st == .constant(1) && c == t.shape[d] { shape.append(t.shape[d]); continue }
+            // An empty extent reads nothing: keep the offset in range for a 0-size dim.
+            sliced.append(d); offsets.append(o); stepDims.append(st); shape.append(c)
+        }
+        if sliced.isEmpty { return x }
+        return try emit(.slice, [x], attributes: ["axes": .ints(sliced), "offsets": .dims(offsets), "steps": .dims(stepDims)],
+                        explicit: TensorType(t.dtype, shape))
+    }
+
+    /// Split with part sizes from data (checked to add up to the dim).
+    mutating func dynamicSplit(_ x: ValueID, _ sizes: [SymExpr], axis: Int, outputs: Int) throws(NodeError) -> [ValueID] {
+        let t = function.type(of: x)
+        guard axis >= 0, axis < t.rank else { throw NodeError("axis \(axis) is out of range") }
+        guard sizes.count == outputs else { throw NodeError("split has \(sizes.count) entries for \(outputs) outputs") }
+        for (k, s) in sizes.enumerated() { try require(call(.ge, s, .int(0)), "split entry \(k) is negative") }
+        try require(call(.eq, sum(sizes), SymExpr(t.shape[axis])), "the split sizes do not add up to dim \(axis) (\(t.shape[axis]))")
+        var outs: [ValueID] = []
+        var offset = SymExpr.int(0)
+        for s in sizes {
+            var shape = t.shape
+            shape[axis] = valueDim(s)
+            outs.append(try emit(.slice, [x], attributes: ["axes": .ints([axis]), "offsets": .dims([valueDim(offset)]), "steps": .ints([1])],
+                                 explicit: TensorType(t.dtype, shape)))
+            offset = call(.add, offset, s)
+        }
+        return outs
+    }
+
+    /// Pad with pads (and optionally the fill value and axes) from data.
+    mutating func dynamicPad(_ n: ONNXNode, _ x: ValueID) throws(NodeError) -> ValueID {
+        let t = function.type(of: x)
+        guard let raw = try shapeData(n, 1) else { throw NodeError("missing pads") }
+        var pads = [SymExpr](repeating: .int(0), count: 2 * t.rank)
+        if let rawAxes = try shapeData(n, 3) {
+            guard raw.count == 2 * rawAxes.count else { throw NodeError("pads has \(raw.count) entries for \(rawAxes.count) axes") }
+            let axes = try dataAxes(rawAxes, rank: t.rank, what: "axes")
+            for d in 0..<t.rank {
+                for (j, a) in axes.enumerated() {
+                    let here = call(.eq, a, .int(d))
+                    pads[d] = call(.select, here, raw[j], pads[d])
+                    pads[d + t.rank] = call(.select, here, raw[j + axes.count], pads[d + t.rank])
+                }
+            }
+        } else {
+            guard raw.count == 2 * t.rank else { throw NodeError("pads has \(raw.count) entries for rank \(t.rank)") }
+            pads = raw
+        }
+        for d in 0..<t.rank {
+            try require(call(.ge, call(.add, call(.add, SymExpr(t.shape[d]), pads[d]), pads[d + t.rank]), .int(0)),
+                        "the pads make dim \(d) negative")
+        }
+        let mode = n.string("mode", "constant")
+        var operands = [x]
+        var attrs: Attributes = ["pads": .dims(pads.map(valueDim)), "mode": .string(mode)]
+        switch try input(n, 2) {
+        case .tensor(let v)? where mode == "constant":
+            guard function.type(of: v).dtype == t.dtype else { throw NodeError("the pad value's type differs from the input's") }
+            operands.append(try emit(.reshape, [v], explicit: TensorType(t.dtype, [])))
+        case .constant(let c)?: attrs["value"] = .float(c.values.first ?? 0)
+        default: attrs["value"] = .float(0)
+        }
+        return try emit(.pad, operands, attributes: attrs)
+    }
+}
+
+extension ONNXImporter {
+    func runTimeSliceInputs(_ n: ONNXNode) throws(NodeError) -> Bool {
+        for i in 1...4 where try isRunTimeData(n, i) { return true }
+        return false
+    }
+    func runTimePadInputs(_ n: ONNXNode) throws(NodeError) -> Bool {
+        for i in 1...3 where try isRunTimeData(n, i) { return true }
+        return false
+    }
+}
