@@ -175,7 +175,7 @@ extension KernelEmitter {
     func emitTopK(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType,
                   outType: TensorType) throws(CodegenError) {
         let axis = (try? normalizeAxis(op.attributes["axis"]?.intValue ?? -1, rank: xType.rank)) ?? 0
-        let k = gen.int(op.attributes["k"]?.intValue ?? 1)
+        let k = ctx.dim(OpKind.topkK(op.attributes) ?? .constant(1))
         let largest = (op.attributes["largest"]?.intValue ?? 1) != 0
         let dims = xType.shape.map(ctx.dim), outDims = outType.shape.map(ctx.dim)
         let inStride = gen.strides(dims)[axis], outStride = gen.strides(outDims)[axis]

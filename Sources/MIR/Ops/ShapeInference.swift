@@ -1,6 +1,13 @@
 /// The shape rule of every op category (see OpKind.info). One function, shared by the M
 /// front end, the ONNX importer, the MIR text parser and the verifier.
 extension OpKind {
+    /// TopK's k: an int attribute, or a one-element dim list (a value symbol).
+    public static func topkK(_ attrs: Attributes) -> Dim? {
+        if let v = attrs["k"]?.intValue { return .constant(v) }
+        if case .symbolicDims(let ds)? = attrs["k"], ds.count == 1 { return ds[0] }
+        return nil
+    }
+
     /// `valueSymbols`: the function's value symbols. An explicit result type (reshape,
     /// expand) whose dims use them is taken as written: the relation to the operand holds
     /// only for the run-time values, and the function's `check`s enforce it.
@@ -125,10 +132,13 @@ extension OpKind {
             let axis = try normalizeAxis(attrs["axis"]?.intValue ?? (self == .topkValues || self == .topkIndices ? -1 : 0), rank: x.rank)
             guard x.rank >= 1 else { throw ShapeError("'\(rawValue)' expects rank >= 1") }
             if self == .topkValues || self == .topkIndices {
-                guard let k = attrs["k"]?.intValue, k >= 0 else { throw ShapeError("'\(rawValue)' needs k >= 0") }
-                if let n = x.shape[axis].constantValue, k > n { throw ShapeError("top-k of \(k) exceeds the axis size \(n)") }
+                // k is an int, or a one-dim list naming a value symbol (`k = [k0]`: k from data).
+                guard let k = OpKind.topkK(attrs), (k.constantValue ?? 0) >= 0 else { throw ShapeError("'\(rawValue)' needs k >= 0") }
+                if let n = x.shape[axis].constantValue, let kv = k.constantValue, kv > n {
+                    throw ShapeError("top-k of \(kv) exceeds the axis size \(n)")
+                }
                 var shape = x.shape
-                shape[axis] = .constant(k)
+                shape[axis] = k
                 return TensorType(self == .topkValues ? x.dtype : .i64, shape)
             }
             var shape = x.shape

@@ -135,7 +135,8 @@ extension ONNXExportContext {
         case .conv2dBackwardFilter, .maxPool2dBackward, .avgPool2dBackward, .scatterAdd:
             throw unsupported(op, "backward ops of training functions are not exported")
         case .topkValues, .topkIndices:
-            let k = int64s([a["k"]?.intValue ?? 1], hint: "k")
+            guard let kv = a["k"]?.intValue else { throw unsupported(op, "a run-time k") }
+            let k = int64s([kv], hint: "k")
             let attrs: [(name: String, value: ExportAttribute)] = [("axis", i("axis", -1)), ("largest", i("largest", 1)), ("sorted", .int(1))]
             let unused = fresh(op.kind == .topkValues ? "\(out)_indices" : "\(out)_values")
             if op.kind == .topkValues { node("TopK", [xs[0], k], output: out, attrs, outputs: [unused]) }

@@ -106,6 +106,8 @@ extension ONNXImporter {
             for i in 0..<rows { for j in 0..<cols { vals.append(j - i == k ? 1 : 0) } }
             return [.constant(ConstTensor(dtype: dt, shape: [rows, cols], values: vals))]
         case "OneHot":
+            let runTimeDepth = try isRunTimeData(n, 1), runTimeValues = try isRunTimeData(n, 2)
+            if runTimeDepth || runTimeValues { return [.tensor(try dynamicOneHot(n))] }
             let indices = try emit(.cast, [try tensorInput(n, 0)], attributes: ["to": .string("i64")])
             guard let depthConst = try constant(n, 1), let depthValue = depthConst.values.first,
                   let valuesConst = try constant(n, 2), valuesConst.count == 2 else { throw .unsupported("OneHot with run-time depth or values") }

@@ -292,8 +292,20 @@ extension ONNXImporter {
             return [.tensor(try emit(.cumsum, [x], attributes: ["axis": .int(axis), "exclusive": .int(n.int("exclusive", 0)),
                                                                  "reverse": .int(n.int("reverse", 0))]))]
         case "TopK":
-            let k = opset < 10 ? n.int("k", 1) : (try constant(n, 1)?.ints.first ?? 1)
-            let attrs: Attributes = ["k": .int(k), "axis": .int(n.int("axis", -1)), "largest": .int(n.int("largest", 1))]
+            var kAttr = Attribute.int(n.int("k", 1))
+            if opset >= 10, try isRunTimeData(n, 1), let data = try shapeData(n, 1) {
+                guard data.count == 1 else { throw NodeError("k must have one element") }
+                let t = function.type(of: x)
+                let axis = n.int("axis", -1) < 0 ? n.int("axis", -1) + t.rank : n.int("axis", -1)
+                guard axis >= 0, axis < t.rank else { throw NodeError("axis is out of range") }
+                try require(call(.and, call(.ge, data[0], .int(0)), call(.le, data[0], SymExpr(t.shape[axis]))),
+                            "k is negative or exceeds the axis size \(t.shape[axis])")
+                kAttr = .dims([valueDim(data[0])])
+                if case .ints(let v) = kAttr { kAttr = .int(v[0]) }
+            } else if opset >= 10 {
+                kAttr = .int(try constant(n, 1)?.ints.first ?? 1)
+            }
+            let attrs: Attributes = ["k": kAttr, "axis": .int(n.int("axis", -1)), "largest": .int(n.int("largest", 1))]
             return [.tensor(try emit(.topkValues, [x], attributes: attrs)), .tensor(try emit(.topkIndices, [x], attributes: attrs))]
         default:
             let kinds: [String: OpKind] = ["ReduceSum": .reduceSum, "ReduceMean": .reduceMean, "ReduceMax": .reduceMax,

@@ -387,3 +387,38 @@ extension ONNXImporter {
         return false
     }
 }
+
+extension ONNXImporter {
+    /// OneHot with the depth (and/or the off/on values) from data.
+    mutating func dynamicOneHot(_ n: ONNXNode) throws(NodeError) -> ValueID {
+        guard let depthData = try shapeData(n, 1), depthData.count == 1 else { throw NodeError("depth must have one element") }
+        let valuesValue = try required(n, 2)
+        guard type(valuesValue).elementCount == .constant(2) else { throw NodeError("values must have two elements") }
+        // ONNX casts a float depth to an integer (truncation toward zero).
+        let depthExpr = call(.select, call(.lt, depthData[0], .int(0)), call(.ceil, depthData[0]), call(.floor, depthData[0]))
+        try require(call(.gt, depthExpr, .int(0)), "depth is not positive")
+        let depth = valueDim(depthExpr)
+        let indices = try emit(.cast, [try tensorInput(n, 0)], attributes: ["to": .string("i64")])
+        let it = function.type(of: indices)
+        let rank = it.rank + 1
+        let axis = n.int("axis", -1) < 0 ? n.int("axis", -1) + rank : n.int("axis", -1)
+        guard axis >= 0, axis < rank else { throw NodeError("axis \(n.int("axis", -1)) is out of range") }
+        // Negative indices count from the end: index + depth.
+        let depthTensor = try emit(.expand, [try scalar(1, .i64)], explicit: TensorType(.i64, [depth]))
+        let depthScalar = try emit(.reduceSum, [depthTensor], attributes: ["axes": .ints([0]), "keepdims": .int(0)])
+        let negative = try emit(.less, [indices, try scalar(0, .i64)])
+        let wrapped = try emit(.select, [negative, try emit(.add, [indices, depthScalar]), indices])
+        var shape = it.shape
+        shape.insert(.constant(1), at: axis)
+        let expanded = try emit(.reshape, [wrapped], explicit: TensorType(.i64, shape))
+        let hit = try emit(.equal, [expanded, try iota(depth, axis: axis, rank: rank)])
+        let values = try tensor(valuesValue)
+        let vt = function.type(of: values)
+        let flat = try emit(.reshape, [values], explicit: TensorType(vt.dtype, [.constant(2)]))
+        func element(_ i: Int) throws(NodeError) -> ValueID {
+            let s = try emit(.slice, [flat], attributes: ["starts": .ints([i]), "ends": .ints([i + 1]), "axes": .ints([0])])
+            return try emit(.reshape, [s], explicit: TensorType(vt.dtype, []))
+        }
+        return try emit(.select, [hit, try element(1), try element(0)])
+    }
+}
