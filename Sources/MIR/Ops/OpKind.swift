@@ -30,6 +30,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     // Type conversion.
     case cast                              // {to}
     // Reductions {axes, keepdims}; empty or absent axes = all axes.
+    // reduce_sum {to_shape = 1}: sums x into the explicit result type (each dim x's or 1), so which
+    // axes are reduced may depend on value symbols (ONNX axes given as data).
     case reduceSum = "reduce_sum", reduceMean = "reduce_mean", reduceMax = "reduce_max", reduceMin = "reduce_min"
     case reduceProd = "reduce_prod", reduceSumSquare = "reduce_sum_square", reduceL1 = "reduce_l1"
     case reduceL2 = "reduce_l2", reduceLogSum = "reduce_log_sum", reduceLogSumExp = "reduce_log_sum_exp"
@@ -101,7 +103,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .cast: return OpInfo(arity: 1...1, category: .elementwiseUnary, attributes: ["to"])
         case .reduceSum, .reduceMean, .reduceMax, .reduceMin, .reduceProd, .reduceSumSquare, .reduceL1, .reduceL2,
              .reduceLogSum, .reduceLogSumExp:
-            return OpInfo(arity: 1...1, category: .reduction, attributes: ["axes", "keepdims"])
+            return OpInfo(arity: 1...1, category: .reduction, attributes: ["axes", "keepdims", "to_shape"])
         case .argmax, .argmin:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "keepdims", "select_last_index"])
         case .cumsum: return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "exclusive", "reverse"])

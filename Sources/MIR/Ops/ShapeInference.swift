@@ -39,6 +39,19 @@ extension OpKind {
                 _ = try FusedProgram(parsing: text, operandCount: operands.count)
             }
             return try inferElementwise(operands)
+        case .reduction where attrs["to_shape"] != nil:
+            let x = operands[0]
+            guard self == .reduceSum, attrs["axes"] == nil, attrs["keepdims"] == nil else {
+                throw ShapeError("'to_shape' is a form of reduce_sum alone (without axes or keepdims)")
+            }
+            guard let explicit, explicit.dtype == x.dtype, explicit.rank == x.rank, x.dtype != .bool else {
+                throw ShapeError("'reduce_sum' to_shape needs an explicit result type of the operand's dtype and rank")
+            }
+            for (i, (a, b)) in zip(x.shape, explicit.shape).enumerated()
+            where !(a == b || b == .constant(1) || b.symbols.contains(where: valueSymbols.contains)) {
+                throw ShapeError("'reduce_sum' to_shape: result dim \(i) (\(b)) is neither the operand's (\(a)) nor 1")
+            }
+            return explicit
         case .reduction: return try inferReduction(operands[0], attrs)
         case .contraction: return try inferMatmul(operands[0], operands[1])
         case .convolution: return try inferConvolution(operands, attrs)
@@ -114,6 +127,7 @@ extension OpKind {
 
     /// Reduced axes of a reduction, normalized and sorted.
     public static func reductionAxes(_ attrs: Attributes, rank: Int) throws(ShapeError) -> [Int] {
+        guard attrs["to_shape"] == nil else { throw ShapeError("reduce_sum to_shape reduces axes chosen at run time") }
         let raw = attrs["axes"]?.intsValue ?? []
         if raw.isEmpty { return Array(0..<rank) }
         var out: [Int] = []

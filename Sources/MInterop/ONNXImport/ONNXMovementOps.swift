@@ -313,6 +313,9 @@ extension ONNXImporter {
                                            "ReduceL1": .reduceL1, "ReduceL2": .reduceL2, "ReduceLogSum": .reduceLogSum,
                                            "ReduceLogSumExp": .reduceLogSumExp]
             guard let kind = kinds[n.opType] else { throw .unsupported("no lowering for this op") }
+            if kind == .reduceSum, n.ints("axes") == nil, try isRunTimeData(n, 1), let data = try shapeData(n, 1), !data.isEmpty {
+                return [.tensor(try dynamicReduceSum(x, data, keepdims: n.int("keepdims", 1) != 0))]
+            }
             let axes = try axesInput(n, inputIndex: 1) ?? []
             if axes.isEmpty && n.int("noop_with_empty_axes", 0) != 0 { return [.tensor(x)] }
             return [.tensor(try emit(kind, [x], attributes: ["axes": .ints(axes), "keepdims": .int(n.int("keepdims", 1))]))]

@@ -422,3 +422,17 @@ extension ONNXImporter {
         return try emit(.select, [hit, try element(1), try element(0)])
     }
 }
+
+extension ONNXImporter {
+    /// ReduceSum over axes from data: sum to the kept-dims shape (listed axes become 1,
+    /// decided at run time), then squeeze them when keepdims is 0.
+    mutating func dynamicReduceSum(_ x: ValueID, _ raw: [SymExpr], keepdims: Bool) throws(NodeError) -> ValueID {
+        let t = function.type(of: x)
+        let axes = try dataAxes(raw, rank: t.rank, what: "axes")
+        let dims = (0..<t.rank).map { i in
+            valueDim(call(.select, any(axes.map { call(.eq, $0, .int(i)) }), .int(1), SymExpr(t.shape[i])))
+        }
+        let summed = try emit(.reduceSum, [x], attributes: ["to_shape": .int(1)], explicit: TensorType(t.dtype, dims))
+        return keepdims ? summed : try dynamicSqueeze(summed, raw)
+    }
+}
