@@ -130,14 +130,25 @@ extension ModelEmitter {
                 return args.flatMap(encode) + [5, SymFunction.allCases.firstIndex(of: f) ?? 0]
             }
         }
+        // A check runs as soon as the value symbols it reads are defined, so that invalid
+        // data (a zero step) fails with the check's message before a later symbol divides by it.
+        let position = Dictionary(function.valueSymbols.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var checksAfter = [[Int]](repeating: [], count: function.valueSymbols.count + 1)
+        for (i, c) in function.symbolChecks.enumerated() {
+            checksAfter[(c.expr.symbols.compactMap { position[$0] }.max() ?? -1) + 1].append(i)
+        }
         var words: [Int] = []
-        for v in function.valueSymbols {
+        func emitChecks(_ slot: Int) {
+            for i in checksAfter[slot] {
+                let body = encode(function.symbolChecks[i].expr)
+                words += [2, i, body.count] + body
+            }
+        }
+        emitChecks(0)
+        for (k, v) in function.valueSymbols.enumerated() {
             let body = encode(v.expr)
             words += [1, syms.firstIndex(of: v.name) ?? 0, body.count] + body
-        }
-        for (i, c) in function.symbolChecks.enumerated() {
-            let body = encode(c.expr)
-            words += [2, i, body.count] + body
+            emitChecks(k + 1)
         }
         return words + [0]
     }

@@ -298,9 +298,16 @@ struct TextParser {
         case .int(let v): advance(); return .int(v)
         case .float(let v): advance(); return .float(v)
         case .percent(let a):
-            guard f.arguments.contains(where: { $0.name == a }) else { throw fail("'%\(a)' is not an argument") }
+            guard let arg = f.arguments.first(where: { $0.name == a }) else { throw fail("'%\(a)' is not an argument") }
             advance(); try expect("[")
+            let indexLoc = location
             let i = try int()
+            if i < 0 || (arg.type.elementCount.constantValue.map { i >= $0 } ?? false) {
+                throw .error("element \(i) is out of range for '%\(a)' of type \(arg.type)", at: SourceRange(indexLoc))
+            }
+            guard arg.type.dtype.isInteger || arg.type.dtype == .f32 || arg.type.dtype == .f64 else {
+                throw .error("'%\(a)' of type \(arg.type) cannot give symbol values (integers, f32 or f64)", at: SourceRange(indexLoc))
+            }
             try expect("]")
             return .element(a, i)
         case .identifier(let s):

@@ -297,8 +297,11 @@ extension ONNXImporter {
         for d in 0..<t.rank {
             let dim = SymExpr(t.shape[d])
             var offset = SymExpr.int(0), step = SymExpr.int(1), count = dim
+            // Entries beyond +-(dim + 1) act like +-(dim + 1); clamping first keeps the
+            // arithmetic below (evaluated on both sides of each select) free of overflow.
+            let bound = call(.add, dim, .int(1)), low = call(.sub, .int(-1), dim)
             for j in (0..<k).reversed() {
-                let (s, e, st) = (starts[j], ends[j], steps[j])
+                let (s, e, st) = (call(.clamp, starts[j], low, bound), call(.clamp, ends[j], low, bound), call(.clamp, steps[j], low, bound))
                 let positive = call(.gt, st, .int(0))
                 let s1 = call(.select, call(.lt, s, .int(0)), call(.add, s, dim), s)
                 let e1 = call(.select, call(.lt, e, .int(0)), call(.add, e, dim), e)
