@@ -439,3 +439,30 @@ extension ONNXImporter {
         return keepdims ? summed : try dynamicSqueeze(summed, raw)
     }
 }
+
+extension ONNXImporter {
+    /// Hann/Hamming/Blackman windows of a size given as data (or a constant):
+    /// a0 - a1 cos(2 pi n / N) + a2 cos(4 pi n / N), N = size (periodic) or size - 1.
+    mutating func window(_ n: ONNXNode) throws(NodeError) -> ValueID {
+        guard let size = try shapeData(n, 0), size.count == 1 else { throw NodeError("size must be a scalar") }
+        guard let dt = mirDType(n.int("output_datatype", 1)) else { throw .unsupported("output_datatype \(n.int("output_datatype", 1))") }
+        try require(call(.ge, size[0], .int(0)), "size is negative")
+        let count = valueDim(size[0])
+        let (a0, a1, a2): (Double, Double, Double)
+        switch n.opType {
+        case "HannWindow": (a0, a1, a2) = (0.5, 0.5, 0)
+        case "HammingWindow": (a0, a1, a2) = (25.0 / 46.0, 21.0 / 46.0, 0)
+        default: (a0, a1, a2) = (0.42, 0.5, 0.08)
+        }
+        let index = try emit(.cast, [try iota(count, axis: 0, rank: 1)], attributes: ["to": .string("f32")])
+        let sizeF = try emit(.cast, [try tensorInput(n, 0)], attributes: ["to": .string("f32")])
+        let denominator = n.int("periodic", 1) != 0 ? sizeF : try emit(.sub, [sizeF, try scalar(1, .f32)])
+        let angle = try emit(.div, [try emit(.mul, [index, try scalar(2 * Double.pi, .f32)]), denominator])
+        var w = try emit(.sub, [try scalar(a0, .f32), try emit(.mul, [try scalar(a1, .f32), try emit(.cos, [angle])])])
+        if a2 != 0 {
+            let twice = try emit(.mul, [angle, try scalar(2, .f32)])
+            w = try emit(.add, [w, try emit(.mul, [try scalar(a2, .f32), try emit(.cos, [twice])])])
+        }
+        return dt == .f32 ? w : try emit(.cast, [w], attributes: ["to": .string(dt.rawValue)])
+    }
+}
