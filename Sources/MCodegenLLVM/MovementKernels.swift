@@ -46,7 +46,11 @@ extension KernelEmitter {
             let offsets = p.offsets.map(ctx.dim), steps = p.steps.map(ctx.dim)
             gen.nest(oDims, parallel: true) { idx in
                 var off = gen.int(0)
-                for (d, i) in idx.enumerated() { off = gen.add(off, gen.mul(gen.add(offsets[d], gen.mul(i, steps[d])), xStrides[d])) }
+                // Clamped: offsets come from run-time data, and a wrong one must not read out of bounds.
+                for (d, i) in idx.enumerated() {
+                    let at = gen.imax(gen.int(0), gen.imin(gen.add(offsets[d], gen.mul(i, steps[d])), gen.sub(xDims[d], gen.int(1))))
+                    off = gen.add(off, gen.mul(at, xStrides[d]))
+                }
                 gen.store(gen.load(x, off), out, gen.linear(idx, oDims))
             }
         case .slice:

@@ -128,3 +128,27 @@ def test_onnx_slice_clamps_like_onnx(mcc: Path, tmp_path: Path, dynamic: bool) -
         with pytest.raises(MccError) as e:
             m(x=X, starts=np.array([0, 0]), ends=np.array([1, 1]), axes=np.array([0, 1]), steps=np.array([1, 0]))
         assert "steps entry 1 is 0" in e.value.message
+
+
+def test_reshape_without_a_check_still_cannot_read_past_its_input(mcc: Path, tmp_path: Path) -> None:
+    """Hand-written MIR may forget the element-count check: the runtime compares the counts itself."""
+    source = tmp_path / "n.mir"
+    source.write_text("""module @n
+
+func @N(%x: f32[2, 3, 4], %shape: i64[2]) -> (y: f32[r0, r1]) {
+  symbol r0 = %shape[0]
+  symbol r1 = %shape[1]
+  %0 = reshape %x : f32[r0, r1]
+  %1 = relu %0 : f32[r0, r1]
+  return %1
+}
+""")
+    lib = tmp_path / "libn.so"
+    proc = subprocess.run([str(mcc), str(source), "-o", str(lib)], capture_output=True)
+    assert proc.returncode == 0, proc.stderr.decode()
+    with mlang.load(lib) as m:
+        np.testing.assert_array_equal(m(x=X, shape=np.array([4, 6]))["y"], X.reshape(4, 6))
+        with pytest.raises(MccError) as e:
+            m(x=X, shape=np.array([400, 600]))
+        assert e.value.status == Status.SHAPE_MISMATCH
+        assert "operation #0 (a reshape to dims from input data) changes the element count" in e.value.message

@@ -419,6 +419,9 @@ mcc_status mcc_rt_prepare(mcc_model *m, const DLTensor *inputs, int32_t num_inpu
     if (st != MCC_OK) return st;
   }
   int32_t bad = d->dims(m->new_syms, m->new_dims);
+  if (bad < 0)
+    return fail(MCC_ERR_SHAPE_MISMATCH, "model '%s': operation #%d (a reshape to dims from input data) changes the element count",
+                d->name, -bad - 1);
   if (bad != 0)
     return fail(MCC_ERR_SHAPE_MISMATCH, "model '%s': the inputs are too small for operation #%d (a window or kernel does not fit)",
                 d->name, bad - 1);
