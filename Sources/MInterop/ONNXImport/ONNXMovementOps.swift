@@ -267,6 +267,8 @@ extension ONNXImporter {
         guard mode == "nearest" || mode == "linear" || mode == "bilinear" else { throw .unsupported("Resize mode '\(mode)'") }
         var coordinate = n.string("coordinate_transformation_mode", "half_pixel")
         if n.opType == "Upsample" || opset < 11 { coordinate = "asymmetric" }
+        // The opset-11 test data spells tf_half_pixel_for_nearest as tf_half_pixel_for_nn.
+        if coordinate == "tf_half_pixel_for_nn" { coordinate = "tf_half_pixel_for_nearest" }
         guard ["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel", "tf_half_pixel_for_nearest"].contains(coordinate) else {
             throw .unsupported("coordinate_transformation_mode '\(coordinate)'")
         }
