@@ -7,10 +7,12 @@ import MIR
 ///   mcc_desc_model  { const char *name; tensors *inputs, *outputs, *params; const char *const *symbols;
 ///                     const uint64_t *param_offsets; const void *param_data; fn workspace_size, dims,
 ///                     forward; int32_t n_inputs, n_outputs, n_params, n_symbols;
-///                     const char *const *kernel_names; fn kernel_flops; int64_t n_kernels; }
+///                     const char *const *kernel_names; fn kernel_flops; int64_t n_kernels;
+///                     const int64_t *symbol_program; const char *const *check_messages;
+///                     int32_t n_value_symbols, n_checks; }
 extension IRGen {
     var tensorDescType: LLVMTypeRef { structType([i8Ptr, i8Ptr, i8Ptr, i8Ptr, i32, i32, i32, i32]) }
-    var modelDescType: LLVMTypeRef { structType([LLVMTypeRef](repeating: i8Ptr, count: 10) + [i32, i32, i32, i32, i8Ptr, i8Ptr, i64]) }
+    var modelDescType: LLVMTypeRef { structType([LLVMTypeRef](repeating: i8Ptr, count: 10) + [i32, i32, i32, i32, i8Ptr, i8Ptr, i64, i8Ptr, i8Ptr, i32, i32]) }
 
     func structType(_ fields: [LLVMTypeRef]) -> LLVMTypeRef {
         var f: [LLVMTypeRef?] = fields
@@ -106,6 +108,48 @@ extension ModelEmitter {
             gen.int32(function.arguments.count), gen.int32(function.results.count), gen.int32(paramNames.count), gen.int32(syms.count),
             kernelNames.isEmpty ? gen.null : gen.privateGlobal(gen.constArray(gen.i8Ptr, kernelNames.map { gen.cString($0) })),
             LLVMConstBitCast(flops, gen.i8Ptr), gen.int(kernelNames.count),
+            program.isEmpty ? gen.null : gen.privateGlobal(gen.constArray(gen.i64, program.map { gen.int($0) })),
+            function.symbolChecks.isEmpty ? gen.null
+                : gen.privateGlobal(gen.constArray(gen.i8Ptr, function.symbolChecks.map { gen.cString($0.message) })),
+            gen.int32(function.valueSymbols.count), gen.int32(function.symbolChecks.count),
         ])
+    }
+
+    /// The value symbols and checks as the runtime's statement words (mcc_value_symbols.c).
+    var program: [Int] {
+        guard !function.valueSymbols.isEmpty || !function.symbolChecks.isEmpty else { return [] }
+        let syms = symbols
+        let argIndex = Dictionary(function.arguments.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        func encode(_ e: SymExpr) -> [Int] {
+            switch e {
+            case .int(let v): return [1, v]
+            case .float(let v): return [2, Int(Int64(bitPattern: v.bitPattern))]
+            case .symbol(let s): return [3, syms.firstIndex(of: s) ?? 0]
+            case .element(let a, let i): return [4, argIndex[a] ?? 0, i]
+            case .call(let f, let args):
+                return args.flatMap(encode) + [5, SymFunction.allCases.firstIndex(of: f) ?? 0]
+            }
+        }
+        // A check runs as soon as the value symbols it reads are defined, so that invalid
+        // data (a zero step) fails with the check's message before a later symbol divides by it.
+        let position = Dictionary(function.valueSymbols.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var checksAfter = [[Int]](repeating: [], count: function.valueSymbols.count + 1)
+        for (i, c) in function.symbolChecks.enumerated() {
+            checksAfter[(c.expr.symbols.compactMap { position[$0] }.max() ?? -1) + 1].append(i)
+        }
+        var words: [Int] = []
+        func emitChecks(_ slot: Int) {
+            for i in checksAfter[slot] {
+                let body = encode(function.symbolChecks[i].expr)
+                words += [2, i, body.count] + body
+            }
+        }
+        emitChecks(0)
+        for (k, v) in function.valueSymbols.enumerated() {
+            let body = encode(v.expr)
+            words += [1, syms.firstIndex(of: v.name) ?? 0, body.count] + body
+            emitChecks(k + 1)
+        }
+        return words + [0]
     }
 }

@@ -169,9 +169,17 @@ struct ModelEmitter {
                 }
             }
             var bad = gen.int32(0)
+            let valueSymbols = Set(function.valueSymbols.map(\.name))
             for (i, op) in function.ops.enumerated().reversed() {
                 for d in function.type(of: op.result).shape where !d.isStatic {
                     bad = gen.select(gen.icmp(LLVMIntSLT, ctx.dim(d), gen.int(0)), gen.int32(i + 1), bad)
+                }
+                // A reshape to dims from data must keep the element count (-(i + 1)): the
+                // producer's checks say why, this keeps hand-written MIR from reading past x.
+                if op.kind == .reshape, function.type(of: op.result).shape.contains(where: { $0.symbols.contains(where: valueSymbols.contains) }) {
+                    let same = gen.icmp(LLVMIntEQ, ctx.dim(function.type(of: op.result).elementCount),
+                                        ctx.dim(function.type(of: op.operands[0]).elementCount))
+                    bad = gen.select(same, bad, gen.int32(-(i + 1)))
                 }
             }
             gen.ret(bad)

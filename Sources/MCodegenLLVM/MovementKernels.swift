@@ -40,6 +40,19 @@ extension KernelEmitter {
                 }
                 offset = gen.add(offset, dims[axis])
             }
+        case .slice where op.attributes["offsets"] != nil:
+            let p: SliceOffsets
+            do { p = try SliceOffsets(op.attributes, rank: xType.rank) } catch { throw .unsupported(error.message) }
+            let offsets = p.offsets.map(ctx.dim), steps = p.steps.map(ctx.dim)
+            gen.nest(oDims, parallel: true) { idx in
+                var off = gen.int(0)
+                // Clamped: offsets come from run-time data, and a wrong one must not read out of bounds.
+                for (d, i) in idx.enumerated() {
+                    let at = gen.imax(gen.int(0), gen.imin(gen.add(offsets[d], gen.mul(i, steps[d])), gen.sub(xDims[d], gen.int(1))))
+                    off = gen.add(off, gen.mul(at, xStrides[d]))
+                }
+                gen.store(gen.load(x, off), out, gen.linear(idx, oDims))
+            }
         case .slice:
             let p: SliceParams
             do { p = try SliceParams(op.attributes, rank: xType.rank) } catch { throw .unsupported(error.message) }
@@ -93,15 +106,15 @@ extension KernelEmitter {
                 gen.store(gen.load(x, off), out, gen.linear(idx, oDims))
             }
         case .pad:
-            let pads = op.attributes["pads"]?.intsValue ?? []
+            let pads = (op.attributes["pads"]?.dimsValue ?? []).map(ctx.dim)
             let mode = op.attributes["mode"]?.stringValue ?? "constant"
-            let fill = gen.constant(op.attributes["value"]?.floatValue ?? 0, elementType(out))
+            let fill = ins.count > 1 ? gen.load(ins[1], gen.int(0)) : gen.constant(op.attributes["value"]?.floatValue ?? 0, elementType(out))
             let rank = xType.rank
             gen.nest(oDims, parallel: true) { idx in
                 var off = gen.int(0)
                 var inside = LLVMConstInt(gen.i1, 1, 0)!
                 for d in 0..<rank {
-                    let i = gen.sub(idx[d], gen.int(pads[d]))
+                    let i = gen.sub(idx[d], pads[d])
                     let n = xDims[d]
                     var src: LLVMValueRef
                     switch mode {
@@ -124,14 +137,15 @@ extension KernelEmitter {
                 gen.store(gen.select(inside, gen.load(x, safe), fill), out, gen.linear(idx, oDims))
             }
         case .resize:
-            try emitResize(op, ctx, out: out, x: x, xType: xType, outType: outType)
+            try emitResize(op, ctx, out: out, x: x, xType: xType, outType: outType, scalesIn: ins.count > 1 ? ins[1] : nil,
+                           scalesType: inTypes.count > 1 ? inTypes[1] : nil)
         default:
             throw .unsupported("internal error: '\(op.kind.rawValue)' is not a movement op")
         }
     }
 
     func emitResize(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType,
-                    outType: TensorType) throws(CodegenError) {
+                    outType: TensorType, scalesIn: LLVMValueRef? = nil, scalesType: TensorType? = nil) throws(CodegenError) {
         let rank = xType.rank
         let scales = op.attributes["scales"]?.floatsValue ?? [Double](repeating: 1, count: rank)
         let mode = op.attributes["mode"]?.stringValue ?? "nearest"
@@ -149,13 +163,25 @@ extension KernelEmitter {
             // Per axis: source coordinate, then (i0, i1, weight of i1).
             var axes: [(LLVMValueRef, LLVMValueRef, LLVMValueRef)] = []
             for a in 0..<rank {
-                let o = fp(idx[a]), inLen = fp(xDims[a]), outLen = fp(oDims[a]), s = c(scales[a])
+                let o = fp(idx[a]), inLen = fp(xDims[a]), outLen = fp(oDims[a])
+                // Run-time scales (a float operand), or sizes (an integer operand: scale = out / in).
+                var s = c(scales[a])
+                if let scalesIn, let scalesType {
+                    if scalesType.dtype.isFloat {
+                        s = LLVMBuildFPCast(gen.builder, gen.load(scalesIn, gen.int(a)), d, "")!
+                    } else {
+                        s = gen.fdiv(outLen, inLen)
+                    }
+                }
                 var coord: LLVMValueRef
                 switch coordinate {
                 case "asymmetric": coord = gen.fdiv(o, s)
                 case "align_corners":
+                    // ONNX takes the resized length before flooring (in * scale) when scales are given.
+                    let scaled = op.attributes["scales"] != nil || scalesType?.dtype.isFloat == true
+                    let resized = scaled ? gen.fmul(inLen, s) : outLen
                     coord = gen.select(gen.fcmp(LLVMRealOLE, outLen, c(1)), c(0),
-                                       gen.fdiv(gen.fmul(o, gen.fsub(inLen, c(1))), gen.fsub(outLen, c(1))))
+                                       gen.fdiv(gen.fmul(o, gen.fsub(inLen, c(1))), gen.fsub(resized, c(1))))
                 case "tf_half_pixel_for_nearest": coord = gen.fdiv(gen.fadd(o, c(0.5)), s)
                 case "pytorch_half_pixel":
                     coord = gen.select(gen.fcmp(LLVMRealOGT, outLen, c(1)), gen.fsub(gen.fdiv(gen.fadd(o, c(0.5)), s), c(0.5)), c(0))

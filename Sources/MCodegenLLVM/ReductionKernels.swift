@@ -56,6 +56,7 @@ extension KernelEmitter {
     }
 
     func emitReduce(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType) throws(CodegenError) {
+        if op.attributes["to_shape"] != nil { return emitSumToShape(op, ctx, out: out, x: x, xType: xType) }
         let axes: [Int]
         do { axes = try OpKind.reductionAxes(op.attributes, rank: xType.rank) } catch { throw .unsupported(error.message) }
         let dims = xType.shape.map(ctx.dim)
@@ -175,7 +176,7 @@ extension KernelEmitter {
     func emitTopK(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType,
                   outType: TensorType) throws(CodegenError) {
         let axis = (try? normalizeAxis(op.attributes["axis"]?.intValue ?? -1, rank: xType.rank)) ?? 0
-        let k = gen.int(op.attributes["k"]?.intValue ?? 1)
+        let k = ctx.dim(OpKind.topkK(op.attributes) ?? .constant(1))
         let largest = (op.attributes["largest"]?.intValue ?? 1) != 0
         let dims = xType.shape.map(ctx.dim), outDims = outType.shape.map(ctx.dim)
         let inStride = gen.strides(dims)[axis], outStride = gen.strides(outDims)[axis]
@@ -240,6 +241,32 @@ extension KernelEmitter {
                     gen.loop(gen.int(0), len) { i in gen.store(gen.fmul(gen.load(out, at(i)), scale), out, at(i)) }
                 }
             }
+        }
+    }
+}
+
+extension KernelEmitter {
+    /// reduce_sum {to_shape}: each output element sums the input window that maps to it; an
+    /// axis is reduced when, at run time, its output dim differs from the input's (it is 1).
+    func emitSumToShape(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType) {
+        let outType = function.type(of: op.result)
+        let xDims = xType.shape.map(ctx.dim), oDims = outType.shape.map(ctx.dim)
+        let t = elementType(out)
+        let isFloat = gen.isFloatType(t)
+        gen.nest(oDims, parallel: true) { o in
+            let acc = gen.slot(gen.constant(0, t))
+            func level(_ d: Int, _ idx: [LLVMValueRef]) {
+                if d == xDims.count {
+                    let v = gen.load(x, gen.linear(idx, xDims)), a = gen.read(acc)
+                    gen.write(acc, isFloat ? gen.fadd(a, v) : LLVMBuildAdd(gen.builder, a, v, "")!)
+                    return
+                }
+                let kept = gen.icmp(LLVMIntEQ, oDims[d], xDims[d])
+                let lo = gen.select(kept, o[d], gen.int(0)), hi = gen.select(kept, gen.add(o[d], gen.int(1)), xDims[d])
+                gen.loop(lo, hi) { i in level(d + 1, idx + [i]) }
+            }
+            level(0, [])
+            gen.store(gen.read(acc), out, gen.linear(o, oDims))
         }
     }
 }

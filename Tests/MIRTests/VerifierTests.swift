@@ -114,4 +114,45 @@ import Testing
         let parsed = (try? FusedProgram(parsing: text, operandCount: 3)) != nil
         #expect(parsed == valid, "\(text)")
     }
+
+    /// A function whose reshape target comes from the data of `%s` (value symbols).
+    func dataReshape() -> (Module, Function) {
+        let m = Module(name: "t")
+        let f = Function(name: "f", arguments: [FunctionInput(name: "x", type: TensorType(.f32, static: [6])),
+                                                FunctionInput(name: "s", type: TensorType(.i64, static: [2]))])
+        m.functions.append(f)
+        return (m, f)
+    }
+
+    @Test func valueSymbolsVerify() throws {
+        let (m, f) = dataReshape()
+        let r0 = f.defineValueSymbol("r", .element("s", 0))
+        let r1 = f.defineValueSymbol("r", .element("s", 1))
+        #expect(r0 == .symbol("r") && r1 == .symbol("r_1"))
+        f.symbolChecks.append(SymbolCheck(expr: .call(.eq, [.call(.mul, [.symbol("r"), .symbol("r_1")]), .int(6)]), message: "count"))
+        f.results = [FunctionOutput(name: "y", value: try f.append(.reshape, [f.argument(0)], explicitType: TensorType(.f32, [r0, r1])))]
+        try m.verify()
+        // Dim arithmetic needs no new symbol, and constant data folds.
+        #expect(f.defineValueSymbol("q", .call(.add, [.symbol("r"), .int(1)])) == .symbol("r") + .constant(1))
+        #expect(f.defineValueSymbol("q", .call(.select, [.call(.eq, [.int(0), .int(0)]), .int(3), .element("s", 0)])) == .constant(3))
+    }
+
+    @Test func valueSymbolMistakesAreCaught() throws {
+        let (m, f) = dataReshape()
+        f.valueSymbols = [ValueSymbol(name: "a", expr: .symbol("b")), ValueSymbol(name: "b", expr: .element("s", 5)),
+                          ValueSymbol(name: "c", expr: .element("x", 0)), ValueSymbol(name: "d", expr: .element("nope", 0)),
+                          ValueSymbol(name: "a", expr: .call(.select, [.int(1)]))]
+        f.results = [FunctionOutput(name: "y", value: f.appendUnchecked(.reshape, [f.argument(0)], type: TensorType(.f32, [.symbol("zz"), .constant(1)])))]
+        do {
+            try m.verify()
+            Issue.record("expected verifier errors")
+        } catch {
+            let text = error.description
+            for expected in ["symbol 'a' uses symbol 'b' before it is defined", "reads element 5 of '%s', which has 2 elements",
+                             "reads '%nope', which is not an argument", "'select' takes 3 operands, got 1",
+                             "symbol 'a' is defined twice", "uses symbol 'zz' that no argument binds and no value symbol defines"] {
+                #expect(text.contains(expected), "missing '\(expected)' in \(text)")
+            }
+        }
+    }
 }

@@ -412,9 +412,16 @@ mcc_status mcc_rt_prepare(mcc_model *m, const DLTensor *inputs, int32_t num_inpu
     mcc_status st = check_input(m, i, &inputs[i]);
     if (st != MCC_OK) return st;
   }
-  for (int32_t s = 0; s < d->n_symbols; s++)
+  for (int32_t s = 0; s < d->n_symbols - d->n_value_symbols; s++)
     if (m->new_syms[s] < 0) return fail(MCC_ERR_INTERNAL, "symbol '%s' is not bound by any input", d->symbols[s]);
+  if (d->symbol_program) {
+    mcc_status st = mcc_rt_value_symbols(m, inputs);
+    if (st != MCC_OK) return st;
+  }
   int32_t bad = d->dims(m->new_syms, m->new_dims);
+  if (bad < 0)
+    return fail(MCC_ERR_SHAPE_MISMATCH, "model '%s': operation #%d (a reshape to dims from input data) changes the element count",
+                d->name, -bad - 1);
   if (bad != 0)
     return fail(MCC_ERR_SHAPE_MISMATCH, "model '%s': the inputs are too small for operation #%d (a window or kernel does not fit)",
                 d->name, bad - 1);

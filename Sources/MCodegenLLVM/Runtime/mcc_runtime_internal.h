@@ -42,6 +42,11 @@ typedef struct mcc_desc_model {
   const char *const *kernel_names;
   mcc_flops_fn kernel_flops;
   int64_t n_kernels;
+  /* Value symbols (the last n_value_symbols of `symbols`) and checks, computed from the
+   * inputs' data before `dims` (mcc_value_symbols.c has the encoding); NULL when none. */
+  const int64_t *symbol_program;
+  const char *const *check_messages;
+  int32_t n_value_symbols, n_checks;
 } mcc_desc_model;
 
 extern const mcc_desc_model mcc_desc_models[];

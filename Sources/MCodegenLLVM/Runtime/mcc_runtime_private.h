@@ -86,6 +86,10 @@ struct mcc_training {
   char train_error[256], eval_error[256];   /* why F.train / F.loss cannot be used; "" when they can */
 };
 
+/* Computes the value symbols into m->new_syms from the inputs' data and runs the checks
+ * (mcc_value_symbols.c); call after the shape symbols are bound. */
+mcc_status mcc_rt_value_symbols(mcc_model *m, const DLTensor *inputs);
+
 /* Profiling (mcc_profile.c). A training call's sub-instance records while its parent does. */
 void mcc_rt_profile_destroy(mcc_profile *p);
 mcc_status mcc_rt_profile_follow(mcc_model *sub, const mcc_model *parent);

@@ -43,6 +43,10 @@ public final class Function {
     public var ops: [Operation] = []
     /// `types[v.raw]` is the type of value `v`.
     public internal(set) var types: [TensorType]
+    /// Symbols computed at run time from argument data (see ValueSymbols.swift), in
+    /// definition order, and the checks on them.
+    public var valueSymbols: [ValueSymbol] = []
+    public var symbolChecks: [SymbolCheck] = []
 
     public init(name: String, arguments: [FunctionInput]) {
         self.name = name
@@ -61,7 +65,8 @@ public final class Function {
         _ kind: OpKind, _ operands: [ValueID], attributes: Attributes = [:],
         explicitType: TensorType? = nil, location: SourceLocation? = nil
     ) throws(ShapeError) -> ValueID {
-        let type = try kind.inferResultType(operands: operands.map(type(of:)), attributes: attributes, explicit: explicitType)
+        let type = try kind.inferResultType(operands: operands.map(type(of:)), attributes: attributes, explicit: explicitType,
+                                            valueSymbols: Set(valueSymbols.map(\.name)))
         return appendUnchecked(kind, operands, attributes: attributes, type: type, location: location)
     }
 
@@ -91,7 +96,7 @@ public final class Function {
     }
 
     /// Symbols of the signature in first-seen order over the arguments' dims.
-    public var symbols: [String] {
+    public var shapeSymbols: [String] {
         var out: [String] = []
         for a in arguments { for d in a.type.shape { for s in d.symbols where !out.contains(s) { out.append(s) } } }
         return out

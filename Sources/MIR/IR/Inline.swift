@@ -74,5 +74,7 @@ extension Function {
         func sub(_ t: TensorType) -> TensorType { TensorType(t.dtype, t.shape.map { $0.substituting(map) }) }
         arguments = arguments.map { FunctionInput(name: $0.name, type: sub($0.type)) }
         types = types.map(sub)
+        valueSymbols = valueSymbols.map { ValueSymbol(name: $0.name, expr: $0.expr.substituting(map).folded) }
+        symbolChecks = symbolChecks.map { SymbolCheck(expr: $0.expr.substituting(map).folded, message: $0.message) }
     }
 }

@@ -30,6 +30,8 @@ extension Function {
         for i in arguments.indices { defined[i] = true }
         let names = valueNames()
         if Set(arguments.map(\.name)).count != arguments.count { errors.append("argument names are not unique") }
+        errors += verifyValueSymbols()
+        let bound = Set(symbols)
 
         for (index, op) in ops.enumerated() {
             let here = "op #\(index) ('\(op.kind.rawValue)')"
@@ -46,8 +48,12 @@ extension Function {
             let written = type(of: op.result)
             do {
                 let inferred = try op.kind.inferResultType(
-                    operands: op.operands.map(type(of:)), attributes: op.attributes, explicit: written)
+                    operands: op.operands.map(type(of:)), attributes: op.attributes, explicit: written,
+                    valueSymbols: Set(valueSymbols.map(\.name)))
                 if inferred != written { errors.append("\(here) has type \(written) but its shape rule gives \(inferred)") }
+                for d in written.shape { for s in d.symbols where !bound.contains(s) {
+                    errors.append("\(here) uses symbol '\(s)' that no argument binds and no value symbol defines")
+                } }
             } catch {
                 errors.append("\(here): \(error.message)")
             }
@@ -61,13 +67,12 @@ extension Function {
         }
         if results.isEmpty { errors.append("function has no results") }
         if Set(results.map(\.name)).count != results.count { errors.append("result names are not unique") }
-        let bound = Set(symbols)
         for r in results {
             guard r.value.raw >= 0, r.value.raw < valueCount, defined[r.value.raw] else {
                 errors.append("result '\(r.name)' is not a defined value"); continue
             }
             for d in type(of: r.value).shape { for s in d.symbols where !bound.contains(s) {
-                errors.append("result '\(r.name)' uses symbol '\(s)' that no argument binds")
+                errors.append("result '\(r.name)' uses symbol '\(s)' that no argument binds and no value symbol defines")
             } }
         }
         if !errors.isEmpty { throw VerifierError(function: name, messages: errors) }

@@ -5,6 +5,22 @@ public enum Attribute: Hashable, Sendable, CustomStringConvertible {
     case string(String)
     case ints([Int])
     case floats([Double])
+    /// Dims that may name symbols (run-time offsets and pads from value symbols);
+    /// build with `Attribute.dims(_:)` so all-static lists stay `.ints`.
+    case symbolicDims([Dim])
+
+    public static func dims(_ ds: [Dim]) -> Attribute {
+        let ints = ds.compactMap(\.constantValue)
+        return ints.count == ds.count ? .ints(ints) : .symbolicDims(ds)
+    }
+    /// The entries as dims (`.ints` too).
+    public var dimsValue: [Dim]? {
+        switch self {
+        case .ints(let v): return v.map { .constant($0) }
+        case .symbolicDims(let v): return v
+        default: return nil
+        }
+    }
 
     public var intValue: Int? { if case .int(let v) = self { return v }; return nil }
     public var intsValue: [Int]? { if case .ints(let v) = self { return v }; return nil }
@@ -31,6 +47,7 @@ public enum Attribute: Hashable, Sendable, CustomStringConvertible {
         case .string(let s): return quoteString(s)
         case .ints(let vs): return "[" + vs.map(String.init).joined(separator: ", ") + "]"
         case .floats(let vs): return "[" + vs.map(formatFloat).joined(separator: ", ") + "]"
+        case .symbolicDims(let ds): return "[" + ds.map(\.description).joined(separator: ", ") + "]"
         }
     }
 }

@@ -19,6 +19,7 @@ public func sliceRange(dim: Int, start s0: Int, end e0: Int, step: Int) -> (star
 public struct SliceParams: Sendable {
     public var starts: [Int], ends: [Int], steps: [Int], sliced: [Bool]
     public init(_ attrs: Attributes, rank: Int) throws(ShapeError) {
+        guard attrs["offsets"] == nil else { throw ShapeError("'slice' with run-time offsets is not supported here") }
         let s = attrs["starts"]?.intsValue ?? [], e = attrs["ends"]?.intsValue ?? []
         let axes = attrs["axes"]?.intsValue ?? Array(0..<s.count)
         let st = attrs["steps"]?.intsValue ?? [Int](repeating: 1, count: s.count)
@@ -36,26 +37,61 @@ public struct SliceParams: Sendable {
     }
 }
 
+/// The offset form of `slice`: per dim, the first element read and the step (dims).
+public struct SliceOffsets: Sendable {
+    public var offsets: [Dim], steps: [Dim], sliced: [Bool]
+    public init(_ attrs: Attributes, rank: Int) throws(ShapeError) {
+        guard attrs["starts"] == nil, attrs["ends"] == nil else { throw ShapeError("'slice' takes offsets or starts/ends, not both") }
+        guard let o = attrs["offsets"]?.dimsValue else { throw ShapeError("'slice' offsets must be a list of dims") }
+        let axes = attrs["axes"]?.intsValue ?? Array(0..<o.count)
+        let st = attrs["steps"]?.dimsValue ?? [Dim](repeating: .constant(1), count: o.count)
+        guard o.count == axes.count, o.count == st.count else { throw ShapeError("'slice' offsets, axes and steps must have the same length") }
+        offsets = [Dim](repeating: .constant(0), count: rank); steps = [Dim](repeating: .constant(1), count: rank)
+        sliced = [Bool](repeating: false, count: rank)
+        for i in 0..<o.count {
+            let a = try normalizeAxis(axes[i], rank: rank)
+            guard !sliced[a] else { throw ShapeError("'slice' repeats axis \(a)") }
+            if let v = st[i].constantValue, v == 0 { throw ShapeError("'slice' step must not be 0") }
+            offsets[a] = o[i]; steps[a] = st[i]; sliced[a] = true
+        }
+    }
+}
+
 extension OpKind {
-    func inferMovement(_ ops: [TensorType], _ attrs: Attributes, explicit: TensorType?) throws(ShapeError) -> TensorType {
+    func inferMovement(_ ops: [TensorType], _ attrs: Attributes, explicit: TensorType?,
+                       valueSymbols: Set<String>) throws(ShapeError) -> TensorType {
         let x = ops[0]
+        func dataDependent(_ d: Dim) -> Bool { d.symbols.contains(where: valueSymbols.contains) }
         switch self {
         case .reshape:
             guard let explicit else { throw ShapeError("'reshape' needs an explicit result type") }
             guard explicit.dtype == x.dtype else { throw ShapeError("'reshape' cannot change dtype") }
-            guard explicit.elementCount == x.elementCount else {
+            guard explicit.elementCount == x.elementCount || explicit.shape.contains(where: dataDependent) else {
                 throw ShapeError("'reshape' from \(x) to \(explicit) changes the element count")
             }
             return explicit
         case .expand:
             guard let explicit, explicit.dtype == x.dtype else { throw ShapeError("'expand' needs an explicit result type of the same dtype") }
-            guard (try? broadcastShapes(x.shape, explicit.shape)) == explicit.shape else {
+            let rankOK = explicit.rank >= x.rank
+            let xs = rankOK ? [Dim](repeating: .constant(1), count: explicit.rank - x.rank) + x.shape : x.shape
+            // A data-dependent target dim broadcasts with anything (the checks enforce it).
+            let dynamic = rankOK && zip(xs, explicit.shape).allSatisfy { a, b in
+                dataDependent(b) || a == b || a == .constant(1) }
+            guard dynamic || (try? broadcastShapes(x.shape, explicit.shape)) == explicit.shape else {
                 throw ShapeError("'expand' cannot broadcast \(x) to \(explicit)")
             }
             return explicit
         case .resize:
             guard let explicit, explicit.dtype == x.dtype, explicit.rank == x.rank else {
                 throw ShapeError("'resize' needs an explicit result type of the same dtype and rank")
+            }
+            if ops.count == 2 {
+                let s = ops[1]
+                guard s.rank == 1, s.dtype == .f32 || s.dtype == .f64 || s.dtype.isInteger,
+                      s.shape[0] == .constant(x.rank) || !s.shape[0].isStatic else {
+                    throw ShapeError("'resize' scales/sizes operand must be f32, f64 or integer [\(x.rank)], got \(s)")
+                }
+                guard attrs["scales"] == nil else { throw ShapeError("'resize' takes scales as an attribute or an operand, not both") }
             }
             return explicit
         case .flatten:
@@ -80,6 +116,15 @@ extension OpKind {
             var shape = x.shape
             shape[axis] = total
             return TensorType(x.dtype, shape)
+        case .slice where attrs["offsets"] != nil:
+            let o = try SliceOffsets(attrs, rank: x.rank)
+            guard let explicit, explicit.dtype == x.dtype, explicit.rank == x.rank else {
+                throw ShapeError("'slice' with offsets needs an explicit result type of the same dtype and rank")
+            }
+            for i in 0..<x.rank where !o.sliced[i] && explicit.shape[i] != x.shape[i] {
+                throw ShapeError("'slice' keeps dim \(i) (\(x.shape[i])) but the result type has \(explicit.shape[i])")
+            }
+            return explicit
         case .slice:
             let p = try SliceParams(attrs, rank: x.rank)
             var shape = x.shape
@@ -106,12 +151,15 @@ extension OpKind {
             }
             return TensorType(x.dtype, zip(x.shape, r).map { $0 * .constant($1) })
         case .pad:
-            guard let p = attrs["pads"]?.intsValue, p.count == 2 * x.rank else { throw ShapeError("'pad' needs 2 * rank pads") }
+            guard let p = attrs["pads"]?.dimsValue, p.count == 2 * x.rank else { throw ShapeError("'pad' needs 2 * rank pads") }
             let mode = attrs["mode"]?.stringValue ?? "constant"
             guard ["constant", "reflect", "edge"].contains(mode) else { throw ShapeError("'pad' mode '\(mode)' is not supported") }
+            if ops.count == 2, ops[1].dtype != x.dtype || ops[1].elementCount != .constant(1) {
+                throw ShapeError("'pad' value operand must be one \(x.dtype) element, got \(ops[1])")
+            }
             var shape: [Dim] = []
             for i in 0..<x.rank {
-                let d = x.shape[i] + .constant(p[i] + p[i + x.rank])
+                let d = x.shape[i] + p[i] + p[i + x.rank]
                 if let v = d.constantValue, v < 0 { throw ShapeError("'pad' makes dim \(i) negative") }
                 shape.append(d)
             }

@@ -30,6 +30,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     // Type conversion.
     case cast                              // {to}
     // Reductions {axes, keepdims}; empty or absent axes = all axes.
+    // reduce_sum {to_shape = 1}: sums x into the explicit result type (each dim x's or 1), so which
+    // axes are reduced may depend on value symbols (ONNX axes given as data).
     case reduceSum = "reduce_sum", reduceMean = "reduce_mean", reduceMax = "reduce_max", reduceMin = "reduce_min"
     case reduceProd = "reduce_prod", reduceSumSquare = "reduce_sum_square", reduceL1 = "reduce_l1"
     case reduceL2 = "reduce_l2", reduceLogSum = "reduce_log_sum", reduceLogSumExp = "reduce_log_sum_exp"
@@ -49,13 +51,16 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case flatten                           // {axis}: [d0..da-1] x [da..] -> 2-D
     case transpose                         // {perm}
     case concat                            // {axis}, any number of operands
-    case slice                             // {starts, ends, axes, steps} (static, ONNX clamping rules)
+    case slice                             // {starts, ends, axes, steps} (static, ONNX clamping rules), or
+                                           // {axes, offsets, steps} (dims, e.g. value symbols; result type explicit):
+                                           // element i along axes[k] reads offsets[k] + i * steps[k]
     case gather                            // data, indices {axis}
     case gatherElements = "gather_elements"    // data, indices {axis}
     case expand                            // result type is the broadcast target
     case tile                              // {repeats}
-    case pad                               // {pads = [begins..., ends...], mode, value}
-    case resize                            // {scales, mode = "nearest"|"linear", coordinate_mode, nearest_mode}
+    case pad                               // x[, value: scalar read at run time] {pads = [begins..., ends...] (dims), mode, value}
+    case resize                            // x[, scales|sizes] {scales, mode = "nearest"|"linear", coordinate_mode, nearest_mode}
+                                           // a float operand: scales read at run time; an integer one: sizes (scale = out / in)
     case topkValues = "topk_values", topkIndices = "topk_indices"   // {k, axis, largest}
     // A chain of elementwise ops evaluated in one loop (made by the fuse-elementwise pass).
     case fused                             // {program}: postfix, e.g. "$0 $1 add relu"
@@ -98,7 +103,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .cast: return OpInfo(arity: 1...1, category: .elementwiseUnary, attributes: ["to"])
         case .reduceSum, .reduceMean, .reduceMax, .reduceMin, .reduceProd, .reduceSumSquare, .reduceL1, .reduceL2,
              .reduceLogSum, .reduceLogSumExp:
-            return OpInfo(arity: 1...1, category: .reduction, attributes: ["axes", "keepdims"])
+            return OpInfo(arity: 1...1, category: .reduction, attributes: ["axes", "keepdims", "to_shape"])
         case .argmax, .argmin:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "keepdims", "select_last_index"])
         case .cumsum: return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "exclusive", "reverse"])
@@ -118,12 +123,12 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .flatten: return OpInfo(arity: 1...1, category: .movement, attributes: ["axis"])
         case .transpose: return OpInfo(arity: 1...1, category: .movement, attributes: ["perm"])
         case .concat: return OpInfo(arity: 1...100_000, category: .movement, attributes: ["axis"])
-        case .slice: return OpInfo(arity: 1...1, category: .movement, attributes: ["starts", "ends", "axes", "steps"])
+        case .slice: return OpInfo(arity: 1...1, category: .movement, attributes: ["starts", "ends", "axes", "steps", "offsets"])
         case .gather, .gatherElements: return OpInfo(arity: 2...2, category: .movement, attributes: ["axis"])
         case .tile: return OpInfo(arity: 1...1, category: .movement, attributes: ["repeats"])
-        case .pad: return OpInfo(arity: 1...1, category: .movement, attributes: ["pads", "mode", "value"])
+        case .pad: return OpInfo(arity: 1...2, category: .movement, attributes: ["pads", "mode", "value"])
         case .resize:
-            return OpInfo(arity: 1...1, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode"],
+            return OpInfo(arity: 1...2, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode"],
                           resultTypeIsExplicit: true)
         case .fused: return OpInfo(arity: 1...64, category: .elementwiseBinary, attributes: ["program"])
         case .topkValues, .topkIndices:

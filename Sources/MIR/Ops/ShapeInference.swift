@@ -1,8 +1,19 @@
 /// The shape rule of every op category (see OpKind.info). One function, shared by the M
 /// front end, the ONNX importer, the MIR text parser and the verifier.
 extension OpKind {
+    /// TopK's k: an int attribute, or a one-element dim list (a value symbol).
+    public static func topkK(_ attrs: Attributes) -> Dim? {
+        if let v = attrs["k"]?.intValue { return .constant(v) }
+        if case .symbolicDims(let ds)? = attrs["k"], ds.count == 1 { return ds[0] }
+        return nil
+    }
+
+    /// `valueSymbols`: the function's value symbols. An explicit result type (reshape,
+    /// expand) whose dims use them is taken as written: the relation to the operand holds
+    /// only for the run-time values, and the function's `check`s enforce it.
     public func inferResultType(
-        operands: [TensorType], attributes attrs: Attributes, explicit: TensorType? = nil
+        operands: [TensorType], attributes attrs: Attributes, explicit: TensorType? = nil,
+        valueSymbols: Set<String> = []
     ) throws(ShapeError) -> TensorType {
         guard info.arity.contains(operands.count) else {
             let a = info.arity
@@ -28,6 +39,19 @@ extension OpKind {
                 _ = try FusedProgram(parsing: text, operandCount: operands.count)
             }
             return try inferElementwise(operands)
+        case .reduction where attrs["to_shape"] != nil:
+            let x = operands[0]
+            guard self == .reduceSum, attrs["axes"] == nil, attrs["keepdims"] == nil else {
+                throw ShapeError("'to_shape' is a form of reduce_sum alone (without axes or keepdims)")
+            }
+            guard let explicit, explicit.dtype == x.dtype, explicit.rank == x.rank, x.dtype != .bool else {
+                throw ShapeError("'reduce_sum' to_shape needs an explicit result type of the operand's dtype and rank")
+            }
+            for (i, (a, b)) in zip(x.shape, explicit.shape).enumerated()
+            where !(a == b || b == .constant(1) || b.symbols.contains(where: valueSymbols.contains)) {
+                throw ShapeError("'reduce_sum' to_shape: result dim \(i) (\(b)) is neither the operand's (\(a)) nor 1")
+            }
+            return explicit
         case .reduction: return try inferReduction(operands[0], attrs)
         case .contraction: return try inferMatmul(operands[0], operands[1])
         case .convolution: return try inferConvolution(operands, attrs)
@@ -45,7 +69,7 @@ extension OpKind {
             guard x.rank >= 1 else { throw ShapeError("'\(rawValue)' expects rank >= 1") }
             _ = try normalizeAxis(attrs["axis"]?.intValue ?? -1, rank: x.rank)
             return x
-        case .movement: return try inferMovement(operands, attrs, explicit: explicit)
+        case .movement: return try inferMovement(operands, attrs, explicit: explicit, valueSymbols: valueSymbols)
         case .quantized: return try inferQuantized(operands, attrs)
         case .sparse: return try inferSparseMatmul(operands, explicit: explicit)
         }
@@ -103,6 +127,7 @@ extension OpKind {
 
     /// Reduced axes of a reduction, normalized and sorted.
     public static func reductionAxes(_ attrs: Attributes, rank: Int) throws(ShapeError) -> [Int] {
+        guard attrs["to_shape"] == nil else { throw ShapeError("reduce_sum to_shape reduces axes chosen at run time") }
         let raw = attrs["axes"]?.intsValue ?? []
         if raw.isEmpty { return Array(0..<rank) }
         var out: [Int] = []
@@ -121,10 +146,13 @@ extension OpKind {
             let axis = try normalizeAxis(attrs["axis"]?.intValue ?? (self == .topkValues || self == .topkIndices ? -1 : 0), rank: x.rank)
             guard x.rank >= 1 else { throw ShapeError("'\(rawValue)' expects rank >= 1") }
             if self == .topkValues || self == .topkIndices {
-                guard let k = attrs["k"]?.intValue, k >= 0 else { throw ShapeError("'\(rawValue)' needs k >= 0") }
-                if let n = x.shape[axis].constantValue, k > n { throw ShapeError("top-k of \(k) exceeds the axis size \(n)") }
+                // k is an int, or a one-dim list naming a value symbol (`k = [k0]`: k from data).
+                guard let k = OpKind.topkK(attrs), (k.constantValue ?? 0) >= 0 else { throw ShapeError("'\(rawValue)' needs k >= 0") }
+                if let n = x.shape[axis].constantValue, let kv = k.constantValue, kv > n {
+                    throw ShapeError("top-k of \(kv) exceeds the axis size \(n)")
+                }
                 var shape = x.shape
-                shape[axis] = .constant(k)
+                shape[axis] = k
                 return TensorType(self == .topkValues ? x.dtype : .i64, shape)
             }
             var shape = x.shape

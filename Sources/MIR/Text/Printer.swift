@@ -42,6 +42,8 @@ extension Function {
         let args = arguments.map { "%\($0.name): \($0.type)" }.joined(separator: ", ")
         let res = results.map { "\($0.name): \(type(of: $0.value))" }.joined(separator: ", ")
         var out = "func @\(self.name)(\(args)) -> (\(res)) {\n"
+        for v in valueSymbols { out += "  symbol \(v.name) = \(v.expr)\n" }
+        for c in symbolChecks { out += "  check \(c.expr), \(quoteString(c.message))\n" }
         for op in ops {
             var line = "  \(name(op.result)) = \(op.kind.rawValue)"
             if op.kind == .param, let p = op.attributes["name"]?.stringValue {

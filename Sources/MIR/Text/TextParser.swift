@@ -202,6 +202,23 @@ struct TextParser {
             guard values[a.name] == nil else { throw fail("duplicate argument '%\(a.name)'") }
             values[a.name] = f.argument(i)
         }
+        while true {
+            if token == .identifier("symbol") {
+                advance()
+                let loc = location
+                let n = try identifier("a symbol name")
+                guard !f.symbols.contains(n) else { throw .error("symbol '\(n)' is already defined", at: SourceRange(loc)) }
+                try expect("=")
+                let e = try parseSymExpr(f, depth: 0)
+                f.valueSymbols.append(ValueSymbol(name: n, expr: e))
+            } else if token == .identifier("check") {
+                advance()
+                let e = try parseSymExpr(f, depth: 0)
+                try expect(",")
+                f.symbolChecks.append(SymbolCheck(expr: e, message: try string()))
+            } else { break }
+        }
+        if let problem = f.verifyValueSymbols().first { throw fail(problem) }
         while token != .identifier("return") {
             try parseOperation(into: f, module: module, values: &values)
         }
@@ -265,12 +282,53 @@ struct TextParser {
         }
         let inferred: TensorType
         do {
-            inferred = try kind.inferResultType(operands: operands.map(f.type(of:)), attributes: attrs, explicit: written)
+            inferred = try kind.inferResultType(operands: operands.map(f.type(of:)), attributes: attrs, explicit: written,
+                                                valueSymbols: Set(f.valueSymbols.map(\.name)))
         } catch { throw .error(error.message, at: SourceRange(kindLoc)) }
         guard inferred == written else {
             throw .error("'\(kindName)' produces \(inferred) but is written as \(written)", at: SourceRange(opLoc))
         }
         values[resultName] = f.appendUnchecked(kind, operands, attributes: attrs, type: written, location: loc)
+    }
+
+    /// `int | float | name | %arg[index] | fn(expr, ...)` (see ValueSymbols.swift).
+    mutating func parseSymExpr(_ f: Function, depth: Int) throws(Diagnostic) -> SymExpr {
+        guard depth < 64 else { throw fail("symbol expression nested too deeply") }
+        switch token {
+        case .int(let v): advance(); return .int(v)
+        case .float(let v): advance(); return .float(v)
+        case .percent(let a):
+            guard let arg = f.arguments.first(where: { $0.name == a }) else { throw fail("'%\(a)' is not an argument") }
+            advance(); try expect("[")
+            let indexLoc = location
+            let i = try int()
+            if i < 0 || (arg.type.elementCount.constantValue.map { i >= $0 } ?? false) {
+                throw .error("element \(i) is out of range for '%\(a)' of type \(arg.type)", at: SourceRange(indexLoc))
+            }
+            guard arg.type.dtype.isInteger || arg.type.dtype == .f32 || arg.type.dtype == .f64 else {
+                throw .error("'%\(a)' of type \(arg.type) cannot give symbol values (integers, f32 or f64)", at: SourceRange(indexLoc))
+            }
+            try expect("]")
+            return .element(a, i)
+        case .identifier(let s):
+            let loc = location
+            advance()
+            guard consume("(") else {
+                guard f.symbols.contains(s) else { throw .error("unknown symbol '\(s)'", at: SourceRange(loc)) }
+                return .symbol(s)
+            }
+            guard let fn = SymFunction(rawValue: s) else { throw .error("unknown symbol function '\(s)'", at: SourceRange(loc)) }
+            var args: [SymExpr] = []
+            if !consume(")") {
+                repeat { args.append(try parseSymExpr(f, depth: depth + 1)) } while consume(",")
+                try expect(")")
+            }
+            guard args.count == fn.arity else {
+                throw .error("'\(s)' takes \(fn.arity) operands, got \(args.count)", at: SourceRange(loc))
+            }
+            return .call(fn, args)
+        default: throw fail("expected a symbol expression, found \(describe(token))")
+        }
     }
 
     mutating func parseAttribute() throws(Diagnostic) -> Attribute {
@@ -280,16 +338,27 @@ struct TextParser {
         case .string(let s): advance(); return .string(s)
         case .punct("["):
             advance()
-            var ints: [Int] = [], floats: [Double] = []
-            var allInts = true
+            // Ints, floats, or dims naming symbols (`[s0, 2 * n]`).
+            var floats: [Double] = [], dims: [Dim] = []
+            var anyFloat = false
             if !consume("]") {
                 repeat {
-                    if case .int(let v) = token { ints.append(v); floats.append(Double(v)); advance() }
-                    else { allInts = false; floats.append(try number()) }
+                    switch token {
+                    case .float, .identifier("nan"), .identifier("inf"):
+                        anyFloat = true; floats.append(try number())
+                    default:
+                        let d = try parseDimSum(depth: 0)
+                        dims.append(d)
+                        floats.append(Double(d.constantValue ?? 0))
+                    }
                 } while consume(",")
                 try expect("]")
             }
-            return allInts ? .ints(ints) : .floats(floats)
+            if anyFloat {
+                guard dims.allSatisfy(\.isStatic) else { throw fail("a list mixes floats and symbolic dims") }
+                return .floats(floats)
+            }
+            return .dims(dims)
         default: throw fail("expected an attribute value, found \(describe(token))")
         }
     }

@@ -114,6 +114,7 @@ extension ONNXExportContext {
         case .transpose: node("Transpose", xs, output: out, a["perm"]?.intsValue.map { [("perm", .ints($0))] } ?? [])
         case .concat: node("Concat", xs, output: out, [("axis", i("axis", 0))])
         case .slice:
+            guard a["offsets"] == nil else { throw unsupported(op, "run-time offsets") }
             let starts = a["starts"]?.intsValue ?? [], ends = a["ends"]?.intsValue ?? []
             let axes = a["axes"]?.intsValue ?? Array(0..<starts.count)
             let steps = a["steps"]?.intsValue ?? [Int](repeating: 1, count: starts.count)
@@ -134,7 +135,8 @@ extension ONNXExportContext {
         case .conv2dBackwardFilter, .maxPool2dBackward, .avgPool2dBackward, .scatterAdd:
             throw unsupported(op, "backward ops of training functions are not exported")
         case .topkValues, .topkIndices:
-            let k = int64s([a["k"]?.intValue ?? 1], hint: "k")
+            guard let kv = a["k"]?.intValue else { throw unsupported(op, "a run-time k") }
+            let k = int64s([kv], hint: "k")
             let attrs: [(name: String, value: ExportAttribute)] = [("axis", i("axis", -1)), ("largest", i("largest", 1)), ("sorted", .int(1))]
             let unused = fresh(op.kind == .topkValues ? "\(out)_indices" : "\(out)_values")
             if op.kind == .topkValues { node("TopK", [xs[0], k], output: out, attrs, outputs: [unused]) }
@@ -274,6 +276,7 @@ extension ONNXExportContext {
     private mutating func pad(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
         let mode = op.attributes["mode"]?.stringValue ?? "constant"
         guard ["constant", "reflect", "edge"].contains(mode) else { throw unsupported(op, "mode '\(mode)'") }
+        guard op.attributes["pads"]?.intsValue != nil, op.operands.count == 1 else { throw unsupported(op, "run-time pads or value") }
         var inputs = [x, int64s(op.attributes["pads"]?.intsValue ?? [], hint: "pads")]
         if mode == "constant" {
             inputs.append(scalar(op.attributes["value"]?.floatValue ?? 0, function.type(of: op.operands[0]).dtype, hint: "pad_value"))
@@ -285,6 +288,7 @@ extension ONNXExportContext {
     /// shape, else with static `sizes` (whose implied scales MIR must then agree with).
     private mutating func resize(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
         let inType = function.type(of: op.operands[0]), outType = function.type(of: op.result)
+        guard op.operands.count == 1 else { throw unsupported(op, "run-time scales or sizes") }
         let scales = op.attributes["scales"]?.floatsValue ?? [Double](repeating: 1, count: inType.rank)
         guard scales.count == inType.rank else { throw unsupported(op, "\(scales.count) scales for rank \(inType.rank)") }
         let mode = op.attributes["mode"]?.stringValue ?? "nearest"

@@ -4,7 +4,8 @@ import MIR
 /// DepthToSpace/SpaceToDepth, EyeLike.
 extension ONNXImporter {
     static let compositeOps: Set<String> = ["NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss", "Trilu", "Hardmax",
-                                            "Shrink", "CastLike", "DepthToSpace", "SpaceToDepth", "EyeLike", "OneHot"]
+                                            "Shrink", "CastLike", "DepthToSpace", "SpaceToDepth", "EyeLike", "OneHot",
+                                            "HannWindow", "HammingWindow", "BlackmanWindow"]
 
     mutating func scalar(_ v: Double, _ dt: DType) throws(NodeError) -> ValueID { try tensor(.constant(.scalar(v, dt))) }
 
@@ -105,7 +106,11 @@ extension ONNXImporter {
             var vals: [Double] = []
             for i in 0..<rows { for j in 0..<cols { vals.append(j - i == k ? 1 : 0) } }
             return [.constant(ConstTensor(dtype: dt, shape: [rows, cols], values: vals))]
+        case "HannWindow", "HammingWindow", "BlackmanWindow":
+            return [.tensor(try window(n))]
         case "OneHot":
+            let runTimeDepth = try isRunTimeData(n, 1), runTimeValues = try isRunTimeData(n, 2)
+            if runTimeDepth || runTimeValues { return [.tensor(try dynamicOneHot(n))] }
             let indices = try emit(.cast, [try tensorInput(n, 0)], attributes: ["to": .string("i64")])
             guard let depthConst = try constant(n, 1), let depthValue = depthConst.values.first,
                   let valuesConst = try constant(n, 2), valuesConst.count == 2 else { throw .unsupported("OneHot with run-time depth or values") }

@@ -60,6 +60,9 @@ struct ONNXImporter {
     var gradientRequests: [GradientRequest] = []
     /// Gradient outputs by name: (request, index into its xs).
     var pendingGradients: [String: (request: Int, index: Int)] = [:]
+    /// Small run-time tensors computed from graph inputs by scalar arithmetic (a Cast of a
+    /// size input): their elements as symbol expressions, so they can decide shapes.
+    var dataExprs: [ValueID: [SymExpr]] = [:]
 
     init(model: ONNXModel, modelName: String, forceDynamic: Bool) {
         self.model = model; self.modelName = modelName; self.forceDynamic = forceDynamic
@@ -192,6 +195,7 @@ struct ONNXImporter {
         var outs: [ImportValue]
         if let folded = try foldLogic(n) { outs = folded } else { outs = try convert(n) }
         for (name, v) in zip(n.outputs, outs) where !name.isEmpty { bind(name, .value(v)) }
+        trackData(n, outs)
     }
 
     /// "ONNX op 'Add' (opset 13) at node 'add1'", for diagnostics.

@@ -64,7 +64,9 @@ extension ONNXImporter {
             let x = try tensorInput(n, 0)
             let target: [Dim]
             if let s = n.ints("shape"), opset < 5 { target = s.map { .constant($0) } }
-            else { guard let c = try constant(n, 1) else { throw NodeError("missing shape") }; target = c.asDims }
+            else if try isRunTimeData(n, 1), let data = try shapeData(n, 1) {
+                return [.tensor(try dynamicReshape(x, data, allowZero: n.int("allowzero", 0) != 0))]
+            } else { guard let c = try constant(n, 1) else { throw NodeError("missing shape") }; target = c.asDims }
             return [.tensor(try reshaped(x, to: target, allowZero: n.int("allowzero", 0) != 0))]
         case "Flatten":
             let x = try tensorInput(n, 0)
@@ -74,6 +76,9 @@ extension ONNXImporter {
         case "Squeeze", "Unsqueeze":
             let x = try tensorInput(n, 0)
             let t = function.type(of: x)
+            if n.ints("axes") == nil, try isRunTimeData(n, 1), let data = try shapeData(n, 1), !data.isEmpty {
+                return [.tensor(n.opType == "Squeeze" ? try dynamicSqueeze(x, data) : try dynamicUnsqueeze(x, data))]
+            }
             let axes = try axesInput(n, inputIndex: 1)
             var shape = t.shape
             if n.opType == "Squeeze" {
@@ -105,6 +110,9 @@ extension ONNXImporter {
             let x = try tensorInput(n, 0)
             let t = function.type(of: x)
             let axis = n.int("axis", 0) < 0 ? n.int("axis", 0) + t.rank : n.int("axis", 0)
+            if n.ints("split") == nil, try isRunTimeData(n, 1), let data = try shapeData(n, 1) {
+                return try dynamicSplit(x, data, axis: axis, outputs: n.outputs.count).map { .tensor($0) }
+            }
             guard axis >= 0, axis < t.rank, let size = t.shape[axis].constantValue else { throw .unsupported("Split of a symbolic dim") }
             var sizes = try axesInput(n, attribute: "split", inputIndex: 1) ?? []
             if sizes.isEmpty {
@@ -127,6 +135,9 @@ extension ONNXImporter {
             if opset < 10 {
                 starts = n.ints("starts") ?? []; ends = n.ints("ends") ?? []
                 axes = n.ints("axes") ?? Array(0..<starts.count); steps = [Int](repeating: 1, count: starts.count)
+            } else if try runTimeSliceInputs(n) {
+                guard let s = try shapeData(n, 1), let e = try shapeData(n, 2) else { throw NodeError("missing starts or ends") }
+                return [.tensor(try dynamicSlice(x, starts: s, ends: e, axes: try shapeData(n, 3), steps: try shapeData(n, 4)))]
             } else {
                 starts = try constant(n, 1)?.ints ?? []; ends = try constant(n, 2)?.ints ?? []
                 axes = try constant(n, 3)?.ints ?? Array(0..<starts.count)
@@ -139,6 +150,7 @@ extension ONNXImporter {
             return [.tensor(try emit(n.opType == "Gather" ? .gather : .gatherElements, [x, idx], attributes: ["axis": .int(n.int("axis", 0))]))]
         case "Expand":
             let x = try tensorInput(n, 0)
+            if try isRunTimeData(n, 1), let data = try shapeData(n, 1) { return [.tensor(try dynamicExpand(x, data))] }
             guard let target = try constant(n, 1) else { throw NodeError("missing shape") }
             let t = function.type(of: x)
             let shape: [Dim]
@@ -146,6 +158,7 @@ extension ONNXImporter {
             return [.tensor(try emit(.expand, [x], explicit: TensorType(t.dtype, shape)))]
         case "Tile":
             let x = try tensorInput(n, 0)
+            if try isRunTimeData(n, 1), let data = try shapeData(n, 1) { return [.tensor(try dynamicTile(x, data))] }
             guard let r = try constant(n, 1) else { throw NodeError("missing repeats") }
             return [.tensor(try emit(.tile, [x], attributes: ["repeats": .ints(r.ints)]))]
         case "Pad":
@@ -154,6 +167,8 @@ extension ONNXImporter {
             var pads: [Int], value: Double
             if opset < 11 {
                 pads = n.ints("pads") ?? n.ints("paddings") ?? []; value = n.float("value", 0)
+            } else if try runTimePadInputs(n) {
+                return [.tensor(try dynamicPad(n, x))]
             } else {
                 pads = try constant(n, 1)?.ints ?? []
                 value = try constant(n, 2)?.values.first ?? 0
@@ -170,11 +185,19 @@ extension ONNXImporter {
             return [.tensor(try emit(.pad, [x], attributes: ["pads": .ints(pads), "mode": .string(n.string("mode", "constant")), "value": .float(value)]))]
         case "Resize", "Upsample":
             return [.tensor(try resize(n))]
+        case "Range":
+            return [.tensor(try dynamicRange(n))]
         case "ConstantOfShape":
-            guard let shapeConst = try constant(n, 0) else { throw NodeError("missing shape") }
             var fill = ConstTensor.scalar(0, .f32)
             if let t = n.tensorAttribute("value") { fill = try ConstTensor(t) }
-            let dims = shapeConst.asDims
+            let dims: [Dim]
+            if try isRunTimeData(n, 0), let data = try shapeData(n, 0) {
+                for (k, d) in data.enumerated() { try require(call(.ge, d, .int(0)), "shape entry \(k) is negative") }
+                dims = data.map(valueDim)
+            } else {
+                guard let shapeConst = try constant(n, 0) else { throw NodeError("missing shape") }
+                dims = shapeConst.asDims
+            }
             if dims.allSatisfy(\.isStatic) {
                 let shape = dims.map { $0.constantValue ?? 0 }
                 let count = shape.reduce(1, *)
@@ -193,7 +216,33 @@ extension ONNXImporter {
         let t = function.type(of: x)
         var scales: [Double] = []
         var sizes: [Int] = []
-        if n.opType == "Upsample" {
+        // Scales or sizes given as data: the output dims are value symbols and the kernel
+        // reads the scales (or takes out / in for sizes) at run time.
+        let scalesIndex = n.opType == "Upsample" || opset < 11 ? 1 : 2
+        var runTime: (operand: ValueID, shape: [Dim])?
+        if !(n.opType == "Upsample" && n.floats("scales") != nil), try isRunTimeData(n, scalesIndex),
+           let data = try shapeData(n, scalesIndex) {
+            guard data.count == t.rank else { throw NodeError("scales has \(data.count) entries for rank \(t.rank)") }
+            var shape: [Dim] = []
+            for (k, s) in data.enumerated() {
+                try require(call(.gt, s, .float(0)), "scale \(k) is not positive")
+                shape.append(valueDim(call(.floor, call(.mul, SymExpr(t.shape[k]), s))))
+            }
+            runTime = (try tensorInput(n, scalesIndex), shape)
+        } else if n.opType == "Resize", opset >= 11, try isRunTimeData(n, 3), let data = try shapeData(n, 3) {
+            guard data.count == t.rank else { throw NodeError("sizes has \(data.count) entries for rank \(t.rank)") }
+            guard n.string("keep_aspect_ratio_policy", "stretch") == "stretch" else {
+                throw .unsupported("keep_aspect_ratio_policy '\(n.string("keep_aspect_ratio_policy", ""))' with run-time sizes")
+            }
+            var shape: [Dim] = []
+            for (k, s) in data.enumerated() {
+                try require(call(.ge, s, .int(0)), "size \(k) is negative")
+                shape.append(valueDim(s))
+            }
+            runTime = (try tensorInput(n, 3), shape)
+        }
+        if runTime != nil {
+        } else if n.opType == "Upsample" {
             if let fs = n.floats("scales") { scales = fs } else { scales = try constant(n, 1)?.values ?? [] }
         } else if opset < 11 {
             scales = try constant(n, 1)?.values ?? []
@@ -202,7 +251,7 @@ extension ONNXImporter {
             sizes = try constant(n, 3)?.ints ?? []
         }
         var shape: [Dim] = []
-        for i in 0..<t.rank {
+        for i in 0..<t.rank where runTime == nil {
             guard let d = t.shape[i].constantValue else {
                 if (scales.count > i && scales[i] == 1) || (sizes.isEmpty && scales.isEmpty) { shape.append(t.shape[i]); continue }
                 throw .unsupported("Resize of a symbolic dim")
@@ -210,6 +259,7 @@ extension ONNXImporter {
             if !sizes.isEmpty { guard i < sizes.count else { throw NodeError("sizes has the wrong length") }; shape.append(.constant(sizes[i])) }
             else { guard i < scales.count else { throw NodeError("scales has the wrong length") }; shape.append(.constant(Int((Double(d) * scales[i]).rounded(.down)))) }
         }
+        if let runTime { shape = runTime.shape }
         if !sizes.isEmpty {
             scales = (0..<t.rank).map { i in Double(sizes[i]) / Double(t.shape[i].constantValue ?? 1) }
         }
@@ -217,16 +267,19 @@ extension ONNXImporter {
         guard mode == "nearest" || mode == "linear" || mode == "bilinear" else { throw .unsupported("Resize mode '\(mode)'") }
         var coordinate = n.string("coordinate_transformation_mode", "half_pixel")
         if n.opType == "Upsample" || opset < 11 { coordinate = "asymmetric" }
+        // The opset-11 test data spells tf_half_pixel_for_nearest as tf_half_pixel_for_nn.
+        if coordinate == "tf_half_pixel_for_nn" { coordinate = "tf_half_pixel_for_nearest" }
         guard ["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel", "tf_half_pixel_for_nearest"].contains(coordinate) else {
             throw .unsupported("coordinate_transformation_mode '\(coordinate)'")
         }
         if n.int("antialias", 0) != 0 || n.has("axes") { throw .unsupported("Resize antialias/axes") }
         var nearest = n.string("nearest_mode", "round_prefer_floor")
         if n.opType == "Upsample" || opset < 11 { nearest = "floor" }
-        return try emit(.resize, [x], attributes: [
+        var attrs: Attributes = [
             "scales": .floats(scales), "mode": .string(mode == "nearest" ? "nearest" : "linear"),
-            "coordinate_mode": .string(coordinate), "nearest_mode": .string(nearest)],
-            explicit: TensorType(t.dtype, shape))
+            "coordinate_mode": .string(coordinate), "nearest_mode": .string(nearest)]
+        if runTime != nil { attrs["scales"] = nil }
+        return try emit(.resize, runTime.map { [x, $0.operand] } ?? [x], attributes: attrs, explicit: TensorType(t.dtype, shape))
     }
 
     mutating func reduction(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
@@ -241,8 +294,20 @@ extension ONNXImporter {
             return [.tensor(try emit(.cumsum, [x], attributes: ["axis": .int(axis), "exclusive": .int(n.int("exclusive", 0)),
                                                                  "reverse": .int(n.int("reverse", 0))]))]
         case "TopK":
-            let k = opset < 10 ? n.int("k", 1) : (try constant(n, 1)?.ints.first ?? 1)
-            let attrs: Attributes = ["k": .int(k), "axis": .int(n.int("axis", -1)), "largest": .int(n.int("largest", 1))]
+            var kAttr = Attribute.int(n.int("k", 1))
+            if opset >= 10, try isRunTimeData(n, 1), let data = try shapeData(n, 1) {
+                guard data.count == 1 else { throw NodeError("k must have one element") }
+                let t = function.type(of: x)
+                let axis = n.int("axis", -1) < 0 ? n.int("axis", -1) + t.rank : n.int("axis", -1)
+                guard axis >= 0, axis < t.rank else { throw NodeError("axis is out of range") }
+                try require(call(.and, call(.ge, data[0], .int(0)), call(.le, data[0], SymExpr(t.shape[axis]))),
+                            "k is negative or exceeds the axis size \(t.shape[axis])")
+                kAttr = .dims([valueDim(data[0])])
+                if case .ints(let v) = kAttr { kAttr = .int(v[0]) }
+            } else if opset >= 10 {
+                kAttr = .int(try constant(n, 1)?.ints.first ?? 1)
+            }
+            let attrs: Attributes = ["k": kAttr, "axis": .int(n.int("axis", -1)), "largest": .int(n.int("largest", 1))]
             return [.tensor(try emit(.topkValues, [x], attributes: attrs)), .tensor(try emit(.topkIndices, [x], attributes: attrs))]
         default:
             let kinds: [String: OpKind] = ["ReduceSum": .reduceSum, "ReduceMean": .reduceMean, "ReduceMax": .reduceMax,
@@ -250,6 +315,9 @@ extension ONNXImporter {
                                            "ReduceL1": .reduceL1, "ReduceL2": .reduceL2, "ReduceLogSum": .reduceLogSum,
                                            "ReduceLogSumExp": .reduceLogSumExp]
             guard let kind = kinds[n.opType] else { throw .unsupported("no lowering for this op") }
+            if kind == .reduceSum, n.ints("axes") == nil, try isRunTimeData(n, 1), let data = try shapeData(n, 1), !data.isEmpty {
+                return [.tensor(try dynamicReduceSum(x, data, keepdims: n.int("keepdims", 1) != 0))]
+            }
             let axes = try axesInput(n, inputIndex: 1) ?? []
             if axes.isEmpty && n.int("noop_with_empty_axes", 0) != 0 { return [.tensor(x)] }
             return [.tensor(try emit(kind, [x], attributes: ["axes": .ints(axes), "keepdims": .int(n.int("keepdims", 1))]))]

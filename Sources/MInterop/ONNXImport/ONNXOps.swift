@@ -113,7 +113,7 @@ extension ONNXImporter {
         case "LayerNormalization": return try layerNorm(n)
         case "Softmax", "LogSoftmax": return [.tensor(try softmax(n))]
         case "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice", "Gather",
-             "GatherElements", "Expand", "Tile", "Pad", "Resize", "Upsample", "ConstantOfShape":
+             "GatherElements", "Expand", "Tile", "Pad", "Resize", "Upsample", "ConstantOfShape", "Range":
             return try movement(n)
         case "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceSumSquare", "ReduceL1", "ReduceL2",
              "ReduceLogSum", "ReduceLogSumExp", "ArgMax", "ArgMin", "CumSum", "TopK":

@@ -140,17 +140,35 @@ extension ONNXImporter {
         let pads = n.ints("pads") ?? [Int](repeating: 0, count: 2 * spatial)
         var outShape = Array(dims.prefix(2))
         for a in 0..<spatial { outShape.append((dims[a + 2] - 1) * strides[a] - pads[a] - pads[a + spatial] + kernel[a]) }
-        if try input(n, 2) != nil {
-            // A run-time output_shape would make the result's shape depend on values.
+        // Indices address the default unpooled shape; a larger output_shape pads zeros at the end
+        // of each dim (as the ONNX reference does).
+        let unpooled = outShape
+        var outDims = outShape.map { Dim.constant($0) }
+        if try isRunTimeData(n, 2), let data = try shapeData(n, 2) {
+            // output_shape as data: value symbols, with N and C checked against the input's.
+            guard data.count == dims.count else { throw NodeError("output_shape has \(data.count) entries for rank \(dims.count)") }
+            for (k, d) in data.enumerated() {
+                if k < 2 { try require(call(.eq, d, .int(dims[k])), "output_shape entry \(k) differs from the input's \(dims[k])") }
+                try require(call(.ge, d, .int(outShape[k])), "output_shape entry \(k) is below the unpooled size \(outShape[k])")
+            }
+            outDims = data.map(valueDim)
+        } else if try input(n, 2) != nil {
             guard let c = try constant(n, 2) else { throw .unsupported("a run-time output_shape") }
-            outShape = c.ints
+            guard c.ints.count == dims.count, zip(c.ints, unpooled).allSatisfy({ $0 >= $1 }) else {
+                throw NodeError("output_shape \(c.ints) is smaller than the unpooled shape \(unpooled)")
+            }
+            outDims = c.ints.map { Dim.constant($0) }
         }
-        let count = dims.reduce(1, *), total = outShape.reduce(1, *)
+        let count = dims.reduce(1, *), total = Dim.constant(unpooled.reduce(1, *))
         var flatIndex = try emit(.reshape, [idx], explicit: TensorType(function.type(of: idx).dtype, static: [count]))
         if function.type(of: flatIndex).dtype != .i64 { flatIndex = try emit(.cast, [flatIndex], attributes: ["to": .string(DType.i64.rawValue)]) }
         let values = try emit(.reshape, [x], explicit: TensorType(xt.dtype, static: [count]))
-        let zeros = try emit(.expand, [try scalar(0, xt.dtype)], explicit: TensorType(xt.dtype, static: [total]))
+        let zeros = try emit(.expand, [try scalar(0, xt.dtype)], explicit: TensorType(xt.dtype, [total]))
         let placed = try emit(.scatterAdd, [zeros, flatIndex, values], attributes: ["axis": .int(0)])
-        return try emit(.reshape, [placed], explicit: TensorType(xt.dtype, static: outShape))
+        let shaped = try emit(.reshape, [placed], explicit: TensorType(xt.dtype, static: unpooled))
+        if outDims == unpooled.map({ Dim.constant($0) }) { return shaped }
+        let ends = zip(outDims, unpooled).map { $0 - .constant($1) }
+        return try emit(.pad, [shaped], attributes: ["pads": .dims([Dim](repeating: .constant(0), count: ends.count) + ends),
+                                                     "mode": .string("constant"), "value": .float(0)])
     }
 }

@@ -92,7 +92,9 @@ extension GradientBuilder {
     /// Constant padding's adjoint is the slice of the unpadded region (other modes: SeparableRules.swift).
     func padGradient(_ op: Operation, g: ValueID) throws(AutodiffError) -> ValueID {
         let xt = type(op.operands[0])
-        let pads = op.attributes["pads"]?.intsValue ?? []
+        guard let pads = op.attributes["pads"]?.intsValue, op.operands.count == 1 else {
+            throw AutodiffError("pad with run-time pads is not differentiable", at: location)
+        }
         guard (op.attributes["mode"]?.stringValue ?? "constant") == "constant", pads.allSatisfy({ $0 >= 0 }) else {
             return try padSelectionGradient(op, g: g)
         }

@@ -58,6 +58,9 @@ extension GradientBuilder {
         let x = op.operands[0], xt = type(x), gt = type(g)
         let a = op.attributes
         let rank = xt.rank
+        guard op.operands.count == 1 else {
+            throw AutodiffError("resize with run-time scales or sizes is not differentiable", at: location)
+        }
         let scales = a["scales"]?.floatsValue ?? [Double](repeating: 1, count: rank)
         let mode = a["mode"]?.stringValue ?? "nearest"
         let coordinate = a["coordinate_mode"]?.stringValue ?? "half_pixel"
