@@ -99,7 +99,7 @@ struct KernelEmitter {
         case .argmax, .argmin:
             try emitArgReduce(op, ctx, out: out, x: ins[0], xType: inTypes[0])
         case .cumsum:
-            try emitCumsum(op, ctx, out: out, x: ins[0], xType: inTypes[0])
+            try emitCumsum(op, ctx, out: out, x: ins[0], xType: inTypes[0], axisOperand: ins.count > 1 ? ins[1] : nil)
         case .topkValues, .topkIndices:
             try emitTopK(op, ctx, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .transpose:

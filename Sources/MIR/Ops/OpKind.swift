@@ -34,7 +34,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case reduceProd = "reduce_prod", reduceSumSquare = "reduce_sum_square", reduceL1 = "reduce_l1"
     case reduceL2 = "reduce_l2", reduceLogSum = "reduce_log_sum", reduceLogSumExp = "reduce_log_sum_exp"
     case argmax, argmin                    // {axis, keepdims, select_last_index} -> i64
-    case cumsum                            // {axis, exclusive, reverse}
+    case cumsum                            // x[, axis: int scalar] {axis, exclusive, reverse}: the operand form reads the axis at run time
     // Contractions.
     case matmul                            // [..., m, k] x [..., k, n] -> [..., m, n], batch dims broadcast
     // Convolution and pooling (NCHW).
@@ -101,7 +101,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["axes", "keepdims"])
         case .argmax, .argmin:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "keepdims", "select_last_index"])
-        case .cumsum: return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "exclusive", "reverse"])
+        case .cumsum: return OpInfo(arity: 1...2, category: .reduction, attributes: ["axis", "exclusive", "reverse"])
         case .matmul: return OpInfo(arity: 2...2, category: .contraction, attributes: ["activation", "activation_min", "activation_max"])
         case .conv2d:
             return OpInfo(arity: 2...3, category: .convolution,

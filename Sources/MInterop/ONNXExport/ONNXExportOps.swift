@@ -96,7 +96,7 @@ extension ONNXExportContext {
             node(op.kind == .argmax ? "ArgMax" : "ArgMin", xs, output: out,
                  [("axis", i("axis", 0)), ("keepdims", i("keepdims", 1)), ("select_last_index", i("select_last_index", 0))])
         case .cumsum:
-            let axis = int64s([a["axis"]?.intValue ?? 0], dims: [], hint: "cumsum_axis")
+            let axis = xs.count > 1 ? xs[1] : int64s([a["axis"]?.intValue ?? 0], dims: [], hint: "cumsum_axis")
             node("CumSum", [xs[0], axis], output: out, [("exclusive", i("exclusive", 0)), ("reverse", i("reverse", 0))])
         case .matmul where op.attributes["activation"] != nil:
             try activation(op, node("MatMul", xs), out)
