@@ -107,6 +107,10 @@ struct KernelEmitter {
             emitTranspose(ctx, perm: perm, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .concat, .slice, .gather, .gatherElements, .expand, .tile, .pad, .resize:
             try emitMovement(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
+        case .gridSample:
+            try emitGridSample(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
+        case .roiAlign:
+            try emitRoiAlign(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
         case .dropout:
             emitDropout(ctx, op: op, out: out, ins: ins, outType: outType)
         case .batchNorm:

@@ -29,3 +29,43 @@ def test_cumsum_int_static_axis(mcc: Path, tmp_path: Path) -> None:
     m = model([helper.make_node("Constant", [], ["axis"], value=axis),
                helper.make_node("CumSum", ["x", "axis"], ["y"], reverse=1)], {"x": x}, ["y"])
     check(mcc, tmp_path, m, {"x": x})
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest", "bicubic"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align_corners", [0, 1])
+def test_grid_sample(mcc: Path, tmp_path: Path, mode: str, padding_mode: str, align_corners: int) -> None:
+    x = RNG.standard_normal((2, 3, 5, 4)).astype(np.float32)
+    # Points well outside [-1, 1] exercise the padding rule, including several reflections.
+    grid = RNG.uniform(-3.5, 3.5, (2, 6, 7, 2)).astype(np.float32)
+    m = model([helper.make_node("GridSample", ["x", "grid"], ["y"], mode=mode, padding_mode=padding_mode,
+                                align_corners=align_corners)], {"x": x, "grid": grid}, ["y"], opset=16)
+    check(mcc, tmp_path, m, {"x": x, "grid": grid}, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("mode", ["avg", "max"])
+@pytest.mark.parametrize("coordinate", ["half_pixel", "output_half_pixel"])
+@pytest.mark.parametrize("sampling_ratio", [0, 2])
+def test_roi_align(mcc: Path, tmp_path: Path, mode: str, coordinate: str, sampling_ratio: int) -> None:
+    x = RNG.standard_normal((2, 3, 9, 11)).astype(np.float32)
+    # Boxes partly outside the image, one smaller than a pixel, one large (adaptive sampling grid).
+    rois = np.array([[0, 0, 8, 7], [-2, 1, 4.5, 3.2], [5, 5, 5.4, 5.3], [1, 0.5, 20, 12]], np.float32)
+    batch = np.array([0, 1, 1, 0], np.int64)
+    m = model([helper.make_node("RoiAlign", ["x", "rois", "batch"], ["y"], mode=mode, coordinate_transformation_mode=coordinate,
+                                output_height=3, output_width=4, sampling_ratio=sampling_ratio, spatial_scale=0.5)],
+              {"x": x, "rois": rois, "batch": batch}, ["y"], opset=16)
+    check(mcc, tmp_path, m, {"x": x, "rois": rois, "batch": batch}, rtol=1e-4, atol=1e-5)
+
+
+def test_grid_sample_rejects_bad_mode(mcc: Path, tmp_path: Path) -> None:
+    import subprocess
+    import onnx
+    x = np.zeros((1, 1, 2, 2), np.float32)
+    grid = np.zeros((1, 1, 1, 2), np.float32)
+    m = model([helper.make_node("GridSample", ["x", "grid"], ["y"], mode="area")], {"x": x, "grid": grid}, ["y"],
+              opset=16, types={"y": (np.float32, (1, 1, 1, 1))})
+    path = tmp_path / "m.onnx"
+    onnx.save(m, str(path))
+    proc = subprocess.run([str(mcc), str(path), "-o", str(tmp_path / "m.so")], capture_output=True)
+    assert proc.returncode == 1
+    assert "GridSample mode 'area'" in proc.stderr.decode() and "at node" in proc.stderr.decode()

@@ -116,6 +116,7 @@ extension OpKind {
                 shape.append(d)
             }
             return TensorType(x.dtype, shape)
+        case .gridSample, .roiAlign: return try inferSampling(ops, attrs)
         case .scatterAdd:
             let idx = ops[1], upd = ops[2]
             guard idx.dtype == .i64 || idx.dtype == .i32 else { throw ShapeError("'scatter_add' indices must be i32 or i64, got \(idx)") }

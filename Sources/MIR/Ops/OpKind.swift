@@ -56,6 +56,9 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case tile                              // {repeats}
     case pad                               // {pads = [begins..., ends...], mode, value}
     case resize                            // {scales, mode = "nearest"|"linear", coordinate_mode, nearest_mode}
+    // Sampling at fractional positions of an NCHW image (SamplingShapes.swift).
+    case gridSample = "grid_sample"        // x, grid[N, Ho, Wo, 2] {mode, padding_mode, align_corners}
+    case roiAlign = "roi_align"            // x, rois[R, 4], batch_indices[R] {mode, output_height, output_width, sampling_ratio, spatial_scale, coordinate_mode}
     case topkValues = "topk_values", topkIndices = "topk_indices"   // {k, axis, largest}
     // A chain of elementwise ops evaluated in one loop (made by the fuse-elementwise pass).
     case fused                             // {program}: postfix, e.g. "$0 $1 add relu"
@@ -125,6 +128,11 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .resize:
             return OpInfo(arity: 1...1, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode"],
                           resultTypeIsExplicit: true)
+        case .gridSample:
+            return OpInfo(arity: 2...2, category: .movement, attributes: ["mode", "padding_mode", "align_corners"])
+        case .roiAlign:
+            return OpInfo(arity: 3...3, category: .movement,
+                          attributes: ["mode", "output_height", "output_width", "sampling_ratio", "spatial_scale", "coordinate_mode"])
         case .fused: return OpInfo(arity: 1...64, category: .elementwiseBinary, attributes: ["program"])
         case .topkValues, .topkIndices:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["k", "axis", "largest"])

@@ -125,6 +125,15 @@ extension ONNXExportContext {
         case .tile: node("Tile", [xs[0], int64s(a["repeats"]?.intsValue ?? [], hint: "repeats")], output: out)
         case .pad: try pad(op, xs[0], out)
         case .resize: try resize(op, xs[0], out)
+        case .gridSample:
+            node("GridSample", xs, output: out, [("mode", .string(a["mode"]?.stringValue ?? "bilinear")),
+                                                 ("padding_mode", .string(a["padding_mode"]?.stringValue ?? "zeros")),
+                                                 ("align_corners", i("align_corners", 0))])
+        case .roiAlign:
+            node("RoiAlign", xs, output: out, [("mode", .string(a["mode"]?.stringValue ?? "avg")),
+                                               ("coordinate_transformation_mode", .string(a["coordinate_mode"]?.stringValue ?? "half_pixel")),
+                                               ("output_height", i("output_height", 1)), ("output_width", i("output_width", 1)),
+                                               ("sampling_ratio", i("sampling_ratio", 0)), ("spatial_scale", f("spatial_scale", 1))])
         case .fused: try fused(op, xs, out)
         case .dropout:
             guard xs.count == 1 else { throw unsupported(op, "the training form (with a seed) is not exported") }

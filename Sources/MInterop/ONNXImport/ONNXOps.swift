@@ -125,6 +125,8 @@ extension ONNXImporter {
         case "Einsum": return [.tensor(try einsum(n))]
         case "Det": return [.tensor(try determinant(n))]
         case "DFT": return [.tensor(try dft(n))]
+        case "GridSample": return [.tensor(try gridSample(n))]
+        case "RoiAlign": return [.tensor(try roiAlign(n))]
         case "DynamicQuantizeLinear": return try dynamicQuantize(n)
         case _ where Self.localNormOps.contains(n.opType): return [.tensor(try localNorm(n))]
         case "LSTM", "GRU", "RNN": return try recurrent(n)

@@ -55,6 +55,8 @@ extension OpKind {
             return .unsupported("'fused' ops are made by fuse-elementwise; differentiate before the pass pipeline runs")
         case .conv2dBackwardFilter, .maxPool2dBackward, .avgPool2dBackward, .scatterAdd:
             return .unsupported("'\(rawValue)' is a backward op; second-order gradients are not supported")
+        case .gridSample, .roiAlign:
+            return .unsupported("'\(rawValue)' has no gradient rule yet (differentiable in the image and grid/rois almost everywhere)")
         case .qmatmul, .qconv2d:
             return .unsupported("'\(rawValue)' is an int8 inference kernel; train the float model, then quantize it")
         case .sparseMatmul:
