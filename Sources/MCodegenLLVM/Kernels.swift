@@ -100,6 +100,8 @@ struct KernelEmitter {
             try emitArgReduce(op, ctx, out: out, x: ins[0], xType: inTypes[0])
         case .cumsum:
             try emitCumsum(op, ctx, out: out, x: ins[0], xType: inTypes[0], axisOperand: ins.count > 1 ? ins[1] : nil)
+        case .tfidfVectorizer:
+            try emitTfIdf(op, ctx, out: out, x: ins[0], xType: inTypes[0])
         case .topkValues, .topkIndices:
             try emitTopK(op, ctx, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .transpose:

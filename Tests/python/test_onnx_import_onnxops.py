@@ -69,3 +69,23 @@ def test_grid_sample_rejects_bad_mode(mcc: Path, tmp_path: Path) -> None:
     proc = subprocess.run([str(mcc), str(path), "-o", str(tmp_path / "m.so")], capture_output=True)
     assert proc.returncode == 1
     assert "GridSample mode 'area'" in proc.stderr.decode() and "at node" in proc.stderr.decode()
+
+
+@pytest.mark.parametrize("mode", ["TF", "IDF", "TFIDF"])
+@pytest.mark.parametrize("grams,skip", [((1, 1), 0), ((1, 3), 2), ((2, 3), 1), ((2, 2), 4)])
+@pytest.mark.parametrize("dtype", [np.int64, np.int32])
+def test_tfidf_vectorizer(mcc: Path, tmp_path: Path, mode: str, grams, skip: int, dtype) -> None:
+    x = RNG.integers(0, 5, (3, 9)).astype(dtype)
+    # 4 unigrams, 5 bigrams, 3 trigrams, in permuted columns (weights are per column, as in onnxruntime).
+    pool = [0, 2, 3, 4] + [0, 1, 1, 1, 2, 3, 3, 0, 4, 4] + [0, 1, 2, 1, 1, 1, 4, 0, 4]
+    indexes = [5, 0, 10, 3, 7, 1, 2, 9, 11, 4, 6, 8]
+    weights = RNG.uniform(0.5, 2.0, 12).astype(np.float32).tolist()
+    node = helper.make_node("TfIdfVectorizer", ["x"], ["y"], mode=mode, min_gram_length=grams[0], max_gram_length=grams[1],
+                            max_skip_count=skip, ngram_counts=[0, 4, 14], ngram_indexes=indexes, pool_int64s=pool,
+                            weights=weights)
+    m = model([node], {"x": x}, ["y"], opset=9, types={"y": (np.float32, (3, 12))})
+    check(mcc, tmp_path, m, {"x": x})
+    row = x[1]
+    m1 = model([node], {"x": row}, ["y"], opset=9, types={"y": (np.float32, (12,))})
+    (tmp_path / "row").mkdir()   # a fresh library path: the loader caches by path
+    check(mcc, tmp_path / "row", m1, {"x": row})

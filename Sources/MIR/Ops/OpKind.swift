@@ -34,6 +34,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case reduceProd = "reduce_prod", reduceSumSquare = "reduce_sum_square", reduceL1 = "reduce_l1"
     case reduceL2 = "reduce_l2", reduceLogSum = "reduce_log_sum", reduceLogSumExp = "reduce_log_sum_exp"
     case argmax, argmin                    // {axis, keepdims, select_last_index} -> i64
+    case tfidfVectorizer = "tfidf_vectorizer"   // token ids -> f32 n-gram counts {mode, min/max_gram_length, max_skip_count, pool, ngram_counts, ngram_indexes, weights} (TextShapes.swift)
     case cumsum                            // x[, axis: int scalar] {axis, exclusive, reverse}: the operand form reads the axis at run time
     // Contractions.
     case matmul                            // [..., m, k] x [..., k, n] -> [..., m, n], batch dims broadcast
@@ -105,6 +106,9 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .argmax, .argmin:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "keepdims", "select_last_index"])
         case .cumsum: return OpInfo(arity: 1...2, category: .reduction, attributes: ["axis", "exclusive", "reverse"])
+        case .tfidfVectorizer:
+            return OpInfo(arity: 1...1, category: .reduction, attributes: ["mode", "min_gram_length", "max_gram_length", "max_skip_count",
+                                                                           "pool", "ngram_counts", "ngram_indexes", "weights"])
         case .matmul: return OpInfo(arity: 2...2, category: .contraction, attributes: ["activation", "activation_min", "activation_max"])
         case .conv2d:
             return OpInfo(arity: 2...3, category: .convolution,

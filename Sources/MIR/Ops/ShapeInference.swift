@@ -30,6 +30,7 @@ extension OpKind {
             return try inferElementwise(operands)
         case .reduction:
             if self == .cumsum, operands.count == 2 { return try inferRuntimeAxisCumsum(operands, attrs) }
+            if self == .tfidfVectorizer { return try inferTfIdf(operands[0], attrs) }
             return try inferReduction(operands[0], attrs)
         case .contraction: return try inferMatmul(operands[0], operands[1])
         case .convolution: return try inferConvolution(operands, attrs)

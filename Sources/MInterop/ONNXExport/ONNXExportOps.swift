@@ -125,6 +125,14 @@ extension ONNXExportContext {
         case .tile: node("Tile", [xs[0], int64s(a["repeats"]?.intsValue ?? [], hint: "repeats")], output: out)
         case .pad: try pad(op, xs[0], out)
         case .resize: try resize(op, xs[0], out)
+        case .tfidfVectorizer:
+            var attrs: [(name: String, value: ExportAttribute)] = [
+                ("mode", .string(a["mode"]?.stringValue ?? "TF")), ("min_gram_length", i("min_gram_length", 1)),
+                ("max_gram_length", i("max_gram_length", 1)), ("max_skip_count", i("max_skip_count", 0)),
+                ("pool_int64s", .ints(a["pool"]?.intsValue ?? [])), ("ngram_counts", .ints(a["ngram_counts"]?.intsValue ?? [])),
+                ("ngram_indexes", .ints(a["ngram_indexes"]?.intsValue ?? []))]
+            if let w = a["weights"]?.floatsValue { attrs.append(("weights", .floats(w))) }
+            node("TfIdfVectorizer", xs, output: out, attrs)
         case .gridSample:
             node("GridSample", xs, output: out, [("mode", .string(a["mode"]?.stringValue ?? "bilinear")),
                                                  ("padding_mode", .string(a["padding_mode"]?.stringValue ?? "zeros")),

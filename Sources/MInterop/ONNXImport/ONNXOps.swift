@@ -127,6 +127,7 @@ extension ONNXImporter {
         case "DFT": return [.tensor(try dft(n))]
         case "GridSample": return [.tensor(try gridSample(n))]
         case "RoiAlign": return [.tensor(try roiAlign(n))]
+        case "TfIdfVectorizer": return [.tensor(try tfidfVectorizer(n))]
         case "DynamicQuantizeLinear": return try dynamicQuantize(n)
         case _ where Self.localNormOps.contains(n.opType): return [.tensor(try localNorm(n))]
         case "LSTM", "GRU", "RNN": return try recurrent(n)

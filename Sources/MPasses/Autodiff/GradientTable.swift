@@ -48,7 +48,8 @@ extension OpKind {
         case .reshape, .flatten, .transpose, .concat, .slice, .gather, .gatherElements, .expand, .tile, .pad: return .movement
         case .batchNorm: return .expandedFirst
         case .sign, .floor, .ceil, .round, .isNaN, .isInf, .logicalNot, .equal, .less, .lessEqual, .greater, .greaterEqual,
-             .logicalAnd, .logicalOr, .logicalXor, .argmax, .argmin, .topkIndices, .shiftLeft, .shiftRight:
+             .logicalAnd, .logicalOr, .logicalXor, .argmax, .argmin, .topkIndices, .shiftLeft, .shiftRight,
+             .tfidfVectorizer:
             return .nonDifferentiable
         case .resize: return .resize
         case .fused:
