@@ -89,3 +89,19 @@ def test_tfidf_vectorizer(mcc: Path, tmp_path: Path, mode: str, grams, skip: int
     m1 = model([node], {"x": row}, ["y"], opset=9, types={"y": (np.float32, (12,))})
     (tmp_path / "row").mkdir()   # a fresh library path: the loader caches by path
     check(mcc, tmp_path / "row", m1, {"x": row})
+
+
+def test_training_dropout_run_time_ratio(mcc: Path, tmp_path: Path) -> None:
+    from test_onnx_import_ops import run_mcc
+    x = RNG.standard_normal((4, 50)).astype(np.float32) + 3   # no zeros, so kept elements are visible
+    inputs = {"x": x, "r": np.array(0.0, np.float32), "t": np.array(True)}
+    m = model([helper.make_node("Dropout", ["x", "r", "t"], ["y", "mask"], seed=3)], inputs, ["y", "mask"], opset=13)
+    # Ratio 0 or training_mode false: exactly x and an all-true mask (as onnxruntime).
+    check(mcc, tmp_path, m, inputs)
+    check(mcc, tmp_path, m, {**inputs, "r": np.array(0.75, np.float32), "t": np.array(False)})
+    for dynamic in (False, True):
+        y, mask = run_mcc(mcc, m, {**inputs, "r": np.array(0.75, np.float32)}, tmp_path, dynamic)
+        assert mask.dtype == np.bool_
+        np.testing.assert_allclose(y[mask], x[mask] * 4, rtol=1e-6)   # kept: scaled by 1 / (1 - 0.75)
+        assert (y[~mask] == 0).all()
+        assert 0.1 < mask.mean() < 0.4   # 200 draws at keep probability 0.25 (fixed seed: deterministic)

@@ -64,7 +64,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     // A chain of elementwise ops evaluated in one loop (made by the fuse-elementwise pass).
     case fused                             // {program}: postfix, e.g. "$0 $1 add relu"
     // Training-mode ops (the lower-inference pass rewrites their inference forms).
-    case dropout                           // x[, seed: i64[1]] {ratio}: 1 operand = identity; 2 = seeded mask
+    case dropout                           // x[, seed: i64[1][, ratio: float scalar]] {ratio}: 1 operand = identity; 2 = seeded mask; 3 = run-time ratio
     case batchNorm = "batch_norm"          // x, scale, bias, mean, var {epsilon, momentum}: inference semantics
     // Backward ops made by autodiff (each has its own kernel).
     case conv2dBackwardFilter = "conv2d_backward_filter"  // x, dy {kernel, strides, pads, dilations, groups} -> dw
@@ -140,7 +140,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .fused: return OpInfo(arity: 1...64, category: .elementwiseBinary, attributes: ["program"])
         case .topkValues, .topkIndices:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["k", "axis", "largest"])
-        case .dropout: return OpInfo(arity: 1...2, category: .elementwiseUnary, attributes: ["ratio"])
+        case .dropout: return OpInfo(arity: 1...3, category: .elementwiseUnary, attributes: ["ratio"])
         case .batchNorm: return OpInfo(arity: 5...5, category: .normalization, attributes: ["epsilon", "momentum"])
         case .conv2dBackwardFilter:
             return OpInfo(arity: 2...2, category: .convolution, attributes: ["kernel", "strides", "pads", "dilations", "groups"])

@@ -171,3 +171,39 @@ extension ONNXImporter {
         }
     }
 }
+
+extension ONNXImporter {
+    /// Training-mode Dropout (opset 12+): y = x * mask / (1 - ratio) with a mask drawn from the
+    /// `seed` attribute's stream (seed 0 when absent, so runs are reproducible; the numbers
+    /// differ from other runtimes' generators). A run-time ratio or training_mode is read at run
+    /// time, so ratio 0 or training_mode false give x and an all-true mask exactly.
+    mutating func trainingDropout(_ n: ONNXNode, training: ImportValue) throws(NodeError) -> [ImportValue] {
+        let x = try tensorInput(n, 0)
+        let xt = function.type(of: x)
+        guard xt.dtype.isFloat else { throw NodeError("Dropout expects a float input, got \(xt)") }
+        let seed = try tensor(.constant(ConstTensor(dtype: .i64, shape: [1], values: [Double(n.int("seed", 0))])))
+        var operands = [seed]
+        var attrs: Attributes = [:]
+        switch try input(n, 1) {
+        case nil: attrs["ratio"] = .float(0.5)
+        case .constant(let r)?:
+            guard r.count == 1, (0...1).contains(r.values[0]) else { throw NodeError("Dropout ratio must be one value in [0, 1]") }
+            attrs["ratio"] = .float(r.values[0])
+        case let ratio?: operands.append(try tensor(ratio))
+        }
+        var y = try emit(.dropout, [x] + operands, attributes: attrs)
+        let wantsMask = n.outputs.count > 1 && !n.outputs[1].isEmpty
+        var mask: ValueID?
+        if wantsMask {
+            // The same seed draws the same stream, so dropping ones marks the kept elements.
+            let ones = try emit(.expand, [try scalar(1, xt.dtype)], explicit: xt)
+            mask = try emit(.greater, [try emit(.dropout, [ones] + operands, attributes: attrs), try scalar(0, xt.dtype)])
+        }
+        if case .tensor(let t) = training {
+            guard function.type(of: t).dtype == .bool else { throw NodeError("Dropout training_mode must be bool") }
+            y = try emit(.select, [t, y, x])
+            if let m = mask { mask = try emit(.select, [t, m, try scalar(1, .bool)]) }
+        }
+        return [.tensor(y)] + (mask.map { [.tensor($0)] } ?? [])
+    }
+}

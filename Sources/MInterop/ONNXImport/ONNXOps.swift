@@ -39,11 +39,11 @@ extension ONNXImporter {
         switch n.opType {
         case "Identity", "Dropout":
             if n.opType == "Dropout", let training = try input(n, 2) {
-                // Training-mode dropout is random; only the inference form (identity) is supported.
-                var zeroRatio = false
-                if case .constant(let r)? = try input(n, 1), r.values.allSatisfy({ $0 == 0 }) { zeroRatio = true }
-                if case .constant(let c) = training, c.values.allSatisfy({ $0 == 0 }) { zeroRatio = true }
-                guard zeroRatio else { throw .unsupported("training-mode Dropout") }
+                // A constant zero ratio or a constant false training_mode is the identity; otherwise seeded dropout.
+                var identity = false
+                if case .constant(let r)? = try input(n, 1), r.values.allSatisfy({ $0 == 0 }) { identity = true }
+                if case .constant(let c) = training, c.values.allSatisfy({ $0 == 0 }) { identity = true }
+                if !identity { return try trainingDropout(n, training: training) }
             }
             let x = try required(n, 0)
             guard n.opType == "Dropout", n.outputs.count > 1, !n.outputs[1].isEmpty else { return [x] }
