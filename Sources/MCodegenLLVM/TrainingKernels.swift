@@ -155,8 +155,16 @@ extension KernelEmitter {
         let oDims = outType.shape.map(ctx.dim), oStrides = gen.strides(oDims)
         let iDims = inTypes[1].shape.map(ctx.dim)
         gen.loop(gen.int(0), ctx.dim(outType.elementCount)) { i in gen.store(gen.load(ins[0], i), out, i) }
-        let isFloat = outType.dtype.isFloat
-        func sum(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef { isFloat ? gen.fadd(a, b) : LLVMBuildAdd(gen.builder, a, b, "")! }
+        let isFloat = outType.dtype.isFloat, signed = outType.dtype.isSigned
+        let reduction = op.attributes["reduction"]?.stringValue ?? "add"
+        func sum(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef {
+            switch reduction {
+            case "mul": return isFloat ? gen.fmul(a, b) : gen.mul(a, b)
+            case "max": return isFloat ? gen.fmax(a, b) : gen.select(gen.icmp(signed ? LLVMIntSGE : LLVMIntUGE, a, b), a, b)
+            case "min": return isFloat ? gen.fmin(a, b) : gen.select(gen.icmp(signed ? LLVMIntSLE : LLVMIntULE, a, b), a, b)
+            default: return isFloat ? gen.fadd(a, b) : gen.add(a, b)
+            }
+        }
         gen.nest(iDims) { idx in
             let position = gen.linear(idx, iDims)
             let target = wrapIndex(gen.load(ins[1], position), oDims[axis])

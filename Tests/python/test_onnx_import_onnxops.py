@@ -105,3 +105,20 @@ def test_training_dropout_run_time_ratio(mcc: Path, tmp_path: Path) -> None:
         np.testing.assert_allclose(y[mask], x[mask] * 4, rtol=1e-6)   # kept: scaled by 1 / (1 - 0.75)
         assert (y[~mask] == 0).all()
         assert 0.1 < mask.mean() < 0.4   # 200 draws at keep probability 0.25 (fixed seed: deterministic)
+
+
+@pytest.mark.parametrize("reduction", ["mul", "max", "min", "add"])
+@pytest.mark.parametrize("dtype", [np.float32, np.int64])
+def test_scatter_reductions(mcc: Path, tmp_path: Path, reduction: str, dtype) -> None:
+    data = RNG.integers(-5, 6, (4, 5)).astype(dtype)
+    idx = np.array([[1, 0, 3], [2, 2, -1]], np.int64)   # repeated and negative indices
+    upd = RNG.integers(-3, 4, (2, 3)).astype(dtype)
+    m = model([helper.make_node("ScatterElements", ["data", "idx", "upd"], ["y"], axis=1, reduction=reduction)],
+              {"data": data, "idx": idx, "upd": upd}, ["y"], opset=18)
+    check(mcc, tmp_path, m, {"data": data, "idx": idx, "upd": upd})
+    nd_idx = np.array([[0], [2], [0]], np.int64)
+    nd_upd = RNG.integers(-3, 4, (3, 5)).astype(dtype)
+    m = model([helper.make_node("ScatterND", ["data", "idx", "upd"], ["y"], reduction=reduction)],
+              {"data": data, "idx": nd_idx, "upd": nd_upd}, ["y"], opset=18)
+    (tmp_path / "nd").mkdir()
+    check(mcc, tmp_path / "nd", m, {"data": data, "idx": nd_idx, "upd": nd_upd})

@@ -124,6 +124,10 @@ extension OpKind {
                 throw ShapeError("'scatter_add' updates must have the indices' shape and the data's dtype and rank, got \(x), \(idx), \(upd)")
             }
             _ = try normalizeAxis(attrs["axis"]?.intValue ?? 0, rank: x.rank)
+            let reduction = attrs["reduction"]?.stringValue ?? "add"
+            guard ["add", "mul", "max", "min"].contains(reduction) else {
+                throw ShapeError("'scatter_add' reduction must be add, mul, max or min, got '\(reduction)'")
+            }
             return x
         default:
             throw ShapeError("internal error: '\(rawValue)' is not a movement op")

@@ -70,7 +70,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case conv2dBackwardFilter = "conv2d_backward_filter"  // x, dy {kernel, strides, pads, dilations, groups} -> dw
     case maxPool2dBackward = "max_pool2d_backward"        // x, dy {max_pool2d's attributes} -> dx
     case avgPool2dBackward = "avg_pool2d_backward"        // x, dy {avg_pool2d's attributes} -> dx (x gives the shape)
-    case scatterAdd = "scatter_add"        // data, indices, updates {axis}: data + updates summed at indices (elementwise form)
+    case scatterAdd = "scatter_add"        // data, indices, updates {axis, reduction = add|mul|max|min}: updates combined into data at indices (elementwise form)
     // Quantized int8 kernels (made by the quantization passes; see QuantizedShapes.swift for
     // the packed weight layout). Float in, float out: the activation is quantized to u8 in the
     // kernel's prologue (static {act_scale, act_zero_point}, or per call when absent) and the
@@ -148,7 +148,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
             return OpInfo(arity: 2...2, category: .pooling, attributes: ["kernel", "strides", "pads", "dilations", "ceil_mode"])
         case .avgPool2dBackward:
             return OpInfo(arity: 2...2, category: .pooling, attributes: ["kernel", "strides", "pads", "ceil_mode", "count_include_pad"])
-        case .scatterAdd: return OpInfo(arity: 3...3, category: .movement, attributes: ["axis"])
+        case .scatterAdd: return OpInfo(arity: 3...3, category: .movement, attributes: ["axis", "reduction"])
         case .qmatmul:
             return OpInfo(arity: 3...5, category: .quantized, attributes: ["act_scale", "act_zero_point", "activation"])
         case .qconv2d:
