@@ -122,3 +122,17 @@ def test_scatter_reductions(mcc: Path, tmp_path: Path, reduction: str, dtype) ->
               {"data": data, "idx": nd_idx, "upd": nd_upd}, ["y"], opset=18)
     (tmp_path / "nd").mkdir()
     check(mcc, tmp_path / "nd", m, {"data": data, "idx": nd_idx, "upd": nd_upd})
+
+
+def test_batchnorm_training_mode(mcc: Path, tmp_path: Path) -> None:
+    x = RNG.standard_normal((3, 4, 2, 5)).astype(np.float32) * 2 + 1
+    s, b = RNG.standard_normal(4).astype(np.float32), RNG.standard_normal(4).astype(np.float32)
+    mean, var = RNG.standard_normal(4).astype(np.float32), RNG.uniform(0.5, 2, 4).astype(np.float32)
+    inputs = {"x": x, "s": s, "b": b, "mean": mean, "var": var}
+    m = model([helper.make_node("BatchNormalization", ["x", "s", "b", "mean", "var"], ["y", "rm", "rv"], epsilon=1e-3,
+                                momentum=0.8, training_mode=1)], inputs, ["y", "rm", "rv"], opset=15,
+              types={"y": (np.float32, x.shape), "rm": (np.float32, (4,)), "rv": (np.float32, (4,))})
+    bm, bv = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))   # population variance, as the ONNX reference
+    c = (1, 4, 1, 1)
+    y = (x - bm.reshape(c)) / np.sqrt(bv.reshape(c) + 1e-3) * s.reshape(c) + b.reshape(c)
+    check(mcc, tmp_path, m, inputs, expected=[y, mean * 0.8 + bm * 0.2, var * 0.8 + bv * 0.2], rtol=1e-4, atol=1e-5)

@@ -207,3 +207,34 @@ extension ONNXImporter {
         return [.tensor(y)] + (mask.map { [.tensor($0)] } ?? [])
     }
 }
+
+extension ONNXImporter {
+    /// Training-mode BatchNormalization (opset 14+): normalizes with the batch's own mean and
+    /// (population) variance over every axis but 1, and outputs the running statistics
+    /// mean * momentum + batch_mean * (1 - momentum) (likewise var). Opset 9-13's saved mean and
+    /// variance outputs are not produced.
+    mutating func trainingBatchNorm(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
+        guard opset >= 14 else { throw .unsupported("training-mode BatchNormalization before opset 14 (saved mean/var outputs)") }
+        if n.outputs.count > 3 { throw .unsupported("BatchNormalization with more than 3 outputs") }
+        let x = try tensorInput(n, 0)
+        let xt = function.type(of: x)
+        guard xt.rank >= 2, xt.dtype.isFloat else { throw NodeError("BatchNormalization expects a float [N, C, ...] input, got \(xt)") }
+        let axes: [Int] = [0] + Array(2..<xt.rank)
+        let stat: Attributes = ["axes": .ints(axes), "keepdims": .int(1)]
+        let mean = try emit(.reduceMean, [x], attributes: stat)
+        let centered = try emit(.sub, [x, mean])
+        let variance = try emit(.reduceMean, [try emit(.mul, [centered, centered])], attributes: stat)
+        let epsilon = try scalar(n.float("epsilon", 1e-5), xt.dtype)
+        let scale = try perChannel(try required(n, 1), rank: xt.rank), bias = try perChannel(try required(n, 2), rank: xt.rank)
+        let normalized = try emit(.div, [centered, try emit(.sqrt, [try emit(.add, [variance, epsilon])])])
+        var outputs: [ImportValue] = [.tensor(try emit(.add, [try emit(.mul, [normalized, scale]), bias]))]
+        let momentum = n.float("momentum", 0.9)
+        for (i, batchStat) in [(3, mean), (4, variance)] where outputs.count < n.outputs.count {
+            let running = try tensorInput(n, i)
+            let flat = try emit(.reshape, [batchStat], explicit: function.type(of: running))
+            let kept = try emit(.mul, [running, try scalar(momentum, xt.dtype)])
+            outputs.append(.tensor(try emit(.add, [kept, try emit(.mul, [flat, try scalar(1 - momentum, xt.dtype)])])))
+        }
+        return outputs
+    }
+}

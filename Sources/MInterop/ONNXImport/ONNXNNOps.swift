@@ -121,9 +121,6 @@ extension ONNXImporter {
     }
 
     mutating func batchNorm(_ n: ONNXNode) throws(NodeError) -> ValueID {
-        if n.int("training_mode", 0) != 0 || n.outputs.dropFirst().contains(where: { !$0.isEmpty }) {
-            throw .unsupported("training-mode BatchNormalization")
-        }
         let x = try tensorInput(n, 0)
         let xt = function.type(of: x)
         let eps = n.float("epsilon", 1e-5)

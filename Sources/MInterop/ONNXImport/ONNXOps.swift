@@ -108,7 +108,9 @@ extension ONNXImporter {
             let rank = function.type(of: x).rank
             return [.tensor(try emit(n.opType == "GlobalMaxPool" ? .reduceMax : .reduceMean, [x],
                                      attributes: ["axes": .ints(Array(2..<max(2, rank))), "keepdims": .int(1)]))]
-        case "BatchNormalization": return [.tensor(try batchNorm(n))]
+        case "BatchNormalization":
+            if n.int("training_mode", 0) != 0 || n.outputs.dropFirst().contains(where: { !$0.isEmpty }) { return try trainingBatchNorm(n) }
+            return [.tensor(try batchNorm(n))]
         case "InstanceNormalization": return [.tensor(try instanceNorm(n))]
         case "LayerNormalization": return try layerNorm(n)
         case "Softmax", "LogSoftmax": return [.tensor(try softmax(n))]
