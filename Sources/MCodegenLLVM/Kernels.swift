@@ -88,6 +88,8 @@ struct KernelEmitter {
             } else {
                 try emitConvTranspose2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
             }
+        case .maxPool2dIndices:
+            try emitMaxPoolIndices(ctx, attrs: op.attributes, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .maxPool2d, .avgPool2d:
             try emitPool(ctx, isMax: op.kind == .maxPool2d, attrs: op.attributes, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .softmax, .logSoftmax:

@@ -136,3 +136,13 @@ def test_batchnorm_training_mode(mcc: Path, tmp_path: Path) -> None:
     c = (1, 4, 1, 1)
     y = (x - bm.reshape(c)) / np.sqrt(bv.reshape(c) + 1e-3) * s.reshape(c) + b.reshape(c)
     check(mcc, tmp_path, m, inputs, expected=[y, mean * 0.8 + bm * 0.2, var * 0.8 + bv * 0.2], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("storage_order", [0, 1])
+@pytest.mark.parametrize("pads,strides,dilations", [([0, 0, 0, 0], [2, 2], [1, 1]), ([1, 1, 2, 0], [1, 2], [1, 1]),
+                                                     ([1, 1, 1, 1], [2, 1], [2, 2])])
+def test_maxpool_indices(mcc: Path, tmp_path: Path, storage_order: int, pads, strides, dilations) -> None:
+    x = RNG.integers(0, 6, (2, 3, 7, 6)).astype(np.float32)   # many ties: the first maximum wins
+    m = model([helper.make_node("MaxPool", ["x"], ["y", "i"], kernel_shape=[3, 2], pads=pads, strides=strides,
+                                dilations=dilations, storage_order=storage_order)], {"x": x}, ["y", "i"], opset=12)
+    check(mcc, tmp_path, m, {"x": x})

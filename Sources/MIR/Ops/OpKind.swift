@@ -43,6 +43,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case convTranspose2d = "conv_transpose2d"  // x, w[, bias] {strides, pads, dilations, groups, output_padding}
     case maxPool2d = "max_pool2d"          // {kernel, strides, pads, dilations, ceil_mode}
     case avgPool2d = "avg_pool2d"          // {kernel, strides, pads, ceil_mode, count_include_pad}
+    case maxPool2dIndices = "max_pool2d_indices"  // max_pool2d's attributes + {storage_order}: i64 flat input index of each max
     // Normalizations.
     case softmax, logSoftmax = "log_softmax"   // {axis}
     // Data movement.
@@ -118,6 +119,9 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
                           attributes: ["strides", "pads", "dilations", "groups", "output_padding"])
         case .maxPool2d:
             return OpInfo(arity: 1...1, category: .pooling, attributes: ["kernel", "strides", "pads", "dilations", "ceil_mode"])
+        case .maxPool2dIndices:
+            return OpInfo(arity: 1...1, category: .pooling,
+                          attributes: ["kernel", "strides", "pads", "dilations", "ceil_mode", "storage_order"])
         case .avgPool2d:
             return OpInfo(arity: 1...1, category: .pooling, attributes: ["kernel", "strides", "pads", "ceil_mode", "count_include_pad"])
         case .softmax, .logSoftmax: return OpInfo(arity: 1...1, category: .normalization, attributes: ["axis"])

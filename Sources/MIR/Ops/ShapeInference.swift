@@ -41,7 +41,10 @@ extension OpKind {
             let w = try WindowParams(attrs)
             let h = try w.outputDim(x.shape[2], axis: 0, kernelSize: w.kernel[0])
             let wd = try w.outputDim(x.shape[3], axis: 1, kernelSize: w.kernel[1])
-            return TensorType(x.dtype, [x.shape[0], x.shape[1], h, wd])
+            if self == .maxPool2dIndices, ![0, 1].contains(attrs["storage_order"]?.intValue ?? 0) {
+                throw ShapeError("'max_pool2d_indices' storage_order must be 0 (row-major) or 1 (column-major)")
+            }
+            return TensorType(self == .maxPool2dIndices ? .i64 : x.dtype, [x.shape[0], x.shape[1], h, wd])
         case .normalization:
             let x = operands[0]
             if self == .batchNorm { return try inferBatchNorm(operands, attrs) }

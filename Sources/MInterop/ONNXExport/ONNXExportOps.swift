@@ -148,6 +148,8 @@ extension ONNXExportContext {
             node("Identity", xs, output: out)
         case .batchNorm:
             node("BatchNormalization", xs, output: out, [("epsilon", f("epsilon", 1e-5)), ("momentum", .float(1 - (a["momentum"]?.floatValue ?? 0.1)))])
+        case .maxPool2dIndices:
+            throw unsupported(op, "MaxPool's Indices output is exported only together with its values (not yet)")
         case .conv2dBackwardFilter, .maxPool2dBackward, .avgPool2dBackward, .scatterAdd:
             throw unsupported(op, "backward ops of training functions are not exported")
         case .topkValues, .topkIndices:

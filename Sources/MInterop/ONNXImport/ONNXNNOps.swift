@@ -95,6 +95,16 @@ extension ONNXImporter {
         return try from2D(try emit(transposed ? .convTranspose2d : .conv2d, operands, attributes: attrs), oneD)
     }
 
+    /// MaxPool with its Indices output (the flat input index of each maximum).
+    mutating func maxPoolWithIndices(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
+        let values = try pooling(n)
+        guard let op = function.ops.last(where: { $0.kind == .maxPool2d }) else { throw NodeError("internal error: no max_pool2d emitted") }
+        var attrs = op.attributes
+        attrs["storage_order"] = .int(n.int("storage_order", 0))
+        let (x, oneD) = (op.operands[0], function.type(of: values).rank == 3)
+        return [.tensor(values), .tensor(try from2D(try emit(.maxPool2dIndices, [x], attributes: attrs), oneD))]
+    }
+
     mutating func pooling(_ n: ONNXNode) throws(NodeError) -> ValueID {
         let (x, oneD) = try to2D(try tensorInput(n, 0))
         guard let k = n.ints("kernel_shape") else { throw NodeError("missing kernel_shape") }
@@ -102,7 +112,8 @@ extension ONNXImporter {
         let dilations = spatial(n.ints("dilations"), 1, oneD)
         var pads = spatial(n.ints("pads"), 0, oneD, count: 4)
         pads = try autoPads(n, input: Array(function.type(of: x).shape[2...]), kernel: kernel, strides: strides, dilations: dilations, pads: pads)
-        if n.int("storage_order", 0) != 0 { throw .unsupported("storage_order = 1") }
+        // storage_order only changes the Indices output (maxPoolWithIndices).
+        guard [0, 1].contains(n.int("storage_order", 0)) else { throw NodeError("storage_order must be 0 or 1") }
         var attrs: Attributes = ["kernel": .ints(kernel), "strides": .ints(strides), "pads": .ints(pads), "ceil_mode": .int(n.int("ceil_mode", 0))]
         if n.opType == "MaxPool" { attrs["dilations"] = .ints(dilations) }
         else {

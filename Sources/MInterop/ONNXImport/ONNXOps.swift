@@ -101,7 +101,7 @@ extension ONNXImporter {
             return [.tensor(try volume(n))]
         case "Conv", "ConvTranspose": return [.tensor(try convolution(n))]
         case "MaxPool", "AveragePool":
-            if n.opType == "MaxPool", n.outputs.count > 1, !n.outputs[1].isEmpty { throw .unsupported("the MaxPool Indices output") }
+            if n.opType == "MaxPool", n.outputs.count > 1, !n.outputs[1].isEmpty { return try maxPoolWithIndices(n) }
             return [.tensor(try pooling(n))]
         case "GlobalAveragePool", "GlobalMaxPool":
             let x = try tensorInput(n, 0)
