@@ -146,3 +146,23 @@ def test_maxpool_indices(mcc: Path, tmp_path: Path, storage_order: int, pads, st
     m = model([helper.make_node("MaxPool", ["x"], ["y", "i"], kernel_shape=[3, 2], pads=pads, strides=strides,
                                 dilations=dilations, storage_order=storage_order)], {"x": x}, ["y", "i"], opset=12)
     check(mcc, tmp_path, m, {"x": x})
+
+
+@pytest.mark.parametrize("attrs", [{}, {"strides": [2, 1, 2], "pads": [1, 0, 1, 0, 1, 1], "output_padding": [1, 0, 1]},
+                                   {"dilations": [2, 1, 1], "strides": [3, 2, 1]}, {"group": 2}])
+def test_conv_transpose_3d(mcc: Path, tmp_path: Path, attrs) -> None:
+    x = RNG.standard_normal((2, 2, 3, 4, 5)).astype(np.float32)
+    w = RNG.standard_normal((2, 3 if "group" not in attrs else 2, 3, 2, 3)).astype(np.float32)
+    b = RNG.standard_normal(w.shape[1] * attrs.get("group", 1)).astype(np.float32)
+    m = model([helper.make_node("ConvTranspose", ["x", "w", "b"], ["y"], **attrs)], {"x": x, "w": w, "b": b}, ["y"], opset=11)
+    check(mcc, tmp_path, m, {"x": x, "w": w, "b": b}, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("output_shape", [[10, 8], [9, 7], [8, 6], [11, 8]])
+def test_conv_transpose_output_shape(mcc: Path, tmp_path: Path, output_shape) -> None:
+    # The natural output is 9 x 7: larger shapes extend with zeros at the end, smaller ones pad.
+    x = RNG.standard_normal((1, 2, 3, 3)).astype(np.float32)
+    w = RNG.standard_normal((2, 2, 3, 3)).astype(np.float32)
+    m = model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], strides=[3, 2], output_shape=output_shape)],
+              {"x": x, "w": w}, ["y"], opset=11)
+    check(mcc, tmp_path, m, {"x": x, "w": w}, rtol=1e-4, atol=1e-5)

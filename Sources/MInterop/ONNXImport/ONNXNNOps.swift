@@ -63,7 +63,7 @@ extension ONNXImporter {
         let xs = Array(function.type(of: x).shape[2...])
         var attrs: Attributes = ["strides": .ints(strides), "dilations": .ints(dilations), "groups": .int(n.int("group", 1))]
         if transposed {
-            let outPad = spatial(n.ints("output_padding"), 0, oneD)
+            var outPad = spatial(n.ints("output_padding"), 0, oneD)
             let autoPad = n.string("auto_pad", "NOTSET")
             var outputShape = n.ints("output_shape").map { oneD ? [1] + $0 : $0 }
             if outputShape == nil, autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
@@ -80,6 +80,12 @@ extension ONNXImporter {
                     guard let s = xs[a].constantValue else { throw .unsupported("output_shape with a symbolic dim") }
                     let k = a == 0 ? kh : kw
                     let total = strides[a] * (s - 1) + outPad[a] + (k - 1) * dilations[a] + 1 - o[a]
+                    if total < 0 {
+                        // An output larger than the input covers: zero rows after the last tap, as extra output padding.
+                        pads[a] = 0; pads[a + 2] = 0
+                        outPad[a] -= total
+                        continue
+                    }
                     let upper = autoPad == "SAME_UPPER"
                     pads[a] = upper ? total / 2 : total - total / 2
                     pads[a + 2] = upper ? total - total / 2 : total / 2

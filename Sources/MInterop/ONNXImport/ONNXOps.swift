@@ -35,7 +35,7 @@ extension ONNXImporter {
             return [.tensor(try emit(kind, [a, b]))]
         }
         let first = try input(n, 0)
-        let isVolume = ["Conv", "MaxPool", "AveragePool"].contains(n.opType) && first.map { type($0).rank } == 5
+        let isVolume = ["Conv", "ConvTranspose", "MaxPool", "AveragePool"].contains(n.opType) && first.map { type($0).rank } == 5
         switch n.opType {
         case "Identity", "Dropout":
             if n.opType == "Dropout", let training = try input(n, 2) {
