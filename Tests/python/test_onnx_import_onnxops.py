@@ -166,3 +166,25 @@ def test_conv_transpose_output_shape(mcc: Path, tmp_path: Path, output_shape) ->
     m = model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], strides=[3, 2], output_shape=output_shape)],
               {"x": x, "w": w}, ["y"], opset=11)
     check(mcc, tmp_path, m, {"x": x, "w": w}, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+@pytest.mark.parametrize("direction", ["forward", "reverse", "bidirectional"])
+def test_recurrent_run_time_sequence_lens(mcc: Path, tmp_path: Path, kind: str, direction: str) -> None:
+    gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[kind]
+    dirs, hidden, seq, batch, size = (2 if direction == "bidirectional" else 1), 3, 4, 3, 2
+    inputs = {"x": RNG.standard_normal((seq, batch, size)).astype(np.float32),
+              "w": RNG.standard_normal((dirs, gates * hidden, size)).astype(np.float32),
+              "r": RNG.standard_normal((dirs, gates * hidden, hidden)).astype(np.float32),
+              "b": RNG.standard_normal((dirs, 2 * gates * hidden)).astype(np.float32),
+              "lens": np.array([3, 1, 4], np.int32),
+              "h0": RNG.standard_normal((dirs, batch, hidden)).astype(np.float32)}
+    names = ["x", "w", "r", "b", "lens", "h0"]
+    outputs = ["y", "y_h"]
+    if kind == "LSTM":
+        inputs["c0"] = RNG.standard_normal((dirs, batch, hidden)).astype(np.float32)
+        inputs["p"] = RNG.standard_normal((dirs, 3 * hidden)).astype(np.float32)
+        names += ["c0", "p"]
+        outputs.append("y_c")
+    m = model([helper.make_node(kind, names, outputs, hidden_size=hidden, direction=direction)], inputs, outputs, opset=14)
+    check(mcc, tmp_path, m, inputs, rtol=1e-4, atol=1e-5)
