@@ -134,12 +134,13 @@ extension ONNXExportContext {
             if let w = a["weights"]?.floatsValue { attrs.append(("weights", .floats(w))) }
             node("TfIdfVectorizer", xs, output: out, attrs)
         case .gridSample:
-            node("GridSample", xs, output: out, [("mode", .string(a["mode"]?.stringValue ?? "bilinear")),
-                                                 ("padding_mode", .string(a["padding_mode"]?.stringValue ?? "zeros")),
-                                                 ("align_corners", i("align_corners", 0))])
+            throw unsupported(op, "GridSample is opset 16 and export writes opset 13")
         case .roiAlign:
+            // Opset 10's RoiAlign has no coordinate_transformation_mode and samples as output_half_pixel.
+            guard a["coordinate_mode"]?.stringValue == "output_half_pixel" else {
+                throw unsupported(op, "RoiAlign's half_pixel mode is opset 16 and export writes opset 13")
+            }
             node("RoiAlign", xs, output: out, [("mode", .string(a["mode"]?.stringValue ?? "avg")),
-                                               ("coordinate_transformation_mode", .string(a["coordinate_mode"]?.stringValue ?? "half_pixel")),
                                                ("output_height", i("output_height", 1)), ("output_width", i("output_width", 1)),
                                                ("sampling_ratio", i("sampling_ratio", 0)), ("spatial_scale", f("spatial_scale", 1))])
         case .fused: try fused(op, xs, out)
