@@ -24,6 +24,11 @@ struct KernelEmitter {
         case .param, .reshape, .flatten: return .alias
         default: break
         }
+        // bf16 is storage only (its bits in an i16): ops that move bits or cast are safe, arithmetic is not.
+        let movesBits: Set<OpKind> = [.cast, .transpose, .concat, .slice, .gather, .gatherElements, .expand, .tile]
+        if !movesBits.contains(op.kind), ([op.result] + op.operands).contains(where: { function.type(of: $0).dtype == .bf16 }) {
+            throw .unsupported("'\(op.kind.rawValue)' on bf16 tensors (bf16 is a storage type here: cast to f32 to compute)")
+        }
         let name = "mcc_kernel_\(function.name)_\(index)_\(op.kind.rawValue)"
         let values = [op.result] + op.operands
         var params: [LLVMTypeRef] = []

@@ -188,3 +188,46 @@ def test_recurrent_run_time_sequence_lens(mcc: Path, tmp_path: Path, kind: str, 
         outputs.append("y_c")
     m = model([helper.make_node(kind, names, outputs, hidden_size=hidden, direction=direction)], inputs, outputs, opset=14)
     check(mcc, tmp_path, m, inputs, rtol=1e-4, atol=1e-5)
+
+
+def bf16_bits(x: np.ndarray) -> np.ndarray:
+    """f32 -> bf16 bits, rounding to nearest even (onnxruntime's Cast); NaN stays a quiet NaN."""
+    b = x.astype(np.float32).view(np.uint32).astype(np.uint64)
+    rounded = ((b + 0x7FFF + ((b >> 16) & 1)) >> 16).astype(np.uint16)
+    return np.where(np.isnan(x), ((b >> 16) | 0x40).astype(np.uint16), rounded)
+
+
+def test_cast_bfloat16(mcc: Path, tmp_path: Path) -> None:
+    from test_onnx_import_ops import run_mcc
+    x = np.concatenate([RNG.standard_normal(20).astype(np.float32) * 100,
+                        np.array([0.48033667, 0.49968487, 1 + 2**-8, 1 + 3 * 2**-8, -0.0, np.inf, -np.inf, np.nan, 3.4e38],
+                                 np.float32)])
+    m = model([helper.make_node("Cast", ["x"], ["b"], to=16), helper.make_node("Cast", ["b"], ["y"], to=1),
+               helper.make_node("Cast", ["b"], ["i"], to=7)], {"x": x}, ["b", "y", "i"], opset=13,
+              types={"b": (np.uint16, x.shape), "i": (np.int64, x.shape)})
+    m.graph.output[0].type.tensor_type.elem_type = 16
+    for dynamic in (False, True):
+        b, y, i = run_mcc(mcc, m, {"x": x}, tmp_path, dynamic)
+        assert b.dtype.kind == "V" and b.dtype.itemsize == 2   # bf16 comes back as raw bits
+        np.testing.assert_array_equal(b.view(np.uint16), bf16_bits(x))
+        np.testing.assert_array_equal(y, (bf16_bits(x).astype(np.uint32) << 16).view(np.float32))
+        finite = np.isfinite(y) & (np.abs(y) < 2**62)
+        np.testing.assert_array_equal(i[finite], y[finite].astype(np.int64))
+    # onnxruntime agrees on the f32 -> bf16 -> f32 round trip.
+    rt = model([helper.make_node("Cast", ["x"], ["b"], to=16), helper.make_node("Cast", ["b"], ["y"], to=1)], {"x": x}, ["y"],
+               opset=13, types={"y": (np.float32, x.shape)})
+    (tmp_path / "rt").mkdir()
+    check(mcc, tmp_path / "rt", rt, {"x": x}, rtol=0, atol=0)
+
+
+def test_bfloat16_arithmetic_is_a_clear_error(mcc: Path, tmp_path: Path) -> None:
+    import subprocess
+    import onnx
+    x = np.zeros(4, np.float32)
+    m = model([helper.make_node("Cast", ["x"], ["b"], to=16), helper.make_node("Add", ["b", "b"], ["s"]),
+               helper.make_node("Cast", ["s"], ["y"], to=1)], {"x": x}, ["y"], opset=13, types={"y": (np.float32, (4,))})
+    path = tmp_path / "m.onnx"
+    onnx.save(m, str(path))
+    proc = subprocess.run([str(mcc), str(path), "-o", str(tmp_path / "m.so")], capture_output=True)
+    assert proc.returncode == 1
+    assert "'add' on bf16 tensors" in proc.stderr.decode()
