@@ -162,7 +162,7 @@ final class IRGen {
         case .i32, .u32: return i32
         case .i64, .u64: return i64
         case .f16: return LLVMHalfTypeInContext(context)
-        case .bf16: throw .unsupported("bf16 tensors are not supported by the CPU backend yet")
+        case .bf16: return LLVMInt16TypeInContext(context)   // storage only: the bits, converted by cast
         }
     }
 

@@ -24,6 +24,11 @@ struct KernelEmitter {
         case .param, .reshape, .flatten: return .alias
         default: break
         }
+        // bf16 is storage only (its bits in an i16): ops that move bits or cast are safe, arithmetic is not.
+        let movesBits: Set<OpKind> = [.cast, .transpose, .concat, .slice, .gather, .gatherElements, .expand, .tile]
+        if !movesBits.contains(op.kind), ([op.result] + op.operands).contains(where: { function.type(of: $0).dtype == .bf16 }) {
+            throw .unsupported("'\(op.kind.rawValue)' on bf16 tensors (bf16 is a storage type here: cast to f32 to compute)")
+        }
         let name = "mcc_kernel_\(function.name)_\(index)_\(op.kind.rawValue)"
         let values = [op.result] + op.operands
         var params: [LLVMTypeRef] = []
@@ -88,6 +93,8 @@ struct KernelEmitter {
             } else {
                 try emitConvTranspose2d(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
             }
+        case .maxPool2dIndices:
+            try emitMaxPoolIndices(ctx, attrs: op.attributes, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .maxPool2d, .avgPool2d:
             try emitPool(ctx, isMax: op.kind == .maxPool2d, attrs: op.attributes, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .softmax, .logSoftmax:
@@ -99,7 +106,9 @@ struct KernelEmitter {
         case .argmax, .argmin:
             try emitArgReduce(op, ctx, out: out, x: ins[0], xType: inTypes[0])
         case .cumsum:
-            try emitCumsum(op, ctx, out: out, x: ins[0], xType: inTypes[0])
+            try emitCumsum(op, ctx, out: out, x: ins[0], xType: inTypes[0], axisOperand: ins.count > 1 ? ins[1] : nil)
+        case .tfidfVectorizer:
+            try emitTfIdf(op, ctx, out: out, x: ins[0], xType: inTypes[0])
         case .topkValues, .topkIndices:
             try emitTopK(op, ctx, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .transpose:
@@ -107,6 +116,10 @@ struct KernelEmitter {
             emitTranspose(ctx, perm: perm, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .concat, .slice, .gather, .gatherElements, .expand, .tile, .pad, .resize:
             try emitMovement(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
+        case .gridSample:
+            try emitGridSample(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
+        case .roiAlign:
+            try emitRoiAlign(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
         case .dropout:
             emitDropout(ctx, op: op, out: out, ins: ins, outType: outType)
         case .batchNorm:

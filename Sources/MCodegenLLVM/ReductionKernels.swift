@@ -149,24 +149,53 @@ extension KernelEmitter {
         }
     }
 
-    func emitCumsum(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType) throws(CodegenError) {
-        let axis = (try? normalizeAxis(op.attributes["axis"]?.intValue ?? 0, rank: xType.rank)) ?? 0
+    /// Prefix sums along one axis, viewed as [outer, n, inner]: row j of the output is row j-1
+    /// plus x's row j (row j-1 when exclusive), so the inner loop runs over contiguous memory
+    /// and vectorizes. With an axis operand the split is computed at run time; an out-of-range
+    /// axis makes n = 1 (every element its own prefix), so no access leaves the buffers.
+    func emitCumsum(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType,
+                    axisOperand: LLVMValueRef? = nil) throws(CodegenError) {
         let exclusive = (op.attributes["exclusive"]?.intValue ?? 0) != 0
         let reverse = (op.attributes["reverse"]?.intValue ?? 0) != 0
         let dims = xType.shape.map(ctx.dim)
-        let stride = gen.strides(dims)[axis]
+        var outer = gen.int(1), n = gen.int(1), inner = gen.int(1)
+        if let axisOperand {
+            var raw = gen.load(axisOperand, gen.int(0))
+            if LLVMGetIntTypeWidth(LLVMTypeOf(raw)) < 64 { raw = LLVMBuildSExt(gen.builder, raw, gen.i64, "")! }
+            let axis = gen.select(gen.icmp(LLVMIntSLT, raw, gen.int(0)), gen.add(raw, gen.int(xType.rank)), raw)
+            for (d, size) in dims.enumerated() {
+                let at = gen.int(d)
+                outer = gen.mul(outer, gen.select(gen.icmp(LLVMIntSLT, at, axis), size, gen.int(1)))
+                n = gen.select(gen.icmp(LLVMIntEQ, at, axis), size, n)
+                inner = gen.mul(inner, gen.select(gen.icmp(LLVMIntSGT, at, axis), size, gen.int(1)))
+            }
+        } else {
+            let axis = (try? normalizeAxis(op.attributes["axis"]?.intValue ?? 0, rank: xType.rank)) ?? 0
+            for d in 0..<axis { outer = gen.mul(outer, dims[d]) }
+            n = dims[axis]
+            for d in (axis + 1)..<xType.rank { inner = gen.mul(inner, dims[d]) }
+        }
         let t = elementType(out)
         let isFloat = gen.isFloatType(t)
-        forEachKept(split(xType.rank, reduced: [axis]), dims: dims) { _, base in
-            let acc = gen.slot(gen.constant(0, t))
-            gen.loop(gen.int(0), dims[axis]) { j in
-                let i = reverse ? gen.sub(gen.sub(dims[axis], gen.int(1)), j) : j
-                let off = gen.add(base, gen.mul(i, stride))
-                let v = gen.load(x, off)
-                let before = gen.read(acc)
-                let after = isFloat ? gen.fadd(before, v) : LLVMBuildAdd(gen.builder, before, v, "")!
-                gen.write(acc, after)
-                gen.store(exclusive ? before : after, out, off)
+        let zero = gen.constant(0, t)
+        func add(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef { isFloat ? gen.fadd(a, b) : gen.add(a, b) }
+        let last = gen.sub(n, gen.int(1))
+        gen.ifThen(gen.icmp(LLVMIntSGT, n, gen.int(0))) {
+            gen.nest([outer], parallel: true) { o in
+                let rowBase = gen.mul(o[0], gen.mul(n, inner))
+                func row(_ j: LLVMValueRef) -> LLVMValueRef { gen.add(rowBase, gen.mul(reverse ? gen.sub(last, j) : j, inner)) }
+                let first = row(gen.int(0))
+                gen.loop(gen.int(0), inner, vectorize: true) { k in
+                    let at = gen.add(first, k)
+                    gen.store(exclusive ? zero : gen.load(x, at), out, at)
+                }
+                gen.loop(gen.int(1), n) { j in
+                    let here = row(j), before = row(gen.sub(j, gen.int(1)))
+                    gen.loop(gen.int(0), inner, vectorize: true) { k in
+                        let at = gen.add(here, k), prev = gen.add(before, k)
+                        gen.store(add(gen.load(out, prev), gen.load(x, exclusive ? prev : at)), out, at)
+                    }
+                }
             }
         }
     }

@@ -75,11 +75,27 @@ extension IRGen {
         }
     }
 
+    /// f32 -> bf16 bits, rounding to nearest even; NaN stays a (quiet) NaN.
+    func bfloat16(_ x: LLVMValueRef) -> LLVMValueRef {
+        func c(_ v: UInt64) -> LLVMValueRef { LLVMConstInt(i32, v, 0) }
+        let bits = LLVMBuildBitCast(builder, x, i32, "")!
+        let lsb = LLVMBuildAnd(builder, LLVMBuildLShr(builder, bits, c(16), "")!, c(1), "")!
+        let rounded = LLVMBuildLShr(builder, add(bits, add(c(0x7FFF), lsb)), c(16), "")!
+        let nan = LLVMBuildOr(builder, LLVMBuildLShr(builder, bits, c(16), "")!, c(0x40), "")!
+        return LLVMBuildTrunc(builder, select(fcmp(LLVMRealUNO, x, x), nan, rounded), LLVMInt16TypeInContext(context), "")!
+    }
+
     func boolValue(_ i1v: LLVMValueRef) -> LLVMValueRef { LLVMBuildZExt(builder, i1v, i8, "")! }
 
     func convert(_ x: LLVMValueRef, from: DType, to: DType) throws(CodegenError) -> LLVMValueRef {
         let target = try storageType(to)
         if from == to { return x }
+        // bf16 goes through f32: its bits are f32's upper half.
+        if from == .bf16 {
+            let wide = LLVMBuildShl(builder, LLVMBuildZExt(builder, x, i32, "")!, LLVMConstInt(i32, 16, 0), "")!
+            return try convert(LLVMBuildBitCast(builder, wide, f32, "")!, from: .f32, to: to)
+        }
+        if to == .bf16 { return bfloat16(from == .f32 ? x : try convert(x, from: from, to: .f32)) }
         if to == .bool {
             return boolValue(from.isFloat ? fcmp(LLVMRealUNE, x, constant(0, LLVMTypeOf(x))) : icmp(LLVMIntNE, x, constant(0, LLVMTypeOf(x))))
         }

@@ -11,7 +11,7 @@ extension KernelEmitter {
         let n = ctx.dim(outType.elementCount)
         let ratio = op.attributes["ratio"]?.floatValue ?? 0.5
         let t = elementType(out)
-        guard ins.count == 2 else {
+        guard ins.count >= 2 else {
             gen.parallelLoop(gen.int(0), n) { i in gen.store(gen.load(ins[0], i), out, i) }
             return
         }
@@ -21,7 +21,12 @@ extension KernelEmitter {
         func xorShift(_ z: LLVMValueRef, _ s: UInt64) -> LLVMValueRef {
             LLVMBuildXor(gen.builder, z, LLVMBuildLShr(gen.builder, z, u64(s), "")!, "")!
         }
-        let scale = ratio >= 1 ? 0 : 1 / (1 - ratio)
+        // A run-time ratio (operand #2) is read once; the keep scale 1/(1-p) is 0 at p >= 1.
+        let p: LLVMValueRef = ins.count == 3 ? LLVMBuildFPCast(gen.builder, gen.load(ins[2], gen.int(0)), double, "")!
+                                             : LLVMConstReal(double, ratio)!
+        let one: LLVMValueRef = LLVMConstReal(double, 1)!
+        let scale = LLVMBuildFPCast(gen.builder, gen.select(gen.fcmp(LLVMRealOGE, p, one), LLVMConstReal(double, 0)!,
+                                                            gen.fdiv(one, gen.fsub(one, p))), t, "")!
         gen.parallelLoop(gen.int(0), n) { i in
             var z = gen.add(seed, gen.mul(gen.add(i, gen.int(1)), u64(0x9E37_79B9_7F4A_7C15)))
             z = gen.mul(xorShift(z, 30), u64(0xBF58_476D_1CE4_E5B9))
@@ -29,9 +34,9 @@ extension KernelEmitter {
             z = xorShift(z, 31)
             let bits = LLVMBuildLShr(gen.builder, z, u64(11), "")!
             let u = gen.fmul(LLVMBuildUIToFP(gen.builder, bits, double, "")!, LLVMConstReal(double, 1.0 / 9007199254740992.0))
-            let keep = gen.fcmp(LLVMRealOGE, u, LLVMConstReal(double, ratio))
+            let keep = gen.fcmp(LLVMRealOGE, u, p)
             let x = gen.load(ins[0], i)
-            gen.store(gen.select(keep, gen.fmul(x, gen.constant(scale, t)), gen.constant(0, t)), out, i)
+            gen.store(gen.select(keep, gen.fmul(x, scale), gen.constant(0, t)), out, i)
         }
     }
 
@@ -150,8 +155,16 @@ extension KernelEmitter {
         let oDims = outType.shape.map(ctx.dim), oStrides = gen.strides(oDims)
         let iDims = inTypes[1].shape.map(ctx.dim)
         gen.loop(gen.int(0), ctx.dim(outType.elementCount)) { i in gen.store(gen.load(ins[0], i), out, i) }
-        let isFloat = outType.dtype.isFloat
-        func sum(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef { isFloat ? gen.fadd(a, b) : LLVMBuildAdd(gen.builder, a, b, "")! }
+        let isFloat = outType.dtype.isFloat, signed = outType.dtype.isSigned
+        let reduction = op.attributes["reduction"]?.stringValue ?? "add"
+        func sum(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef {
+            switch reduction {
+            case "mul": return isFloat ? gen.fmul(a, b) : gen.mul(a, b)
+            case "max": return isFloat ? gen.fmax(a, b) : gen.select(gen.icmp(signed ? LLVMIntSGE : LLVMIntUGE, a, b), a, b)
+            case "min": return isFloat ? gen.fmin(a, b) : gen.select(gen.icmp(signed ? LLVMIntSLE : LLVMIntULE, a, b), a, b)
+            default: return isFloat ? gen.fadd(a, b) : gen.add(a, b)
+            }
+        }
         gen.nest(iDims) { idx in
             let position = gen.linear(idx, iDims)
             let target = wrapIndex(gen.load(ins[1], position), oDims[axis])

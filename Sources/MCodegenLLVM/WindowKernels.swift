@@ -302,6 +302,50 @@ extension KernelEmitter {
         }
     }
 
+    /// ONNX MaxPool's Indices: the flat index into x of each window's first maximum (scan order
+    /// ky, kx), row-major (h * W + w) or, with storage_order 1, column-major (w * H + h) within
+    /// the plane, plus the plane's offset (n * C + c) * H * W.
+    func emitMaxPoolIndices(_ ctx: KernelContext, attrs: Attributes, out: LLVMValueRef, x: LLVMValueRef,
+                            xType: TensorType, outType: TensorType) throws(CodegenError) {
+        let p = try windowParams(attrs)
+        let columnMajor = (attrs["storage_order"]?.intValue ?? 0) != 0
+        let dtype = xType.dtype
+        let xs = xType.shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
+        func greater(_ a: LLVMValueRef, _ b: LLVMValueRef) -> LLVMValueRef {
+            dtype.isFloat ? gen.fcmp(LLVMRealOGT, a, b) : gen.icmp(dtype.isSigned ? LLVMIntSGT : LLVMIntUGT, a, b)
+        }
+        gen.parallelLoop(gen.int(0), gen.mul(xs[0], xs[1])) { plane in
+            let inPlane = gen.mul(plane, gen.mul(xs[2], xs[3]))
+            let outPlane = gen.mul(plane, gen.mul(os[2], os[3]))
+            gen.loop(gen.int(0), os[2]) { y in
+                gen.loop(gen.int(0), os[3]) { xo in
+                    let best = gen.slot(gen.int(-1))
+                    let bestValue = gen.slot(gen.load(x, inPlane))
+                    gen.loop(gen.int(0), gen.int(p.kernel[0])) { ky in
+                        gen.loop(gen.int(0), gen.int(p.kernel[1])) { kx in
+                            let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0])))
+                            let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1])))
+                            let inY = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, xs[2]), "")!
+                            let inX = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(0)), gen.icmp(LLVMIntSLT, ix, xs[3]), "")!
+                            gen.ifThen(LLVMBuildAnd(gen.builder, inY, inX, "")!) {
+                                let v = gen.load(x, gen.add(inPlane, gen.add(gen.mul(iy, xs[3]), ix)))
+                                let first = gen.icmp(LLVMIntSLT, gen.read(best), gen.int(0))
+                                let take = LLVMBuildOr(gen.builder, first, greater(v, gen.read(bestValue)), "")!
+                                let at = columnMajor ? gen.add(gen.mul(ix, xs[2]), iy) : gen.add(gen.mul(iy, xs[3]), ix)
+                                gen.write(best, gen.select(take, at, gen.read(best)))
+                                gen.write(bestValue, gen.select(take, v, gen.read(bestValue)))
+                            }
+                        }
+                    }
+                    // A window entirely in the padding (possible with ceil_mode) has no maximum: -1.
+                    let index = gen.read(best)
+                    let flat = gen.select(gen.icmp(LLVMIntSLT, index, gen.int(0)), index, gen.add(inPlane, index))
+                    gen.store(flat, out, gen.add(outPlane, gen.add(gen.mul(y, os[3]), xo)))
+                }
+            }
+        }
+    }
+
     /// 2x2 max pooling with stride 2 and no padding on static, fully covered rows: per output
     /// row, the two input rows are loaded as whole vectors, maxed, and adjacent pairs maxed by
     /// even/odd shuffles. The generic loop above is vectorized by LLVM across planes with

@@ -60,6 +60,11 @@ import Testing
             if kind == .topkValues || kind == .topkIndices { attrs = ["k": .int(2)] }
             if kind == .batchNorm { operands += [TensorType](repeating: TensorType(.f32, static: [3]), count: 4) }
             if kind == .maxPool2dBackward || kind == .avgPool2dBackward { operands.append(x) }
+            if kind == .tfidfVectorizer {
+                operands = [TensorType(.i64, [.symbol("n"), .constant(6)])]
+                attrs = ["max_gram_length": .int(2), "ngram_counts": .ints([0, 2]), "ngram_indexes": .ints([0, 1, 2]),
+                         "pool": .ints([4, 5, 4, 5])]
+            }
         case .elementwiseBinary:
             switch kind {
             case .select: operands = [TensorType(.bool, static: [8]), x, x]
@@ -98,6 +103,10 @@ import Testing
             case .slice: attrs = ["starts": .ints([1]), "ends": .ints([3]), "axes": .ints([2])]
             case .concat: operands = [x, x]
             case .scatterAdd: operands = [x, TensorType(.i64, x.shape), x]
+            case .gridSample: operands = [x, TensorType(.f32, [.symbol("n"), .constant(5), .constant(6), .constant(2)])]
+            case .roiAlign:
+                operands = [x, TensorType(.f32, [.symbol("r"), .constant(4)]), TensorType(.i64, [.symbol("r")])]
+                attrs = ["output_height": .int(2), "output_width": .int(2)]
             default: break
             }
         }

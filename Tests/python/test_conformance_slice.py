@@ -60,3 +60,25 @@ def test_conformance_value_symbols(mcc: Path, tmp_path: Path) -> None:
     failing = [f"{suite}/{name}: {cls} {detail}" for suite, tests in data.items() for name, (cls, detail) in tests.items()
                if name in VALUE_SYMBOL_TESTS and cls != "passed"]
     assert not failing, "\n".join(failing)
+
+
+# Node tests made to pass by the operator work of ONNX issue #4 (static shapes; the full run also
+# checks them forced-dynamic). Each must pass: a regression here names its test.
+OPERATOR_TESTS = ["test_cumsum_", "test_gridsample", "test_roialign_", "test_tfidfvectorizer_", "test_training_dropout_zero_ratio",
+                  "test_batchnorm_epsilon_training_mode", "test_batchnorm_example_training_mode", "test_maxpool_with_argmax_",
+                  "test_scatternd_multiply", "test_convtranspose_output_shape", "test_convtranspose_3d", "test_lstm_with_peepholes",
+                  "test_cast_BFLOAT16_to_FLOAT"]
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="libonnx-testdata is installed by scripts/install-deps.sh")
+def test_conformance_operator_slice(mcc: Path, tmp_path: Path) -> None:
+    pytest.importorskip("onnx")
+    results = tmp_path / "results.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "onnx_conformance.py"), "--mcc", str(mcc),
+                           "--suites", "node", "--no-dynamic", "--jobs", "2", "--json", str(results),
+                           "--filter", ",".join(OPERATOR_TESTS)], capture_output=True, timeout=1200)
+    print(proc.stdout.decode() + proc.stderr.decode())
+    tests = json.loads(results.read_text())["node"]
+    assert len(tests) >= 35, f"expected the operator tests, found {sorted(tests)}"
+    failing = [f"{name}: {cls} {detail}" for name, (cls, detail) in tests.items() if cls != "passed"]
+    assert not failing, "\n".join(failing)

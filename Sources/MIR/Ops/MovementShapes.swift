@@ -164,6 +164,7 @@ extension OpKind {
                 shape.append(d)
             }
             return TensorType(x.dtype, shape)
+        case .gridSample, .roiAlign: return try inferSampling(ops, attrs)
         case .scatterAdd:
             let idx = ops[1], upd = ops[2]
             guard idx.dtype == .i64 || idx.dtype == .i32 else { throw ShapeError("'scatter_add' indices must be i32 or i64, got \(idx)") }
@@ -171,6 +172,10 @@ extension OpKind {
                 throw ShapeError("'scatter_add' updates must have the indices' shape and the data's dtype and rank, got \(x), \(idx), \(upd)")
             }
             _ = try normalizeAxis(attrs["axis"]?.intValue ?? 0, rank: x.rank)
+            let reduction = attrs["reduction"]?.stringValue ?? "add"
+            guard ["add", "mul", "max", "min"].contains(reduction) else {
+                throw ShapeError("'scatter_add' reduction must be add, mul, max or min, got '\(reduction)'")
+            }
             return x
         default:
             throw ShapeError("internal error: '\(rawValue)' is not a movement op")

@@ -36,7 +36,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case reduceProd = "reduce_prod", reduceSumSquare = "reduce_sum_square", reduceL1 = "reduce_l1"
     case reduceL2 = "reduce_l2", reduceLogSum = "reduce_log_sum", reduceLogSumExp = "reduce_log_sum_exp"
     case argmax, argmin                    // {axis, keepdims, select_last_index} -> i64
-    case cumsum                            // {axis, exclusive, reverse}
+    case tfidfVectorizer = "tfidf_vectorizer"   // token ids -> f32 n-gram counts {mode, min/max_gram_length, max_skip_count, pool, ngram_counts, ngram_indexes, weights} (TextShapes.swift)
+    case cumsum                            // x[, axis: int scalar] {axis, exclusive, reverse}: the operand form reads the axis at run time
     // Contractions.
     case matmul                            // [..., m, k] x [..., k, n] -> [..., m, n], batch dims broadcast
     // Convolution and pooling (NCHW).
@@ -44,6 +45,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case convTranspose2d = "conv_transpose2d"  // x, w[, bias] {strides, pads, dilations, groups, output_padding}
     case maxPool2d = "max_pool2d"          // {kernel, strides, pads, dilations, ceil_mode}
     case avgPool2d = "avg_pool2d"          // {kernel, strides, pads, ceil_mode, count_include_pad}
+    case maxPool2dIndices = "max_pool2d_indices"  // max_pool2d's attributes + {storage_order}: i64 flat input index of each max
     // Normalizations.
     case softmax, logSoftmax = "log_softmax"   // {axis}
     // Data movement.
@@ -61,17 +63,20 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case pad                               // x[, value: scalar read at run time] {pads = [begins..., ends...] (dims), mode, value}
     case resize                            // x[, scales|sizes] {scales, mode = "nearest"|"linear", coordinate_mode, nearest_mode}
                                            // a float operand: scales read at run time; an integer one: sizes (scale = out / in)
+    // Sampling at fractional positions of an NCHW image (SamplingShapes.swift).
+    case gridSample = "grid_sample"        // x, grid[N, Ho, Wo, 2] {mode, padding_mode, align_corners}
+    case roiAlign = "roi_align"            // x, rois[R, 4], batch_indices[R] {mode, output_height, output_width, sampling_ratio, spatial_scale, coordinate_mode}
     case topkValues = "topk_values", topkIndices = "topk_indices"   // {k, axis, largest}
     // A chain of elementwise ops evaluated in one loop (made by the fuse-elementwise pass).
     case fused                             // {program}: postfix, e.g. "$0 $1 add relu"
     // Training-mode ops (the lower-inference pass rewrites their inference forms).
-    case dropout                           // x[, seed: i64[1]] {ratio}: 1 operand = identity; 2 = seeded mask
+    case dropout                           // x[, seed: i64[1][, ratio: float scalar]] {ratio}: 1 operand = identity; 2 = seeded mask; 3 = run-time ratio
     case batchNorm = "batch_norm"          // x, scale, bias, mean, var {epsilon, momentum}: inference semantics
     // Backward ops made by autodiff (each has its own kernel).
     case conv2dBackwardFilter = "conv2d_backward_filter"  // x, dy {kernel, strides, pads, dilations, groups} -> dw
     case maxPool2dBackward = "max_pool2d_backward"        // x, dy {max_pool2d's attributes} -> dx
     case avgPool2dBackward = "avg_pool2d_backward"        // x, dy {avg_pool2d's attributes} -> dx (x gives the shape)
-    case scatterAdd = "scatter_add"        // data, indices, updates {axis}: data + updates summed at indices (elementwise form)
+    case scatterAdd = "scatter_add"        // data, indices, updates {axis, reduction = add|mul|max|min}: updates combined into data at indices (elementwise form)
     // Quantized int8 kernels (made by the quantization passes; see QuantizedShapes.swift for
     // the packed weight layout). Float in, float out: the activation is quantized to u8 in the
     // kernel's prologue (static {act_scale, act_zero_point}, or per call when absent) and the
@@ -106,7 +111,10 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["axes", "keepdims", "to_shape"])
         case .argmax, .argmin:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "keepdims", "select_last_index"])
-        case .cumsum: return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "exclusive", "reverse"])
+        case .cumsum: return OpInfo(arity: 1...2, category: .reduction, attributes: ["axis", "exclusive", "reverse"])
+        case .tfidfVectorizer:
+            return OpInfo(arity: 1...1, category: .reduction, attributes: ["mode", "min_gram_length", "max_gram_length", "max_skip_count",
+                                                                           "pool", "ngram_counts", "ngram_indexes", "weights"])
         case .matmul: return OpInfo(arity: 2...2, category: .contraction, attributes: ["activation", "activation_min", "activation_max"])
         case .conv2d:
             return OpInfo(arity: 2...3, category: .convolution,
@@ -116,6 +124,9 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
                           attributes: ["strides", "pads", "dilations", "groups", "output_padding"])
         case .maxPool2d:
             return OpInfo(arity: 1...1, category: .pooling, attributes: ["kernel", "strides", "pads", "dilations", "ceil_mode"])
+        case .maxPool2dIndices:
+            return OpInfo(arity: 1...1, category: .pooling,
+                          attributes: ["kernel", "strides", "pads", "dilations", "ceil_mode", "storage_order"])
         case .avgPool2d:
             return OpInfo(arity: 1...1, category: .pooling, attributes: ["kernel", "strides", "pads", "ceil_mode", "count_include_pad"])
         case .softmax, .logSoftmax: return OpInfo(arity: 1...1, category: .normalization, attributes: ["axis"])
@@ -130,10 +141,15 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .resize:
             return OpInfo(arity: 1...2, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode"],
                           resultTypeIsExplicit: true)
+        case .gridSample:
+            return OpInfo(arity: 2...2, category: .movement, attributes: ["mode", "padding_mode", "align_corners"])
+        case .roiAlign:
+            return OpInfo(arity: 3...3, category: .movement,
+                          attributes: ["mode", "output_height", "output_width", "sampling_ratio", "spatial_scale", "coordinate_mode"])
         case .fused: return OpInfo(arity: 1...64, category: .elementwiseBinary, attributes: ["program"])
         case .topkValues, .topkIndices:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["k", "axis", "largest"])
-        case .dropout: return OpInfo(arity: 1...2, category: .elementwiseUnary, attributes: ["ratio"])
+        case .dropout: return OpInfo(arity: 1...3, category: .elementwiseUnary, attributes: ["ratio"])
         case .batchNorm: return OpInfo(arity: 5...5, category: .normalization, attributes: ["epsilon", "momentum"])
         case .conv2dBackwardFilter:
             return OpInfo(arity: 2...2, category: .convolution, attributes: ["kernel", "strides", "pads", "dilations", "groups"])
@@ -141,7 +157,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
             return OpInfo(arity: 2...2, category: .pooling, attributes: ["kernel", "strides", "pads", "dilations", "ceil_mode"])
         case .avgPool2dBackward:
             return OpInfo(arity: 2...2, category: .pooling, attributes: ["kernel", "strides", "pads", "ceil_mode", "count_include_pad"])
-        case .scatterAdd: return OpInfo(arity: 3...3, category: .movement, attributes: ["axis"])
+        case .scatterAdd: return OpInfo(arity: 3...3, category: .movement, attributes: ["axis", "reduction"])
         case .qmatmul:
             return OpInfo(arity: 3...5, category: .quantized, attributes: ["act_scale", "act_zero_point", "activation"])
         case .qconv2d:

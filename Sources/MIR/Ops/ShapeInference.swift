@@ -52,7 +52,10 @@ extension OpKind {
                 throw ShapeError("'reduce_sum' to_shape: result dim \(i) (\(b)) is neither the operand's (\(a)) nor 1")
             }
             return explicit
-        case .reduction: return try inferReduction(operands[0], attrs)
+        case .reduction:
+            if self == .cumsum, operands.count == 2 { return try inferRuntimeAxisCumsum(operands, attrs) }
+            if self == .tfidfVectorizer { return try inferTfIdf(operands[0], attrs) }
+            return try inferReduction(operands[0], attrs)
         case .contraction: return try inferMatmul(operands[0], operands[1])
         case .convolution: return try inferConvolution(operands, attrs)
         case .pooling:
@@ -62,7 +65,10 @@ extension OpKind {
             let w = try WindowParams(attrs)
             let h = try w.outputDim(x.shape[2], axis: 0, kernelSize: w.kernel[0])
             let wd = try w.outputDim(x.shape[3], axis: 1, kernelSize: w.kernel[1])
-            return TensorType(x.dtype, [x.shape[0], x.shape[1], h, wd])
+            if self == .maxPool2dIndices, ![0, 1].contains(attrs["storage_order"]?.intValue ?? 0) {
+                throw ShapeError("'max_pool2d_indices' storage_order must be 0 (row-major) or 1 (column-major)")
+            }
+            return TensorType(self == .maxPool2dIndices ? .i64 : x.dtype, [x.shape[0], x.shape[1], h, wd])
         case .normalization:
             let x = operands[0]
             if self == .batchNorm { return try inferBatchNorm(operands, attrs) }
@@ -134,6 +140,19 @@ extension OpKind {
         for a in raw { out.append(try normalizeAxis(a, rank: rank)) }
         guard Set(out).count == out.count else { throw ShapeError("reduction axes \(raw) repeat an axis") }
         return out.sorted()
+    }
+
+    /// cumsum x, axis: the axis is data (an integer scalar or [1]), so only its form is checked here;
+    /// the kernel normalizes it (negative counts from the end) at run time.
+    private func inferRuntimeAxisCumsum(_ ops: [TensorType], _ attrs: Attributes) throws(ShapeError) -> TensorType {
+        guard attrs["axis"] == nil else { throw ShapeError("'cumsum' takes its axis as an attribute or as operand #1, not both") }
+        guard ops[0].rank >= 1 else { throw ShapeError("'cumsum' expects rank >= 1, got \(ops[0])") }
+        let a = ops[1]
+        guard a.dtype == .i64 || a.dtype == .i32 else { throw ShapeError("'cumsum' axis operand must be i32 or i64, got \(a)") }
+        guard a.rank == 0 || (a.rank == 1 && a.shape[0].constantValue == 1) else {
+            throw ShapeError("'cumsum' axis operand must be a scalar or hold one element, got \(a)")
+        }
+        return ops[0]
     }
 
     private func inferReduction(_ x: TensorType, _ attrs: Attributes) throws(ShapeError) -> TensorType {

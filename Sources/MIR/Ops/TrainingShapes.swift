@@ -5,8 +5,15 @@ extension OpKind {
     func inferDropout(_ ops: [TensorType], _ attrs: Attributes) throws(ShapeError) -> TensorType {
         let ratio = attrs["ratio"]?.floatValue ?? 0.5
         guard ratio >= 0, ratio <= 1 else { throw ShapeError("'dropout' ratio must be in [0, 1], got \(ratio)") }
-        if ops.count == 2 {
+        if ops.count >= 2 {
             guard ops[1] == TensorType(.i64, static: [1]) else { throw ShapeError("'dropout' seed must be i64[1], got \(ops[1])") }
+        }
+        if ops.count == 3 {
+            guard attrs["ratio"] == nil else { throw ShapeError("'dropout' takes its ratio as an attribute or as operand #2, not both") }
+            let r = ops[2]
+            guard r.dtype.isFloat, r.rank == 0 || (r.rank == 1 && r.shape[0] == .constant(1)) else {
+                throw ShapeError("'dropout' ratio operand must be a float scalar, got \(r)")
+            }
         }
         return ops[0]
     }

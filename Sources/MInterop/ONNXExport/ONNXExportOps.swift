@@ -96,7 +96,7 @@ extension ONNXExportContext {
             node(op.kind == .argmax ? "ArgMax" : "ArgMin", xs, output: out,
                  [("axis", i("axis", 0)), ("keepdims", i("keepdims", 1)), ("select_last_index", i("select_last_index", 0))])
         case .cumsum:
-            let axis = int64s([a["axis"]?.intValue ?? 0], dims: [], hint: "cumsum_axis")
+            let axis = xs.count > 1 ? xs[1] : int64s([a["axis"]?.intValue ?? 0], dims: [], hint: "cumsum_axis")
             node("CumSum", [xs[0], axis], output: out, [("exclusive", i("exclusive", 0)), ("reverse", i("reverse", 0))])
         case .matmul where op.attributes["activation"] != nil:
             try activation(op, node("MatMul", xs), out)
@@ -126,12 +126,32 @@ extension ONNXExportContext {
         case .tile: node("Tile", [xs[0], int64s(a["repeats"]?.intsValue ?? [], hint: "repeats")], output: out)
         case .pad: try pad(op, xs[0], out)
         case .resize: try resize(op, xs[0], out)
+        case .tfidfVectorizer:
+            var attrs: [(name: String, value: ExportAttribute)] = [
+                ("mode", .string(a["mode"]?.stringValue ?? "TF")), ("min_gram_length", i("min_gram_length", 1)),
+                ("max_gram_length", i("max_gram_length", 1)), ("max_skip_count", i("max_skip_count", 0)),
+                ("pool_int64s", .ints(a["pool"]?.intsValue ?? [])), ("ngram_counts", .ints(a["ngram_counts"]?.intsValue ?? [])),
+                ("ngram_indexes", .ints(a["ngram_indexes"]?.intsValue ?? []))]
+            if let w = a["weights"]?.floatsValue { attrs.append(("weights", .floats(w))) }
+            node("TfIdfVectorizer", xs, output: out, attrs)
+        case .gridSample:
+            throw unsupported(op, "GridSample is opset 16 and export writes opset 13")
+        case .roiAlign:
+            // Opset 10's RoiAlign has no coordinate_transformation_mode and samples as output_half_pixel.
+            guard a["coordinate_mode"]?.stringValue == "output_half_pixel" else {
+                throw unsupported(op, "RoiAlign's half_pixel mode is opset 16 and export writes opset 13")
+            }
+            node("RoiAlign", xs, output: out, [("mode", .string(a["mode"]?.stringValue ?? "avg")),
+                                               ("output_height", i("output_height", 1)), ("output_width", i("output_width", 1)),
+                                               ("sampling_ratio", i("sampling_ratio", 0)), ("spatial_scale", f("spatial_scale", 1))])
         case .fused: try fused(op, xs, out)
         case .dropout:
             guard xs.count == 1 else { throw unsupported(op, "the training form (with a seed) is not exported") }
             node("Identity", xs, output: out)
         case .batchNorm:
             node("BatchNormalization", xs, output: out, [("epsilon", f("epsilon", 1e-5)), ("momentum", .float(1 - (a["momentum"]?.floatValue ?? 0.1)))])
+        case .maxPool2dIndices:
+            throw unsupported(op, "MaxPool's Indices output is exported only together with its values (not yet)")
         case .conv2dBackwardFilter, .maxPool2dBackward, .avgPool2dBackward, .scatterAdd:
             throw unsupported(op, "backward ops of training functions are not exported")
         case .topkValues, .topkIndices:

@@ -176,3 +176,70 @@ extension ONNXImporter {
         }
     }
 }
+
+extension ONNXImporter {
+    /// Training-mode Dropout (opset 12+): y = x * mask / (1 - ratio) with a mask drawn from the
+    /// `seed` attribute's stream (seed 0 when absent, so runs are reproducible; the numbers
+    /// differ from other runtimes' generators). A run-time ratio or training_mode is read at run
+    /// time, so ratio 0 or training_mode false give x and an all-true mask exactly.
+    mutating func trainingDropout(_ n: ONNXNode, training: ImportValue) throws(NodeError) -> [ImportValue] {
+        let x = try tensorInput(n, 0)
+        let xt = function.type(of: x)
+        guard xt.dtype.isFloat else { throw NodeError("Dropout expects a float input, got \(xt)") }
+        let seed = try tensor(.constant(ConstTensor(dtype: .i64, shape: [1], values: [Double(n.int("seed", 0))])))
+        var operands = [seed]
+        var attrs: Attributes = [:]
+        switch try input(n, 1) {
+        case nil: attrs["ratio"] = .float(0.5)
+        case .constant(let r)?:
+            guard r.count == 1, (0...1).contains(r.values[0]) else { throw NodeError("Dropout ratio must be one value in [0, 1]") }
+            attrs["ratio"] = .float(r.values[0])
+        case let ratio?: operands.append(try tensor(ratio))
+        }
+        var y = try emit(.dropout, [x] + operands, attributes: attrs)
+        let wantsMask = n.outputs.count > 1 && !n.outputs[1].isEmpty
+        var mask: ValueID?
+        if wantsMask {
+            // The same seed draws the same stream, so dropping ones marks the kept elements.
+            let ones = try emit(.expand, [try scalar(1, xt.dtype)], explicit: xt)
+            mask = try emit(.greater, [try emit(.dropout, [ones] + operands, attributes: attrs), try scalar(0, xt.dtype)])
+        }
+        if case .tensor(let t) = training {
+            guard function.type(of: t).dtype == .bool else { throw NodeError("Dropout training_mode must be bool") }
+            y = try emit(.select, [t, y, x])
+            if let m = mask { mask = try emit(.select, [t, m, try scalar(1, .bool)]) }
+        }
+        return [.tensor(y)] + (mask.map { [.tensor($0)] } ?? [])
+    }
+}
+
+extension ONNXImporter {
+    /// Training-mode BatchNormalization (opset 14+): normalizes with the batch's own mean and
+    /// (population) variance over every axis but 1, and outputs the running statistics
+    /// mean * momentum + batch_mean * (1 - momentum) (likewise var). Opset 9-13's saved mean and
+    /// variance outputs are not produced.
+    mutating func trainingBatchNorm(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
+        guard opset >= 14 else { throw .unsupported("training-mode BatchNormalization before opset 14 (saved mean/var outputs)") }
+        if n.outputs.count > 3 { throw .unsupported("BatchNormalization with more than 3 outputs") }
+        let x = try tensorInput(n, 0)
+        let xt = function.type(of: x)
+        guard xt.rank >= 2, xt.dtype.isFloat else { throw NodeError("BatchNormalization expects a float [N, C, ...] input, got \(xt)") }
+        let axes: [Int] = [0] + Array(2..<xt.rank)
+        let stat: Attributes = ["axes": .ints(axes), "keepdims": .int(1)]
+        let mean = try emit(.reduceMean, [x], attributes: stat)
+        let centered = try emit(.sub, [x, mean])
+        let variance = try emit(.reduceMean, [try emit(.mul, [centered, centered])], attributes: stat)
+        let epsilon = try scalar(n.float("epsilon", 1e-5), xt.dtype)
+        let scale = try perChannel(try required(n, 1), rank: xt.rank), bias = try perChannel(try required(n, 2), rank: xt.rank)
+        let normalized = try emit(.div, [centered, try emit(.sqrt, [try emit(.add, [variance, epsilon])])])
+        var outputs: [ImportValue] = [.tensor(try emit(.add, [try emit(.mul, [normalized, scale]), bias]))]
+        let momentum = n.float("momentum", 0.9)
+        for (i, batchStat) in [(3, mean), (4, variance)] where outputs.count < n.outputs.count {
+            let running = try tensorInput(n, i)
+            let flat = try emit(.reshape, [batchStat], explicit: function.type(of: running))
+            let kept = try emit(.mul, [running, try scalar(momentum, xt.dtype)])
+            outputs.append(.tensor(try emit(.add, [kept, try emit(.mul, [flat, try scalar(1 - momentum, xt.dtype)])])))
+        }
+        return outputs
+    }
+}

@@ -290,9 +290,15 @@ extension ONNXImporter {
                 "axis": .int(n.int("axis", 0)), "keepdims": .int(n.int("keepdims", 1)),
                 "select_last_index": .int(n.int("select_last_index", 0))]))]
         case "CumSum":
-            guard let axis = try constant(n, 1)?.ints.first else { throw NodeError("missing axis") }
-            return [.tensor(try emit(.cumsum, [x], attributes: ["axis": .int(axis), "exclusive": .int(n.int("exclusive", 0)),
-                                                                 "reverse": .int(n.int("reverse", 0))]))]
+            // A constant axis becomes the attribute; a run-time one stays an operand the kernel reads.
+            var attrs: Attributes = ["exclusive": .int(n.int("exclusive", 0)), "reverse": .int(n.int("reverse", 0))]
+            let axisValue = try required(n, 1)
+            if case .constant(let c) = axisValue {
+                guard let axis = c.ints.first, c.count == 1 else { throw NodeError("'axis' must hold one integer") }
+                attrs["axis"] = .int(axis)
+                return [.tensor(try emit(.cumsum, [x], attributes: attrs))]
+            }
+            return [.tensor(try emit(.cumsum, [x, try tensor(axisValue)], attributes: attrs))]
         case "TopK":
             var kAttr = Attribute.int(n.int("k", 1))
             if opset >= 10, try isRunTimeData(n, 1), let data = try shapeData(n, 1) {

@@ -63,7 +63,7 @@ extension ONNXImporter {
         let xs = Array(function.type(of: x).shape[2...])
         var attrs: Attributes = ["strides": .ints(strides), "dilations": .ints(dilations), "groups": .int(n.int("group", 1))]
         if transposed {
-            let outPad = spatial(n.ints("output_padding"), 0, oneD)
+            var outPad = spatial(n.ints("output_padding"), 0, oneD)
             let autoPad = n.string("auto_pad", "NOTSET")
             var outputShape = n.ints("output_shape").map { oneD ? [1] + $0 : $0 }
             if outputShape == nil, autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER" {
@@ -80,6 +80,12 @@ extension ONNXImporter {
                     guard let s = xs[a].constantValue else { throw .unsupported("output_shape with a symbolic dim") }
                     let k = a == 0 ? kh : kw
                     let total = strides[a] * (s - 1) + outPad[a] + (k - 1) * dilations[a] + 1 - o[a]
+                    if total < 0 {
+                        // An output larger than the input covers: zero rows after the last tap, as extra output padding.
+                        pads[a] = 0; pads[a + 2] = 0
+                        outPad[a] -= total
+                        continue
+                    }
                     let upper = autoPad == "SAME_UPPER"
                     pads[a] = upper ? total / 2 : total - total / 2
                     pads[a + 2] = upper ? total - total / 2 : total / 2
@@ -95,6 +101,16 @@ extension ONNXImporter {
         return try from2D(try emit(transposed ? .convTranspose2d : .conv2d, operands, attributes: attrs), oneD)
     }
 
+    /// MaxPool with its Indices output (the flat input index of each maximum).
+    mutating func maxPoolWithIndices(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
+        let values = try pooling(n)
+        guard let op = function.ops.last(where: { $0.kind == .maxPool2d }) else { throw NodeError("internal error: no max_pool2d emitted") }
+        var attrs = op.attributes
+        attrs["storage_order"] = .int(n.int("storage_order", 0))
+        let (x, oneD) = (op.operands[0], function.type(of: values).rank == 3)
+        return [.tensor(values), .tensor(try from2D(try emit(.maxPool2dIndices, [x], attributes: attrs), oneD))]
+    }
+
     mutating func pooling(_ n: ONNXNode) throws(NodeError) -> ValueID {
         let (x, oneD) = try to2D(try tensorInput(n, 0))
         guard let k = n.ints("kernel_shape") else { throw NodeError("missing kernel_shape") }
@@ -102,7 +118,8 @@ extension ONNXImporter {
         let dilations = spatial(n.ints("dilations"), 1, oneD)
         var pads = spatial(n.ints("pads"), 0, oneD, count: 4)
         pads = try autoPads(n, input: Array(function.type(of: x).shape[2...]), kernel: kernel, strides: strides, dilations: dilations, pads: pads)
-        if n.int("storage_order", 0) != 0 { throw .unsupported("storage_order = 1") }
+        // storage_order only changes the Indices output (maxPoolWithIndices).
+        guard [0, 1].contains(n.int("storage_order", 0)) else { throw NodeError("storage_order must be 0 or 1") }
         var attrs: Attributes = ["kernel": .ints(kernel), "strides": .ints(strides), "pads": .ints(pads), "ceil_mode": .int(n.int("ceil_mode", 0))]
         if n.opType == "MaxPool" { attrs["dilations"] = .ints(dilations) }
         else {
@@ -121,9 +138,6 @@ extension ONNXImporter {
     }
 
     mutating func batchNorm(_ n: ONNXNode) throws(NodeError) -> ValueID {
-        if n.int("training_mode", 0) != 0 || n.outputs.dropFirst().contains(where: { !$0.isEmpty }) {
-            throw .unsupported("training-mode BatchNormalization")
-        }
         let x = try tensorInput(n, 0)
         let xt = function.type(of: x)
         let eps = n.float("epsilon", 1e-5)

@@ -35,15 +35,15 @@ extension ONNXImporter {
             return [.tensor(try emit(kind, [a, b]))]
         }
         let first = try input(n, 0)
-        let isVolume = ["Conv", "MaxPool", "AveragePool"].contains(n.opType) && first.map { type($0).rank } == 5
+        let isVolume = ["Conv", "ConvTranspose", "MaxPool", "AveragePool"].contains(n.opType) && first.map { type($0).rank } == 5
         switch n.opType {
         case "Identity", "Dropout":
             if n.opType == "Dropout", let training = try input(n, 2) {
-                // Training-mode dropout is random; only the inference form (identity) is supported.
-                var zeroRatio = false
-                if case .constant(let r)? = try input(n, 1), r.values.allSatisfy({ $0 == 0 }) { zeroRatio = true }
-                if case .constant(let c) = training, c.values.allSatisfy({ $0 == 0 }) { zeroRatio = true }
-                guard zeroRatio else { throw .unsupported("training-mode Dropout") }
+                // A constant zero ratio or a constant false training_mode is the identity; otherwise seeded dropout.
+                var identity = false
+                if case .constant(let r)? = try input(n, 1), r.values.allSatisfy({ $0 == 0 }) { identity = true }
+                if case .constant(let c) = training, c.values.allSatisfy({ $0 == 0 }) { identity = true }
+                if !identity { return try trainingDropout(n, training: training) }
             }
             let x = try required(n, 0)
             guard n.opType == "Dropout", n.outputs.count > 1, !n.outputs[1].isEmpty else { return [x] }
@@ -101,14 +101,16 @@ extension ONNXImporter {
             return [.tensor(try volume(n))]
         case "Conv", "ConvTranspose": return [.tensor(try convolution(n))]
         case "MaxPool", "AveragePool":
-            if n.opType == "MaxPool", n.outputs.count > 1, !n.outputs[1].isEmpty { throw .unsupported("the MaxPool Indices output") }
+            if n.opType == "MaxPool", n.outputs.count > 1, !n.outputs[1].isEmpty { return try maxPoolWithIndices(n) }
             return [.tensor(try pooling(n))]
         case "GlobalAveragePool", "GlobalMaxPool":
             let x = try tensorInput(n, 0)
             let rank = function.type(of: x).rank
             return [.tensor(try emit(n.opType == "GlobalMaxPool" ? .reduceMax : .reduceMean, [x],
                                      attributes: ["axes": .ints(Array(2..<max(2, rank))), "keepdims": .int(1)]))]
-        case "BatchNormalization": return [.tensor(try batchNorm(n))]
+        case "BatchNormalization":
+            if n.int("training_mode", 0) != 0 || n.outputs.dropFirst().contains(where: { !$0.isEmpty }) { return try trainingBatchNorm(n) }
+            return [.tensor(try batchNorm(n))]
         case "InstanceNormalization": return [.tensor(try instanceNorm(n))]
         case "LayerNormalization": return try layerNorm(n)
         case "Softmax", "LogSoftmax": return [.tensor(try softmax(n))]
@@ -125,6 +127,9 @@ extension ONNXImporter {
         case "Einsum": return [.tensor(try einsum(n))]
         case "Det": return [.tensor(try determinant(n))]
         case "DFT": return [.tensor(try dft(n))]
+        case "GridSample": return [.tensor(try gridSample(n))]
+        case "RoiAlign": return [.tensor(try roiAlign(n))]
+        case "TfIdfVectorizer": return [.tensor(try tfidfVectorizer(n))]
         case "DynamicQuantizeLinear": return try dynamicQuantize(n)
         case _ where Self.localNormOps.contains(n.opType): return [.tensor(try localNorm(n))]
         case "LSTM", "GRU", "RNN": return try recurrent(n)

@@ -39,9 +39,6 @@ extension ONNXImporter {
             batchMajor ? try emit(.transpose, [v], attributes: ["perm": .ints([1, 0, 2])]) : v
         }
         if n.has("clip") { throw .unsupported("cell clipping") }
-        if try input(n, 4) != nil {
-            guard case .constant? = try input(n, 4) else { throw .unsupported("run-time sequence_lens") }
-        }
         let x = try seqMajor(try tensorInput(n, 0)), w = try tensorInput(n, 1), r = try tensorInput(n, 2)
         let wValue = try required(n, 1), rValue = try required(n, 2)
         /// Direction d of a [dirs, gates*h, k] weight as [k, gates*h], transposed at compile time when constant.
@@ -60,6 +57,17 @@ extension ONNXImporter {
         let perDirection = kind == "LSTM" ? 3 : kind == "GRU" ? 2 : 1
         let defaults = kind == "RNN" ? ["Tanh"] : kind == "GRU" ? ["Sigmoid", "Tanh"] : ["Sigmoid", "Tanh", "Tanh"]
         let stateType = TensorType(dt, [batch, .constant(hidden)])
+        // sequence_lens (constant or run-time): step t updates batch row b only while t < lens[b];
+        // later steps keep the state and output zeros. Lengths that all equal seq need no masks.
+        var lens: ValueID?
+        if let v = try input(n, 4) {
+            if case .constant(let c) = v, c.values.allSatisfy({ Int($0) == seq }) {} else {
+                let l = try tensor(v)
+                let lt = function.type(of: l)
+                guard lt.dtype.isInteger, lt.rank == 1 else { throw NodeError("sequence_lens must be an integer [batch] tensor, got \(lt)") }
+                lens = try emit(.reshape, [l], explicit: TensorType(lt.dtype, [lt.shape[0], .constant(1)]))
+            }
+        }
         var ys: [[ValueID]] = [], lastH: [ValueID] = [], lastC: [ValueID] = []
         for d in 0..<directions {
             let reverse = direction == "reverse" || d == 1
@@ -86,6 +94,7 @@ extension ONNXImporter {
             var outputs: [ValueID] = []
             for step in 0..<seq {
                 let t = reverse ? seq - 1 - step : step
+                let (hPrev, cPrev) = (h, c)
                 var xw = try emit(.matmul, [try take(x, t), wT])
                 if let wb { xw = try emit(.add, [xw, wb]) }
                 var hr = try emit(.matmul, [h, rT])
@@ -129,7 +138,14 @@ extension ONNXImporter {
                     let fa = act(0)
                     h = try activation(fa.0, try emit(.add, [xw, hr]), alpha: fa.1, beta: fa.2)
                 }
-                outputs.append(h)
+                if let lens {
+                    let live = try emit(.less, [try scalar(Double(t), function.type(of: lens).dtype), lens])
+                    outputs.append(try emit(.select, [live, h, zero]))
+                    h = try emit(.select, [live, h, hPrev])
+                    if kind == "LSTM" { c = try emit(.select, [live, c, cPrev]) }
+                } else {
+                    outputs.append(h)
+                }
             }
             if reverse { outputs.reverse() }
             ys.append(outputs); lastH.append(h); lastC.append(c)

@@ -24,15 +24,17 @@ extension ONNXImporter {
         }
     }
 
-    /// `scatter_add` adds; "none" replaces the scattered positions (duplicate indices are undefined in
-    /// ONNX, here they sum). mul/max/min have no MIR form yet.
+    /// `scatter_add` combines (add, mul, max, min); "none" replaces the scattered positions (duplicate
+    /// indices are undefined in ONNX, here they sum).
     mutating func scatter(_ x: ValueID, _ idx: ValueID, _ updates: ValueID, _ attrs: Attributes,
                           reduction: String) throws(NodeError) -> ValueID {
         let xt = function.type(of: x), ut = function.type(of: updates)
         guard xt.dtype != .bool else { throw .unsupported("scatter of bool tensors") }
         switch reduction {
-        case "add":
-            return try emit(.scatterAdd, [x, idx, updates], attributes: attrs)
+        case "add", "mul", "max", "min":
+            var a = attrs
+            a["reduction"] = .string(reduction)
+            return try emit(.scatterAdd, [x, idx, updates], attributes: a)
         case "none":
             let zeros = try emit(.expand, [try scalar(0, xt.dtype)], explicit: xt)
             let ones = try emit(.expand, [try scalar(1, xt.dtype)], explicit: ut)

@@ -85,7 +85,7 @@ extension GradientBuilder {
         case .elementwiseBinary: return try binaryGradient(op, y: y, g: g)
         case .select: return try selectGradient(op, g: g)
         case .reduction: return [try reductionGradient(op, x: op.operands[0], y: y, g: g)]
-        case .cumsum: return [try cumsumGradient(op, g: g)]
+        case .cumsum: return [try cumsumGradient(op, g: g)] + [ValueID?](repeating: nil, count: op.operands.count - 1)
         case .topk: return [try topkGradient(op, x: op.operands[0], g: g)]
         case .softmax: return [try softmaxGradient(op, y: y, g: g)]
         case .matmul: return try matmulGradient(op, g: g, need: need)

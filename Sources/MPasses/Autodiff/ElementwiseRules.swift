@@ -77,7 +77,7 @@ extension GradientBuilder {
             return try emit(.cast, [g], ["to": .string(type(x).dtype.rawValue)])
         case .dropout:
             // Same seed, same mask: the seeded form is linear in x with a fixed 0 / 1/(1-p) mask.
-            return op.operands.count == 2 ? try emit(.dropout, [g, op.operands[1]], a) : g
+            return op.operands.count >= 2 ? try emit(.dropout, [g] + op.operands.dropFirst(), a) : g
         default:
             throw AutodiffError("internal error: '\(op.kind.rawValue)' has no elementwise unary rule", at: location)
         }

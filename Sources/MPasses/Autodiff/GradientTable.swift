@@ -48,13 +48,16 @@ extension OpKind {
         case .reshape, .flatten, .transpose, .concat, .slice, .gather, .gatherElements, .expand, .tile, .pad: return .movement
         case .batchNorm: return .expandedFirst
         case .sign, .floor, .ceil, .round, .isNaN, .isInf, .logicalNot, .equal, .less, .lessEqual, .greater, .greaterEqual,
-             .logicalAnd, .logicalOr, .logicalXor, .argmax, .argmin, .topkIndices, .shiftLeft, .shiftRight:
+             .logicalAnd, .logicalOr, .logicalXor, .argmax, .argmin, .topkIndices, .shiftLeft, .shiftRight,
+             .tfidfVectorizer, .maxPool2dIndices:
             return .nonDifferentiable
         case .resize: return .resize
         case .fused:
             return .unsupported("'fused' ops are made by fuse-elementwise; differentiate before the pass pipeline runs")
         case .conv2dBackwardFilter, .maxPool2dBackward, .avgPool2dBackward, .scatterAdd:
             return .unsupported("'\(rawValue)' is a backward op; second-order gradients are not supported")
+        case .gridSample, .roiAlign:
+            return .unsupported("'\(rawValue)' has no gradient rule yet (differentiable in the image and grid/rois almost everywhere)")
         case .qmatmul, .qconv2d:
             return .unsupported("'\(rawValue)' is an int8 inference kernel; train the float model, then quantize it")
         case .sparseMatmul:

@@ -34,7 +34,7 @@ extension GradientBuilder {
     func cumsumGradient(_ op: Operation, g: ValueID) throws(AutodiffError) -> ValueID {
         var attrs = op.attributes
         attrs["reverse"] = .int((op.attributes["reverse"]?.intValue ?? 0) != 0 ? 0 : 1)
-        return try emit(.cumsum, [g], attrs)
+        return try emit(.cumsum, [g] + op.operands.dropFirst(), attrs)
     }
 
     /// topk_values reads x at topk_indices: scatter the gradient back to those positions.

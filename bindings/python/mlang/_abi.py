@@ -243,6 +243,8 @@ def dl_from_dtype(dtype: np.dtype) -> DLDataType:
     bool is DLPack 0.8's kDLBool; never picks a "close" type, so the library's own dtype check sees what it got.
     """
     dtype = np.dtype(dtype)
+    if dtype.kind == "V" and dtype.itemsize == 2:
+        return DLDataType(DLDataTypeCode.kDLBfloat, 16, 1)   # raw bf16 bits, as dtype_from_dl gives them
     code = _KIND_TO_CODE.get(dtype.kind)
     if code is None:
         raise TypeError(f"numpy dtype {dtype} has no DLPack equivalent")
