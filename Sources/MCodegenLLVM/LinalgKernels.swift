@@ -169,9 +169,24 @@ extension KernelEmitter {
         if op.kind.info.category == .quantized { return quantizedScratchBytes(op, f) }
         if op.kind == .sparseMatmul { return sparseScratchBytes(op, f) }
         if op.kind == .conv2dBackwardFilter || op.kind == .convTranspose2d { return gradientScratchBytes(op, f) }
+        guard let one = im2colBytes(op, f) else { return nil }
+        return one * .constant(im2colCopies(op, f))
+    }
+
+    /// One image's im2col buffer ([c*kh*kw, oh*ow]) of a GEMM convolution that needs one.
+    static func im2colBytes(_ op: Operation, _ f: Function) -> Dim? {
         guard usesGEMM(op, f), !isPointwise(op, f) else { return nil }
         let w = f.type(of: op.operands[1]).shape, out = f.type(of: op.result)
         return w[1] * w[2] * w[3] * out.shape[2] * out.shape[3] * .constant(out.dtype.byteSize)
+    }
+
+    /// Copies of the im2col buffer: small ones (<= 256 KB, e.g. LeNet's) get one per part for
+    /// up to 4 parts, so parts take whole images. Splitting a small plane's columns instead gives
+    /// each part a sliver GEMM per image and parts writing the same cache lines (LeNet's second
+    /// conv ran 3x slower on 2 threads than on 1).
+    static func im2colCopies(_ op: Operation, _ f: Function) -> Int {
+        guard let bytes = im2colBytes(op, f)?.constantValue, bytes <= 1 << 18 else { return 1 }
+        return 4
     }
 
     func emitConv2dGEMM(_ ctx: KernelContext, op: Operation, out: LLVMValueRef, ins: [LLVMValueRef], inTypes: [TensorType],
@@ -194,10 +209,17 @@ extension KernelEmitter {
         // own columns of the im2col scratch, its own single-threaded GEMM and bias add.
         var (lo, hi) = gen.partRange(gen.int(0), plane, align: 16)
         var (firstImage, endImage) = (gen.int(0), xs[0])
-        if scratch == nil, let (_, parts) = gen.partition {
-            // Pointwise (no scratch): with at least one image per part, whole images per part
-            // (small planes, e.g. 7x7, would leave each part a sliver of columns).
-            let byImages = gen.icmp(LLVMIntSGE, xs[0], parts)
+        // Pointwise (no scratch), or with an im2col copy per part: with at least one image per
+        // part, whole images per part (small planes, e.g. 7x7, would leave each part a sliver
+        // of columns).
+        var columnsBase = scratch
+        let copies = Self.im2colCopies(op, function)
+        if scratch == nil || copies > 1, let (part, parts) = gen.partition {
+            var byImages = gen.icmp(LLVMIntSGE, xs[0], parts)
+            if let scratch {
+                byImages = LLVMBuildAnd(gen.builder, byImages, gen.icmp(LLVMIntSLE, parts, gen.int(copies)), "")!
+                columnsBase = gen.select(byImages, gen.gep(scratch, gen.mul(part, gen.mul(rows, plane)), element: t), scratch)
+            }
             let (imgLo, imgHi) = gen.partRange(gen.int(0), xs[0])
             firstImage = gen.select(byImages, imgLo, firstImage)
             endImage = gen.select(byImages, imgHi, endImage)
@@ -212,7 +234,7 @@ extension KernelEmitter {
             let input = gen.gep(x, gen.mul(n, gen.mul(gen.int(cin), gen.mul(height, width))), element: t)
             let result = gen.gep(out, gen.mul(n, gen.mul(gen.int(cout), plane)), element: t)
             var columns = input
-            if let scratch {
+            if let scratch = columnsBase {
                 columns = scratch
                 // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
                 // 512-channel layers.
