@@ -269,16 +269,18 @@ extension KernelEmitter {
                 try gemmCall(outType.dtype, a: w, b: gen.gep(columns, lo, element: t), c: gen.gep(result, lo, element: t),
                              m: gen.int(cout), n: gen.sub(hi, lo), k: rows, lda: rows, ldb: plane, ldc: plane)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
-            // Epilogue on this part's columns, while they are in cache: bias, then the
-            // activation fuse-epilogue folded in.
-            if ins.count == 3 || act != nil {
+            // Epilogue on this part's columns, while they are in cache: bias, the residual
+            // (skip connection), then the activation; fuse-epilogue folded the last two in.
+            let residual = ins.count == 4 ? gen.gep(ins[3], gen.mul(n, gen.mul(gen.int(cout), plane)), element: t) : nil
+            if ins.count >= 3 || act != nil {
                 gen.loop(gen.int(0), gen.int(cout)) { oc in
-                    let b = ins.count == 3 ? gen.load(ins[2], oc) : nil
+                    let b = ins.count >= 3 ? gen.load(ins[2], oc) : nil
                     let base = gen.mul(oc, plane)
                     gen.loop(lo, hi) { i in
                         let o = gen.add(base, i)
                         var v = gen.load(result, o)
                         if let b { v = gen.fadd(v, b) }
+                        if let residual { v = gen.fadd(v, gen.load(residual, o)) }
                         if let act { v = act(v) }
                         gen.store(v, result, o)
                     }
