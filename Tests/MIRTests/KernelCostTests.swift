@@ -38,10 +38,10 @@ import Testing
         #expect(c.map(\.work) == [
             n * .constant(16 * 10 * 10 * 150),   // conv: output x c*kh*kw
             n * .constant(32 * 8 * 8 * 9),       // depthwise: output x kh*kw
-            n * .constant(120 * 400),            // matmul: output x k
+            n * .constant(120 * 400) + .constant(4 * 400 * 120),   // matmul: output x k, + reading B
             n * .constant(32 * 4 * 4 * 4),       // pooling: output x window
             n * .constant(32 * 8 * 8),           // reduction: its input
-            n * .constant(3 * 400),
+            n * .constant(3 * 400) + .constant(4 * 400 * 3),
             n * .constant(400),                  // elementwise: its output
         ])
     }

@@ -58,9 +58,12 @@ extension Operation {
         case .pooling:
             work = out.elementCount * .constant((attributes["kernel"]?.intsValue ?? [1, 1]).reduce(1, *))
         case .contraction:
-            // matmul: the reduction length (64 when symbolic).
+            // matmul: the reduction length (64 when symbolic), plus streaming B once whatever
+            // the rows: a few rows (batch-1 classifier heads, [1,1280]x[1280,1000]) are bound by
+            // reading the weight, ~4 MACs' time per element, which two cores read twice as fast.
             let k = operands.first.flatMap { f.type(of: $0).shape.last?.constantValue } ?? 64
             work = out.elementCount * .constant(k)
+            if operands.count > 1 { work = work + f.type(of: operands[1]).elementCount * .constant(4) }
             if isFloat { grain = KernelCost.gemmGrain }
         case .convolution:
             switch kind {
