@@ -111,3 +111,32 @@ def test_matmul_parts(mcc: Path, tmp_path: Path, m, k, n, act) -> None:
             model.set_num_threads(threads)
             got = model(x=x)["y"]
         np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-3, err_msg=f"threads {threads}")
+
+
+def test_pool_resize_and_reuse(mcc: Path, tmp_path: Path) -> None:
+    """Back-to-back split kernels (workers still spinning from the last one), thread counts
+    changed between runs (a pool torn down while its workers spin), and two instances each
+    with its own pool. Whichever thread runs a part, a thread count always gives the same bits;
+    different counts split the GEMMs differently, so they agree to rounding."""
+    rng = np.random.default_rng(8)
+    w1 = rng.standard_normal((256, 512)).astype(np.float32)
+    w2 = rng.standard_normal((512, 256)).astype(np.float32)
+    nodes = [helper.make_node("MatMul", ["x", "w1"], ["h"]), helper.make_node("Relu", ["h"], ["r"]),
+             helper.make_node("MatMul", ["r", "w2"], ["y"])]
+    lib = compile_graph(mcc, tmp_path, "mm2", nodes, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [64, 256])],
+                        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [64, 256])],
+                        [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(w2, "w2")])
+    x = rng.standard_normal((64, 256)).astype(np.float32)
+    ref = np.maximum(x.astype(np.float64) @ w1, 0) @ w2
+    first: dict[int, np.ndarray] = {}
+    with mlang.load(lib) as a, mlang.load(lib) as b:
+        for i, threads in enumerate([2, 3, 2, 5, 1, 4, 2] * 3):
+            a.set_num_threads(threads)
+            b.set_num_threads(7 - threads)
+            for _ in range(5):
+                for model, t in ((a, threads), (b, 7 - threads)):
+                    got = model(x=x)["y"]
+                    if t not in first:
+                        np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-2, err_msg=f"threads {t}")
+                        first[t] = got.copy()
+                    np.testing.assert_array_equal(got, first[t], err_msg=f"step {i}, threads {t}")
