@@ -267,7 +267,12 @@ struct ModelEmitter {
                 // Small kernels run on the calling thread: waking the pool costs more than they
                 // save. The split rule is the op table's cost model (MIR KernelCost).
                 let cost = op.kernelCost(in: function)
-                let big = cost.grain.map { gen.icmp(LLVMIntSGE, ctx.dim(cost.work), gen.int($0)) } ?? LLVMConstInt(gen.i1, 0, 0)!
+                var big = cost.grain.map { gen.icmp(LLVMIntSGE, ctx.dim(cost.work), gen.int($0)) } ?? LLVMConstInt(gen.i1, 0, 0)!
+                if let grain = cost.batchedGrain, let batch = function.type(of: op.result).shape.first {
+                    let batched = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ctx.dim(batch), gen.int(2)),
+                                               gen.icmp(LLVMIntSGE, ctx.dim(cost.work), gen.int(grain)), "")!
+                    big = LLVMBuildOr(gen.builder, big, batched, "")!
+                }
                 gen.ifThen(big) { _ = gen.call(runParallel, [gen.param(fwd.0, 5), entry, argsSlot, syms]) }
                 gen.ifThen(LLVMBuildNot(gen.builder, big, "")!) { _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)]) }
             } else {

@@ -53,6 +53,8 @@ import Testing
         #expect(c.map(\.grain) == [KernelCost.gemmGrain, KernelCost.loopGrain, KernelCost.gemmGrain, KernelCost.loopGrain,
                                    KernelCost.loopGrain, KernelCost.loopGrain, KernelCost.loopGrain])
         #expect(KernelCost.loopGrain < KernelCost.gemmGrain)
+        // Ungrouped convolutions split images from the loop grain when the batch is >= 2.
+        #expect(c.map(\.batchedGrain) == [KernelCost.loopGrain, nil, nil, nil, nil, nil, nil])
     }
 
     @Test func scatterAddNeverSplits() {

@@ -15,6 +15,11 @@ public struct KernelCost: Sendable, Equatable {
     public var work: Dim
     /// The least `work` worth splitting; nil: the kernel never splits (it has no partition).
     public var grain: Int?
+    /// A lower grain that applies when the result's first dim (the batch) is at least 2:
+    /// ungrouped convolutions then give each part whole images, the same GEMMs as one thread
+    /// runs (up to 4 parts for small im2col buffers), so they pay like loop kernels (LeNet's b32
+    /// first conv, 3.8M MACs, 150 us on one thread).
+    public var batchedGrain: Int? = nil
 
     /// Loop kernels: elementwise, movement, reductions, windows without GEMM.
     public static let loopGrain = 1 << 18
@@ -22,7 +27,9 @@ public struct KernelCost: Sendable, Equatable {
     /// the convolution gradients' GEMMs).
     public static let gemmGrain = 1 << 22
 
-    public init(work: Dim, grain: Int?) { self.work = work; self.grain = grain }
+    public init(work: Dim, grain: Int?, batchedGrain: Int? = nil) {
+        self.work = work; self.grain = grain; self.batchedGrain = batchedGrain
+    }
 }
 
 extension OpKind {
@@ -47,6 +54,7 @@ extension Operation {
         func filterWork(_ w: ValueID) -> Int { f.type(of: w).staticShape.map { $0.dropFirst().reduce(1, *) } ?? 1 }
         var work = out.elementCount
         var grain = KernelCost.loopGrain
+        var batchedGrain: Int?
         switch kind.info.category {
         case .source, .elementwiseUnary, .elementwiseBinary, .movement:
             break
@@ -79,7 +87,7 @@ extension Operation {
             default:
                 work = out.elementCount * .constant(filterWork(operands[1]))
                 // Grouped (depthwise) convolutions are direct loops; the others are GEMMs.
-                if isFloat, groups == 1 { grain = KernelCost.gemmGrain }
+                if isFloat, groups == 1 { grain = KernelCost.gemmGrain; batchedGrain = KernelCost.loopGrain }
             }
         case .quantized:
             // The reduction length is 4 x the packed weight's first dim; one vpdpbusd does 4
@@ -88,6 +96,6 @@ extension Operation {
         case .sparse:
             break
         }
-        return KernelCost(work: work, grain: grain)
+        return KernelCost(work: work, grain: grain, batchedGrain: batchedGrain)
     }
 }
