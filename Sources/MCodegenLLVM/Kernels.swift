@@ -49,7 +49,7 @@ struct KernelEmitter {
         // kernels split by row tiles (qmatmul) or images (qconv2d).
         let gemmGradient = KernelEmitter.filterGradientUsesGEMM(op, function)
         let gemmTranspose = scratch && KernelEmitter.transposeUsesGEMM(op, function)
-        let parallel = op.kind != .scatterAdd
+        let parallel = op.kind.splits
         gen.partition = parallel ? (gen.param(fn.0, op.operands.count + 2 + extra), gen.param(fn.0, op.operands.count + 3 + extra)) : nil
         defer { gen.partition = nil }
         let outType = function.type(of: op.result)

@@ -169,9 +169,24 @@ extension KernelEmitter {
         if op.kind.info.category == .quantized { return quantizedScratchBytes(op, f) }
         if op.kind == .sparseMatmul { return sparseScratchBytes(op, f) }
         if op.kind == .conv2dBackwardFilter || op.kind == .convTranspose2d { return gradientScratchBytes(op, f) }
+        guard let one = im2colBytes(op, f) else { return nil }
+        return one * .constant(im2colCopies(op, f))
+    }
+
+    /// One image's im2col buffer ([c*kh*kw, oh*ow]) of a GEMM convolution that needs one.
+    static func im2colBytes(_ op: Operation, _ f: Function) -> Dim? {
         guard usesGEMM(op, f), !isPointwise(op, f) else { return nil }
         let w = f.type(of: op.operands[1]).shape, out = f.type(of: op.result)
         return w[1] * w[2] * w[3] * out.shape[2] * out.shape[3] * .constant(out.dtype.byteSize)
+    }
+
+    /// Copies of the im2col buffer: small ones (<= 256 KB, e.g. LeNet's) get one per part for
+    /// up to 4 parts, so parts take whole images. Splitting a small plane's columns instead gives
+    /// each part a sliver GEMM per image and parts writing the same cache lines (LeNet's second
+    /// conv ran 3x slower on 2 threads than on 1).
+    static func im2colCopies(_ op: Operation, _ f: Function) -> Int {
+        guard let bytes = im2colBytes(op, f)?.constantValue, bytes <= 1 << 18 else { return 1 }
+        return 4
     }
 
     func emitConv2dGEMM(_ ctx: KernelContext, op: Operation, out: LLVMValueRef, ins: [LLVMValueRef], inTypes: [TensorType],
@@ -194,10 +209,17 @@ extension KernelEmitter {
         // own columns of the im2col scratch, its own single-threaded GEMM and bias add.
         var (lo, hi) = gen.partRange(gen.int(0), plane, align: 16)
         var (firstImage, endImage) = (gen.int(0), xs[0])
-        if scratch == nil, let (_, parts) = gen.partition {
-            // Pointwise (no scratch): with at least one image per part, whole images per part
-            // (small planes, e.g. 7x7, would leave each part a sliver of columns).
-            let byImages = gen.icmp(LLVMIntSGE, xs[0], parts)
+        // Pointwise (no scratch), or with an im2col copy per part: with at least one image per
+        // part, whole images per part (small planes, e.g. 7x7, would leave each part a sliver
+        // of columns).
+        var columnsBase = scratch
+        let copies = Self.im2colCopies(op, function)
+        if scratch == nil || copies > 1, let (part, parts) = gen.partition {
+            var byImages = gen.icmp(LLVMIntSGE, xs[0], parts)
+            if let scratch {
+                byImages = LLVMBuildAnd(gen.builder, byImages, gen.icmp(LLVMIntSLE, parts, gen.int(copies)), "")!
+                columnsBase = gen.select(byImages, gen.gep(scratch, gen.mul(part, gen.mul(rows, plane)), element: t), scratch)
+            }
             let (imgLo, imgHi) = gen.partRange(gen.int(0), xs[0])
             firstImage = gen.select(byImages, imgLo, firstImage)
             endImage = gen.select(byImages, imgHi, endImage)
@@ -212,7 +234,7 @@ extension KernelEmitter {
             let input = gen.gep(x, gen.mul(n, gen.mul(gen.int(cin), gen.mul(height, width))), element: t)
             let result = gen.gep(out, gen.mul(n, gen.mul(gen.int(cout), plane)), element: t)
             var columns = input
-            if let scratch {
+            if let scratch = columnsBase {
                 columns = scratch
                 // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
                 // 512-channel layers.
@@ -247,16 +269,18 @@ extension KernelEmitter {
                 try gemmCall(outType.dtype, a: w, b: gen.gep(columns, lo, element: t), c: gen.gep(result, lo, element: t),
                              m: gen.int(cout), n: gen.sub(hi, lo), k: rows, lda: rows, ldb: plane, ldc: plane)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
-            // Epilogue on this part's columns, while they are in cache: bias, then the
-            // activation fuse-epilogue folded in.
-            if ins.count == 3 || act != nil {
+            // Epilogue on this part's columns, while they are in cache: bias, the residual
+            // (skip connection), then the activation; fuse-epilogue folded the last two in.
+            let residual = ins.count == 4 ? gen.gep(ins[3], gen.mul(n, gen.mul(gen.int(cout), plane)), element: t) : nil
+            if ins.count >= 3 || act != nil {
                 gen.loop(gen.int(0), gen.int(cout)) { oc in
-                    let b = ins.count == 3 ? gen.load(ins[2], oc) : nil
+                    let b = ins.count >= 3 ? gen.load(ins[2], oc) : nil
                     let base = gen.mul(oc, plane)
                     gen.loop(lo, hi) { i in
                         let o = gen.add(base, i)
                         var v = gen.load(result, o)
                         if let b { v = gen.fadd(v, b) }
+                        if let residual { v = gen.fadd(v, gen.load(residual, o)) }
                         if let act { v = act(v) }
                         gen.store(v, result, o)
                     }

@@ -272,43 +272,15 @@ struct ModelEmitter {
             }
             let entryFn = (entry, LLVMGetElementType(LLVMTypeOf(entry))!)
             if parallel {
-                // Small kernels run on the calling thread: waking the pool costs more than they do.
-                // Work ~ output elements x per-element cost (the window for conv and pooling).
-                var cost = 1
-                if op.kind == .conv2d, let w = function.type(of: op.operands[1]).staticShape { cost = w[1] * w[2] * w[3] }
-                if let k = op.attributes["kernel"]?.intsValue { cost = k.reduce(1, *) }
-                // matmul: the reduction length (64 when symbolic).
-                if op.kind == .matmul { cost = function.type(of: op.operands[0]).shape.last?.constantValue ?? 64 }
-                // int8 kernels: the reduction length (4 x the packed weight's first dim), a quarter
-                // of the cost per MAC of float (one vpdpbusd does 4).
-                if op.kind.info.category == .quantized, let w = function.type(of: op.operands[1]).staticShape { cost = w[0] }
-                if op.kind.info.category == .reduction || op.kind.info.category == .normalization { cost = 8 }
-                var elements = function.type(of: op.result).elementCount
-                // A reduction's work is its input, however small its result (a bias gradient is [c]).
-                if op.kind.info.category == .reduction, let x = op.operands.first {
-                    elements = function.type(of: x).elementCount
-                    cost = 1
+                // Small kernels run on the calling thread: waking the pool costs more than they
+                // save. The split rule is the op table's cost model (MIR KernelCost).
+                let cost = op.kernelCost(in: function)
+                var big = cost.grain.map { gen.icmp(LLVMIntSGE, ctx.dim(cost.work), gen.int($0)) } ?? LLVMConstInt(gen.i1, 0, 0)!
+                if let grain = cost.batchedGrain, let batch = function.type(of: op.result).shape.first {
+                    let batched = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ctx.dim(batch), gen.int(2)),
+                                               gen.icmp(LLVMIntSGE, ctx.dim(cost.work), gen.int(grain)), "")!
+                    big = LLVMBuildOr(gen.builder, big, batched, "")!
                 }
-                // The direct gradient kernels' work scales with the batch, not their small result:
-                // the filter gradient reads every dy element once per filter tap, the transposed
-                // convolution every input element once per (output channel, tap) of its group.
-                if op.kind == .conv2dBackwardFilter, let w = function.type(of: op.result).staticShape {
-                    elements = function.type(of: op.operands[1]).elementCount
-                    cost = w[1] * w[2] * w[3]
-                }
-                if op.kind == .convTranspose2d, let w = function.type(of: op.operands[1]).staticShape {
-                    elements = function.type(of: op.operands[0]).elementCount
-                    cost = w[1] * w[2] * w[3]
-                }
-                let work = gen.mul(ctx.dim(elements), gen.int(cost))
-                // GEMM-based kernels (matmul, im2col/pointwise conv, the conv gradients' GEMMs)
-                // split only from ~4M MACs: below that the pool's wake-up costs about what a
-                // second core saves (at 1M, the LSTM's [32,128]x[128,512] step GEMMs ran 2x slower
-                // on 2 threads than on 1). OpenBLAS stays single-threaded inside every part.
-                let gemmLike = op.kind == .matmul || (op.kind == .conv2d && KernelEmitter.usesGEMM(op, function))
-                    || KernelEmitter.filterGradientUsesGEMM(op, function)
-                    || scratch[index] != nil && KernelEmitter.transposeUsesGEMM(op, function)
-                let big = gen.icmp(LLVMIntSGE, work, gen.int(gemmLike ? 1 << 22 : 1 << 18))
                 gen.ifThen(big) { _ = gen.call(runParallel, [gen.param(fwd.0, 5), entry, argsSlot, syms]) }
                 gen.ifThen(LLVMBuildNot(gen.builder, big, "")!) { _ = gen.call(entryFn, [argsSlot, syms, gen.int(0), gen.int(1)]) }
             } else {

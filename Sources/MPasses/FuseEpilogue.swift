@@ -1,15 +1,24 @@
 import MIR
 
-/// fuse-epilogue: folds an activation (relu, or clip such as relu6) that is the only reader
-/// of a float conv2d or matmul into that op, as `activation = "relu" | "clip"` (with
-/// `activation_min` / `activation_max` for clip). The kernel then applies it to each output
-/// block right after computing it, while the block is still in cache, instead of a separate
-/// pass over the whole tensor. The activation op takes over the contraction (same result
-/// value); the contraction itself is left dead for `dce`. Requires: a verified module,
-/// before fuse-elementwise (which would otherwise merge the activation into its user).
+/// fuse-epilogue: folds what follows a float conv2d or matmul into the op, so its kernel applies
+/// it to each output block right after computing it, while the block is still in cache, instead
+/// of a separate pass over the whole tensor:
+///   - a residual add (ResNet / MobileNetV2 skip connections): `add(conv2d(x, w, b), r)` with r of
+///     the result's type becomes `conv2d(x, w, b, r)` (ungrouped convolutions with a bias: the
+///     GEMM kernel's epilogue adds it);
+///   - then an activation (relu, or clip such as relu6), as `activation = "relu" | "clip"` (with
+///     `activation_min` / `activation_max` for clip).
+/// The folded op takes over the contraction (same result value); the contraction itself is left
+/// dead for `dce`. Each folded value must have the op as its only reader. Requires: a verified
+/// module, before fuse-elementwise (which would otherwise merge the add or activation into its
+/// user).
+///
+///     %2 = conv2d %x, %w, %b {...}            ->    %4 = conv2d %x, %w, %b, %r {activation = "relu", ...}
+///     %3 = add %2, %r
+///     %4 = relu %3
 public struct FuseEpilogue: ModulePass {
     public static let name = "fuse-epilogue"
-    public static let summary = "Fold relu/clip activations into the conv2d or matmul that produces their input"
+    public static let summary = "Fold residual adds and relu/clip activations into the conv2d or matmul that produces their input"
     public init() {}
 
     public func run(on module: Module) throws(PassError) {
@@ -19,6 +28,7 @@ public struct FuseEpilogue: ModulePass {
             for (i, op) in f.ops.enumerated() { producer[op.result] = i }
             for i in f.ops.indices {
                 let op = f.ops[i]
+                if op.kind == .add, foldResidual(f, at: i, producer: producer, uses: uses) { continue }
                 var activation: Attributes
                 switch op.kind {
                 case .relu where op.attributes.isEmpty:
@@ -41,5 +51,25 @@ public struct FuseEpilogue: ModulePass {
                 f.ops[i].attributes = attrs
             }
         }
+    }
+
+    /// `add(conv, r)` (either order) -> `conv2d(x, w, b, r)` when conv is an ungrouped float
+    /// conv2d with a bias, no activation yet, read only by the add, and r has the result's type.
+    private func foldResidual(_ f: Function, at i: Int, producer: [ValueID: Int], uses: [Int]) -> Bool {
+        let op = f.ops[i]
+        let resultType = f.type(of: op.result)
+        guard op.operands.count == 2, resultType.dtype == .f32 || resultType.dtype == .f64 else { return false }
+        for (c, r) in [(op.operands[0], op.operands[1]), (op.operands[1], op.operands[0])] where c != r {
+            guard let j = producer[c], uses[c.raw] == 1 else { continue }
+            let conv = f.ops[j]
+            guard conv.kind == .conv2d, conv.operands.count == 3, conv.attributes["activation"] == nil,
+                  (conv.attributes["groups"]?.intValue ?? 1) == 1,
+                  f.type(of: conv.result) == resultType, f.type(of: r) == resultType else { continue }
+            f.ops[i].kind = .conv2d
+            f.ops[i].operands = conv.operands + [r]
+            f.ops[i].attributes = conv.attributes
+            return true
+        }
+        return false
     }
 }

@@ -31,7 +31,8 @@ enum Layers {
         }
         var out: [Layer] = []
         for (i, op) in f.ops.enumerated() {
-            guard op.kind == .matmul || op.kind == .conv2d, let w = paramName(op.operands[1]),
+            // A conv2d with a residual operand (fuse-epilogue's) has no int8 or pruned form.
+            guard op.kind == .matmul || op.kind == .conv2d && op.operands.count <= 3, let w = paramName(op.operands[1]),
                   let p = module.parameter(named: w), p.type.dtype == .f32, let shape = p.type.staticShape,
                   f.type(of: op.operands[0]).dtype == .f32 else { continue }
             var layer = Layer(anchor: i, last: i, weight: w, bias: nil, relu: false, op: op)

@@ -1,5 +1,6 @@
 """Kernels split across the instance's thread pool (issue #5): GEMM by rows or columns, im2col
-convolution by output-pixel columns, and the depthwise convolution kernel, at 1 and 2 threads
+convolution by output-pixel columns (by images, each with its own im2col copy, when the
+copy is small), and the depthwise convolution kernel, at 1 and 2 threads
 against a NumPy reference; with the relu / clip epilogue fuse-epilogue folds into them."""
 from __future__ import annotations
 
@@ -67,12 +68,14 @@ def act_ref(act: str, v):
     (3, 1, 1, 1, 1, 16, 24, 40, 41, "relu"),      # im2col GEMM conv, columns split across parts
     (3, 1, 1, 1, 1, 16, 24, 40, 41, "none"),
     (1, 1, 0, 1, 1, 32, 48, 30, 30, "relu6"),     # pointwise GEMM conv
+    (3, 1, 1, 1, 1, 16, 32, 16, 16, "relu"),      # small im2col: whole images per part, an im2col copy each
+    (3, 1, 0, 1, 1, 16, 96, 20, 20, "none"),      # small im2col, batch 1: columns split, first copy
     (3, 1, 1, 1, 2, 8, 12, 20, 21, "relu"),       # grouped: the direct kernel
 ])
 def test_conv_parts(mcc: Path, tmp_path: Path, k, stride, pad, dil, groups, c, oc, h, w, act) -> None:
     rng = np.random.default_rng(5)
     g = c if groups == "dw" else groups
-    n = 3
+    n = 1 if oc == 96 else 8 if oc == 32 else 3
     wt = rng.standard_normal((oc, c // g, k, k)).astype(np.float32)
     b = rng.standard_normal(oc).astype(np.float32)
     oh = (h + 2 * pad - dil * (k - 1) - 1) // stride + 1
@@ -85,7 +88,8 @@ def test_conv_parts(mcc: Path, tmp_path: Path, k, stride, pad, dil, groups, c, o
                         [numpy_helper.from_array(wt, "w"), numpy_helper.from_array(b, "b")] + consts)
     x = rng.standard_normal((n, c, h, w)).astype(np.float32)
     ref = act_ref(act, conv_ref(x.astype(np.float64), wt.astype(np.float64), b.astype(np.float64), stride, pad, dil, g))
-    for threads in (1, 2):
+    # 3 parts still fit the im2col copies of small convolutions, 5 do not (columns split).
+    for threads in (1, 2, 3, 5):
         with mlang.load(lib) as model:
             model.set_num_threads(threads)
             got = model(x=x)["y"]
@@ -107,3 +111,32 @@ def test_matmul_parts(mcc: Path, tmp_path: Path, m, k, n, act) -> None:
             model.set_num_threads(threads)
             got = model(x=x)["y"]
         np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-3, err_msg=f"threads {threads}")
+
+
+def test_pool_resize_and_reuse(mcc: Path, tmp_path: Path) -> None:
+    """Back-to-back split kernels (workers still spinning from the last one), thread counts
+    changed between runs (a pool torn down while its workers spin), and two instances each
+    with its own pool. Whichever thread runs a part, a thread count always gives the same bits;
+    different counts split the GEMMs differently, so they agree to rounding."""
+    rng = np.random.default_rng(8)
+    w1 = rng.standard_normal((256, 512)).astype(np.float32)
+    w2 = rng.standard_normal((512, 256)).astype(np.float32)
+    nodes = [helper.make_node("MatMul", ["x", "w1"], ["h"]), helper.make_node("Relu", ["h"], ["r"]),
+             helper.make_node("MatMul", ["r", "w2"], ["y"])]
+    lib = compile_graph(mcc, tmp_path, "mm2", nodes, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [64, 256])],
+                        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [64, 256])],
+                        [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(w2, "w2")])
+    x = rng.standard_normal((64, 256)).astype(np.float32)
+    ref = np.maximum(x.astype(np.float64) @ w1, 0) @ w2
+    first: dict[int, np.ndarray] = {}
+    with mlang.load(lib) as a, mlang.load(lib) as b:
+        for i, threads in enumerate([2, 3, 2, 5, 1, 4, 2] * 3):
+            a.set_num_threads(threads)
+            b.set_num_threads(7 - threads)
+            for _ in range(5):
+                for model, t in ((a, threads), (b, 7 - threads)):
+                    got = model(x=x)["y"]
+                    if t not in first:
+                        np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-2, err_msg=f"threads {t}")
+                        first[t] = got.copy()
+                    np.testing.assert_array_equal(got, first[t], err_msg=f"step {i}, threads {t}")

@@ -2,7 +2,7 @@
  * tables and entry points that the code generator emits (mcc_runtime_internal.h).
  * It validates every argument before generated code sees it, so a bad call gets an
  * error status and a message, never an out-of-bounds access. Training is in mcc_training.c,
- * checkpoints in mcc_checkpoint.c, profiling in mcc_profile.c. */
+ * checkpoints in mcc_checkpoint.c, profiling in mcc_profile.c, the thread pool in mcc_pool.c. */
 #include "mcc_runtime_private.h"
 
 #include <errno.h>
@@ -17,98 +17,6 @@
 #define fail mcc_rt_fail
 
 extern void openblas_set_num_threads(int) __attribute__((weak));
-
-/* ---- thread pool ----------------------------------------------------------------------
- * One pool per instance (so instances never contend), workers - 1 threads plus the caller.
- * Idle workers block on a condition variable: no spinning when nothing runs. */
-struct mcc_pool {
-  int threads;               /* total parts, including the calling thread */
-  pthread_t *workers;
-  pthread_mutex_t mutex;
-  pthread_cond_t start, done;
-  uint64_t generation;       /* bumped for every task */
-  int pending;               /* workers still running the current task */
-  int shutdown;
-  mcc_kernel_entry fn;
-  void *const *args;
-  const int64_t *syms;
-};
-
-typedef struct { mcc_pool *pool; int index; } mcc_worker_arg;
-
-static void *worker_main(void *raw) {
-  mcc_worker_arg arg = *(mcc_worker_arg *)raw;
-  free(raw);
-  mcc_pool *p = arg.pool;
-  uint64_t seen = 0;
-  pthread_mutex_lock(&p->mutex);
-  for (;;) {
-    while (!p->shutdown && p->generation == seen) pthread_cond_wait(&p->start, &p->mutex);
-    if (p->shutdown) break;
-    seen = p->generation;
-    mcc_kernel_entry fn = p->fn;
-    void *const *args = p->args;
-    const int64_t *syms = p->syms;
-    pthread_mutex_unlock(&p->mutex);
-    fn(args, syms, arg.index, p->threads);
-    pthread_mutex_lock(&p->mutex);
-    if (--p->pending == 0) pthread_cond_signal(&p->done);
-  }
-  pthread_mutex_unlock(&p->mutex);
-  return NULL;
-}
-
-static void pool_destroy(mcc_pool *p) {
-  if (!p) return;
-  pthread_mutex_lock(&p->mutex);
-  p->shutdown = 1;
-  pthread_cond_broadcast(&p->start);
-  pthread_mutex_unlock(&p->mutex);
-  for (int i = 0; i < p->threads - 1; i++) pthread_join(p->workers[i], NULL);
-  pthread_mutex_destroy(&p->mutex);
-  pthread_cond_destroy(&p->start);
-  pthread_cond_destroy(&p->done);
-  free(p->workers);
-  free(p);
-}
-
-/* NULL when threads <= 1 or on failure: kernels then run on the calling thread. */
-static mcc_pool *pool_create(int threads) {
-  if (threads <= 1) return NULL;
-  mcc_pool *p = calloc(1, sizeof *p);
-  if (!p) return NULL;
-  p->workers = calloc((size_t)threads, sizeof(pthread_t));
-  if (!p->workers) { free(p); return NULL; }
-  pthread_mutex_init(&p->mutex, NULL);
-  pthread_cond_init(&p->start, NULL);
-  pthread_cond_init(&p->done, NULL);
-  p->threads = 1;
-  for (int i = 1; i < threads; i++) {
-    mcc_worker_arg *arg = malloc(sizeof *arg);
-    if (!arg) break;
-    arg->pool = p;
-    arg->index = i;
-    if (pthread_create(&p->workers[i - 1], NULL, worker_main, arg) != 0) { free(arg); break; }
-    p->threads++;
-  }
-  if (p->threads == 1) { pool_destroy(p); return NULL; }
-  return p;
-}
-
-void mcc_rt_parallel(void *raw, mcc_kernel_entry fn, void *const *args, const int64_t *syms) {
-  mcc_pool *p = raw;
-  if (!p) { fn(args, syms, 0, 1); return; }
-  pthread_mutex_lock(&p->mutex);
-  p->fn = fn; p->args = args; p->syms = syms;
-  p->pending = p->threads - 1;
-  p->generation++;
-  pthread_cond_broadcast(&p->start);
-  pthread_mutex_unlock(&p->mutex);
-  fn(args, syms, 0, p->threads);
-  pthread_mutex_lock(&p->mutex);
-  while (p->pending > 0) pthread_cond_wait(&p->done, &p->mutex);
-  pthread_mutex_unlock(&p->mutex);
-}
 
 static int default_threads(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -246,7 +154,7 @@ void mcc_model_destroy(mcc_model *m) {
   free(m->output_capacity); free(m->output_shapes); free(m->workspace);
   mcc_training_destroy(m->training);   /* its sub-instances borrow m's pool: destroy them first */
   free(m->param_copy);
-  pool_destroy(m->pool);
+  mcc_rt_pool_destroy(m->pool);
   mcc_rt_profile_destroy(m->profile);
   free(m);
 }
@@ -386,7 +294,7 @@ mcc_status mcc_model_run(mcc_model *m, const DLTensor *inputs, int32_t num_input
 }
 
 mcc_pool *mcc_rt_pool(mcc_model *m) {
-  if (!m->pool && m->threads > 1) m->pool = pool_create(m->threads);
+  if (!m->pool && m->threads > 1) m->pool = mcc_rt_pool_create(m->threads);
   return m->pool;
 }
 
@@ -494,7 +402,7 @@ mcc_status mcc_model_set_num_threads(mcc_model *m, int32_t n) {
   if (!m) return fail(MCC_ERR_INVALID_ARGUMENT, "mcc_model_set_num_threads: model is NULL");
   if (n < 1 || n > 1024) return fail(MCC_ERR_INVALID_ARGUMENT, "mcc_model_set_num_threads: %d is not a thread count in 1..1024", n);
   if (n != m->threads) {
-    pool_destroy(m->pool);
+    mcc_rt_pool_destroy(m->pool);
     m->pool = NULL;   /* recreated with the new size on the next run */
     m->threads = n;
   }

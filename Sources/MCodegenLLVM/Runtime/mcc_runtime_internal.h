@@ -25,7 +25,7 @@ void mcc_rt_profile_end(void *profile, int64_t kernel, int64_t started, const in
 /* A kernel's entry point: `part` of `parts` of its work (see mcc_rt_parallel). */
 typedef void (*mcc_kernel_entry)(void *const *args, const int64_t *syms, int64_t part, int64_t parts);
 
-/* Runs fn for parts 0..n-1 of the pool's threads (the caller runs part 0) and returns
+/* Runs fn for parts 0..n-1, one per pool thread (any thread may run any part) and returns
  * when all are done. A NULL pool runs the whole kernel on the calling thread. */
 void mcc_rt_parallel(void *pool, mcc_kernel_entry fn, void *const *args, const int64_t *syms);
 

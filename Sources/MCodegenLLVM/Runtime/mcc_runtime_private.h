@@ -52,6 +52,10 @@ mcc_status mcc_rt_prepare(mcc_model *m, const DLTensor *inputs, int32_t num_inpu
 const int64_t *mcc_rt_new_output_shape(const mcc_model *m, int32_t output);
 /* Runs the prepared call with the parameters at m->params. */
 void mcc_rt_execute(mcc_model *m);
+/* A pool of threads - 1 workers (NULL for one thread or on failure: kernels then run on the
+ * calling thread), and its teardown (NULL is fine). */
+mcc_pool *mcc_rt_pool_create(int threads);
+void mcc_rt_pool_destroy(mcc_pool *p);
 /* The instance's thread pool, created if it has none yet (NULL for one thread). */
 mcc_pool *mcc_rt_pool(mcc_model *m);
 /* Bytes of one parameter of a descriptor; the extent of all its parameters in the blob. */

@@ -41,7 +41,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     // Contractions.
     case matmul                            // [..., m, k] x [..., k, n] -> [..., m, n], batch dims broadcast
     // Convolution and pooling (NCHW).
-    case conv2d                            // x, w[, bias] {strides, pads, dilations, groups}
+    case conv2d                            // x, w[, bias[, residual]] {strides, pads, dilations, groups}; residual: added before the activation
     case convTranspose2d = "conv_transpose2d"  // x, w[, bias] {strides, pads, dilations, groups, output_padding}
     case maxPool2d = "max_pool2d"          // {kernel, strides, pads, dilations, ceil_mode}
     case avgPool2d = "avg_pool2d"          // {kernel, strides, pads, ceil_mode, count_include_pad}
@@ -117,7 +117,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
                                                                            "pool", "ngram_counts", "ngram_indexes", "weights"])
         case .matmul: return OpInfo(arity: 2...2, category: .contraction, attributes: ["activation", "activation_min", "activation_max"])
         case .conv2d:
-            return OpInfo(arity: 2...3, category: .convolution,
+            return OpInfo(arity: 2...4, category: .convolution,
                           attributes: ["strides", "pads", "dilations", "groups", "activation", "activation_min", "activation_max"])
         case .convTranspose2d:
             return OpInfo(arity: 2...3, category: .convolution,

@@ -218,7 +218,7 @@ extension OpKind {
         guard x.shape[1] == .constant(inC) else {
             throw ShapeError("'\(rawValue)' input has \(x.shape[1]) channels but the weight expects \(inC)")
         }
-        if ops.count == 3 {
+        if ops.count >= 3 {
             guard ops[2].rank == 1, ops[2].shape[0] == .constant(outC), ops[2].dtype == x.dtype else {
                 throw ShapeError("'\(rawValue)' bias must be \(x.dtype)[\(outC)], got \(ops[2])")
             }
@@ -236,6 +236,14 @@ extension OpKind {
         }
         let h = try p.outputDim(x.shape[2], axis: 0, kernelSize: kh)
         let wd = try p.outputDim(x.shape[3], axis: 1, kernelSize: kw)
-        return TensorType(x.dtype, [x.shape[0], .constant(outC), h, wd])
+        let result = TensorType(x.dtype, [x.shape[0], .constant(outC), h, wd])
+        // fuse-epilogue's residual operand (a skip connection) is added elementwise: no broadcast.
+        if ops.count == 4, p.groups != 1 {
+            throw ShapeError("'conv2d' takes a residual only with groups = 1 (the GEMM kernel adds it), got groups \(p.groups)")
+        }
+        if ops.count == 4, ops[3] != result {
+            throw ShapeError("'conv2d' residual must have the result's type \(result), got \(ops[3])")
+        }
+        return result
     }
 }

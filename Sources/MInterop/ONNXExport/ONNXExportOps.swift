@@ -100,10 +100,17 @@ extension ONNXExportContext {
             node("CumSum", [xs[0], axis], output: out, [("exclusive", i("exclusive", 0)), ("reverse", i("reverse", 0))])
         case .matmul where op.attributes["activation"] != nil:
             try activation(op, node("MatMul", xs), out)
-        case .conv2d where op.attributes["activation"] != nil:
-            let pre = fresh("conv_t")
-            try convolution(op, xs, pre)
-            try activation(op, pre, out)
+        case .conv2d where op.attributes["activation"] != nil || op.operands.count == 4:
+            // fuse-epilogue's forms: Conv, then Add of the residual, then the activation.
+            let hasActivation = op.attributes["activation"] != nil
+            var pre = fresh("conv_t")
+            try convolution(op, Array(xs.prefix(3)), pre)
+            if op.operands.count == 4 {
+                let sum = hasActivation ? fresh("conv_sum") : out
+                node("Add", [pre, xs[3]], output: sum)
+                pre = sum
+            }
+            if hasActivation { try activation(op, pre, out) }
         case .matmul: node("MatMul", xs, output: out)
         case .conv2d, .convTranspose2d: try convolution(op, xs, out)
         case .maxPool2d, .avgPool2d: try pooling(op, xs[0], out)

@@ -20,7 +20,7 @@ extension GradientBuilder {
         do { p = try WindowParams(op.attributes) } catch { throw AutodiffError(error.message, at: location) }
         var common = op.attributes
         common["kernel"] = nil
-        var out: [ValueID?] = [nil, nil, nil]
+        var out = [ValueID?](repeating: nil, count: op.operands.count)
         if need[0] {
             var outPad: [Int] = []
             for axis in 0..<2 {
@@ -41,7 +41,8 @@ extension GradientBuilder {
             attrs["kernel"] = .ints([wt.shape[2].constantValue ?? 1, wt.shape[3].constantValue ?? 1])
             out[1] = try emit(.conv2dBackwardFilter, [x, g], attrs)
         }
-        if op.operands.count == 3, need[2] { out[2] = try reduceSum(g, axes: [0, 2, 3], keepdims: false) }
+        if op.operands.count >= 3, need[2] { out[2] = try reduceSum(g, axes: [0, 2, 3], keepdims: false) }
+        if op.operands.count == 4, need[3] { out[3] = g }   // the residual is added: its gradient is g
         return out
     }
 

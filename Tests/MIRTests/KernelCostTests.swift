@@ -1,0 +1,64 @@
+import Testing
+@testable import MIR
+
+/// The thread-split cost model (KernelCost): work per op from its types, and which grain
+/// (loop or GEMM) decides the split.
+@Suite struct KernelCostTests {
+    static let text = """
+    module @m
+
+    param @w : f32[16, 6, 5, 5] = zeros
+    param @dw : f32[32, 1, 3, 3] = zeros
+    param @fc : f32[400, 120] = zeros
+
+    func @f(%x: f32[batch, 6, 14, 14], %y: f32[batch, 32, 8, 8], %z: f32[batch, 400], %i: i64[batch, 400], %j: i64[400, 3]) -> (a: f32[batch, 16, 10, 10], b: f32[batch, 32, 8, 8], c: f32[batch, 120], d: f32[batch, 32, 4, 4], e: f32[batch, 32], g: i64[batch, 3], h: f32[batch, 400]) {
+      %0 = param @w : f32[16, 6, 5, 5]
+      %1 = conv2d %x, %0 {dilations = [1, 1], groups = 1, pads = [0, 0, 0, 0], strides = [1, 1]} : f32[batch, 16, 10, 10]
+      %2 = param @dw : f32[32, 1, 3, 3]
+      %3 = conv2d %y, %2 {dilations = [1, 1], groups = 32, pads = [1, 1, 1, 1], strides = [1, 1]} : f32[batch, 32, 8, 8]
+      %4 = param @fc : f32[400, 120]
+      %5 = matmul %z, %4 : f32[batch, 120]
+      %6 = max_pool2d %3 {ceil_mode = 0, dilations = [1, 1], kernel = [2, 2], pads = [0, 0, 0, 0], strides = [2, 2]} : f32[batch, 32, 4, 4]
+      %7 = reduce_sum %y {axes = [2, 3], keepdims = 0} : f32[batch, 32]
+      %8 = matmul %i, %j : i64[batch, 3]
+      %9 = relu %z : f32[batch, 400]
+      return %1, %3, %5, %6, %7, %8, %9
+    }
+
+    """
+
+    func costs() throws -> [KernelCost] {
+        let f = try parseModule(text: Self.text, path: "cost.mir").functions[0]
+        return f.ops.filter { $0.kind != .param }.map { $0.kernelCost(in: f) }
+    }
+
+    @Test func workCountsMultiplyAdds() throws {
+        let n = Dim.symbol("batch")
+        let c = try costs()
+        #expect(c.map(\.work) == [
+            n * .constant(16 * 10 * 10 * 150),   // conv: output x c*kh*kw
+            n * .constant(32 * 8 * 8 * 9),       // depthwise: output x kh*kw
+            n * .constant(120 * 400) + .constant(4 * 400 * 120),   // matmul: output x k, + reading B
+            n * .constant(32 * 4 * 4 * 4),       // pooling: output x window
+            n * .constant(32 * 8 * 8),           // reduction: its input
+            n * .constant(3 * 400) + .constant(4 * 400 * 3),
+            n * .constant(400),                  // elementwise: its output
+        ])
+    }
+
+    @Test func gemmKernelsSplitLater() throws {
+        let c = try costs()
+        // Float GEMM-backed kernels (ungrouped conv, matmul) use the GEMM grain; grouped conv,
+        // integer matmul (a plain loop nest), pooling, reductions and elementwise the loop grain.
+        #expect(c.map(\.grain) == [KernelCost.gemmGrain, KernelCost.loopGrain, KernelCost.gemmGrain, KernelCost.loopGrain,
+                                   KernelCost.loopGrain, KernelCost.loopGrain, KernelCost.loopGrain])
+        #expect(KernelCost.loopGrain < KernelCost.gemmGrain)
+        // Ungrouped convolutions split images from the loop grain when the batch is >= 2.
+        #expect(c.map(\.batchedGrain) == [KernelCost.loopGrain, nil, nil, nil, nil, nil, nil])
+    }
+
+    @Test func scatterAddNeverSplits() {
+        #expect(!OpKind.scatterAdd.splits)
+        #expect(OpKind.allCases.filter { !$0.splits } == [.scatterAdd])
+    }
+}
