@@ -67,7 +67,7 @@ struct KernelEmitter {
             try emitBroadcast(op, ctx, out: out, outType: outType, ins: ins, inTypes: inTypes)
         case .matmul:
             try emitMatmul(ctx, out: out, outType: outType, a: ins[0], aType: inTypes[0], b: ins[1], bType: inTypes[1],
-                           act: try activation(op))
+                           act: try activation(op), attributes: op.attributes)
         case .conv2d:
             if gemmConv {
                 try emitConv2dGEMM(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,

@@ -18,10 +18,11 @@ struct BLAS {
 }
 
 extension KernelEmitter {
-    /// Batched matmul with numpy broadcasting of the batch dims. f32/f64 call BLAS GEMM per
-    /// batch (TODO(#5): mcc's own packed GEMM); integer types use a plain triple loop.
+    /// Batched matmul with numpy broadcasting of the batch dims: one GEMM per batch (a shared
+    /// rank-2 B folds the batch into M). See `matmulGemm` for which GEMM runs.
     func emitMatmul(_ ctx: KernelContext, out: LLVMValueRef, outType: TensorType, a: LLVMValueRef, aType: TensorType,
-                    b: LLVMValueRef, bType: TensorType, act: ((LLVMValueRef) -> LLVMValueRef)? = nil) throws(CodegenError) {
+                    b: LLVMValueRef, bType: TensorType, act: ((LLVMValueRef) -> LLVMValueRef)? = nil,
+                    attributes: Attributes = [:]) throws(CodegenError) {
         let m = ctx.dim(aType.shape[aType.rank - 2]), k = ctx.dim(aType.shape[aType.rank - 1])
         let n = ctx.dim(bType.shape[bType.rank - 1])
         let batchRank = outType.rank - 2
@@ -29,7 +30,7 @@ extension KernelEmitter {
         // Rank-2 B shared by every batch row: fold the batch into M (one big GEMM).
         if bType.rank == 2 && aType.rank >= 2 {
             let rows = ctx.dim(Array(aType.shape.dropLast()).product)
-            try partitionedGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k, act: act)
+            try matmulGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k, act: act, attributes: attributes)
             return
         }
         let aBatch = broadcastStrides(TensorType(aType.dtype, Array(aType.shape.dropLast(2))), to: batchType, ctx)
@@ -42,9 +43,10 @@ extension KernelEmitter {
             for (d, i) in idx.enumerated() { aOff = gen.add(aOff, gen.mul(i, aBatch[d])); bOff = gen.add(bOff, gen.mul(i, bBatch[d])) }
             let cOff = gen.mul(gen.linear(idx, batchDims), cSize)
             do {
-                try partitionedGemm(outType.dtype, a: gen.gep(a, gen.mul(aOff, aSize), element: LLVMGetElementType(LLVMTypeOf(a))),
-                                    b: gen.gep(b, gen.mul(bOff, bSize), element: LLVMGetElementType(LLVMTypeOf(b))),
-                                    c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k, act: act)
+                try matmulGemm(outType.dtype, a: gen.gep(a, gen.mul(aOff, aSize), element: LLVMGetElementType(LLVMTypeOf(a))),
+                               b: gen.gep(b, gen.mul(bOff, bSize), element: LLVMGetElementType(LLVMTypeOf(b))),
+                               c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k, act: act,
+                               attributes: attributes)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
         }
         if let failure { throw failure }

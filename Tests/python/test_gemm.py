@@ -1,0 +1,74 @@
+"""mcc's own packed f32 GEMM (issue #5) against NumPy: edge shapes that are not multiples of the
+microkernel's MR x NR tile or of the cache blocks, batched and broadcast matmuls, the fused
+relu / clip epilogue, and 1 and 2 threads. `MCC_GEMM=mcc` makes every float matmul take mcc's
+kernel (the default dispatch sends short M to OpenBLAS); `MCC_GEMM_TILE` picks other tiles."""
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+onnx = pytest.importorskip("onnx", reason="the onnx Python package is installed by scripts/install-deps.sh")
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+
+import mlang  # noqa: E402
+
+
+def compile_graph(mcc: Path, tmp_path: Path, name: str, nodes, inputs, outputs, inits, env=None) -> Path:
+    g = helper.make_graph(nodes, name, inputs, outputs, inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
+    path = tmp_path / f"{name}.onnx"
+    onnx.save(m, str(path))
+    lib = tmp_path / f"{name}.so"
+    subprocess.run([str(mcc), str(path), "-o", str(lib)], check=True, env={**os.environ, "MCC_GEMM": "mcc", **(env or {})})
+    return lib
+
+
+def run(lib: Path, threads: int, **inputs):
+    with mlang.load(lib) as model:
+        model.set_num_threads(threads)
+        return model(**inputs)
+
+
+def check_matmul(mcc, tmp_path, m, k, n, *, weight: bool, act="none", env=None, threads=(1, 2)):
+    rng = np.random.default_rng(m * 10007 + k * 101 + n)
+    a = rng.standard_normal((m, k)).astype(np.float32)
+    b = rng.standard_normal((k, n)).astype(np.float32)
+    nodes = [helper.make_node("MatMul", ["a", "b"], ["c"])]
+    inits = [numpy_helper.from_array(b, "b")] if weight else []
+    if act == "relu":
+        nodes.append(helper.make_node("Relu", ["c"], ["y"]))
+    elif act == "relu6":
+        nodes.append(helper.make_node("Clip", ["c", "lo", "hi"], ["y"]))
+        inits += [numpy_helper.from_array(np.array(0, np.float32), "lo"), numpy_helper.from_array(np.array(6, np.float32), "hi")]
+    else:
+        nodes.append(helper.make_node("Identity", ["c"], ["y"]))
+    ins = [helper.make_tensor_value_info("a", TensorProto.FLOAT, [m, k])]
+    if not weight:
+        ins.append(helper.make_tensor_value_info("b", TensorProto.FLOAT, [k, n]))
+    lib = compile_graph(mcc, tmp_path, f"mm_{m}_{k}_{n}", nodes, ins, [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
+                        inits, env)
+    ref = a.astype(np.float64) @ b.astype(np.float64)
+    ref = np.maximum(ref, 0) if act == "relu" else np.clip(ref, 0, 6) if act == "relu6" else ref
+    feeds = {"a": a} if weight else {"a": a, "b": b}
+    for t in threads:
+        got = run(lib, t, **feeds)["y"]
+        np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4 * max(1, np.sqrt(k)), err_msg=f"{m}x{k}x{n} threads {t}")
+
+
+EDGES = [1, 7, 31, 33, 64, 257]
+
+
+@pytest.mark.parametrize("m", EDGES)
+@pytest.mark.parametrize("n", [1, 33, 257])
+def test_edges_m_n(mcc: Path, tmp_path: Path, m, n) -> None:
+    check_matmul(mcc, tmp_path, m, 31, n, weight=False)
+
+
+@pytest.mark.parametrize("k", EDGES + [0, 300, 513])
+def test_edges_k(mcc: Path, tmp_path: Path, k) -> None:
+    # K past one depth block (KC = 256) accumulates into C across blocks.
+    check_matmul(mcc, tmp_path, 33, k, 65, weight=True)
