@@ -20,7 +20,7 @@ struct GemmTiling: Hashable {
     static let minimumRows = 16
 
     static func forTarget(avx512: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> GemmTiling {
-        var t = avx512 ? GemmTiling(mr: 12, nr: 32, kc: 256, mc: 144, nc: 1024, width: 16)
+        var t = avx512 ? GemmTiling(mr: 12, nr: 32, kc: 384, mc: 144, nc: 1024, width: 16)
                        : GemmTiling(mr: 6, nr: 16, kc: 256, mc: 72, nc: 1024, width: 8)
         if let spec = environment["MCC_GEMM_TILE"] {
             let v = spec.split(separator: "x").compactMap { Int($0) }
@@ -86,8 +86,9 @@ extension KernelEmitter {
     /// C[m, n] (leading dimension ldc) = epilogue(A[m, k] x B[k, n]) with mcc's packed GEMM,
     /// on this kernel part's share: a block of NR-aligned columns when N >= M, else of
     /// MR-aligned rows (each part packs its own panels; nothing is shared between parts).
+    /// `split: false` runs the whole GEMM in this part (a caller that already split the work).
     func packedGemm(m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef, a: GemmOperand, b: GemmOperand,
-                    c: LLVMValueRef, ldc: LLVMValueRef, epilogue: GemmEpilogue = .none) {
+                    c: LLVMValueRef, ldc: LLVMValueRef, epilogue: GemmEpilogue = .none, split: Bool = true) {
         let tiling = gemmTiling
         let fn = gemmFunction(tiling, epilogue)
         let null = LLVMConstNull(gen.f32Ptr)!
@@ -102,7 +103,7 @@ extension KernelEmitter {
             _ = gen.call(fn, [gen.sub(hi, lo), gen.sub(chi, clo), k, ap, aS.rs, aS.cs, bp, bS.rs, bS.cs, cp, ldc,
                               bias, residual, epilogue.residual?.ld ?? gen.int(0)])
         }
-        guard gen.partition != nil else {
+        guard gen.partition != nil, split else {
             invoke(rows: gen.int(0), m, columns: gen.int(0), n)
             return
         }
@@ -133,6 +134,13 @@ extension KernelEmitter {
     /// Dispatch rule (measured on Zen 4, docs/benchmarks.md): f32 on an AVX-512 target runs
     /// mcc's packed GEMM when M >= `GemmTiling.minimumRows`; f64, narrower targets and short M
     /// (where OpenBLAS's GEMV-like kernels win) call OpenBLAS.
+    /// Whether a GEMM with a compile-time M runs mcc's kernel (the rule of `matmulGemm`).
+    func usesOwnGemm(_ dtype: DType, rows: Int) -> Bool {
+        let choice = GemmChoice.fromEnvironment
+        guard dtype == .f32, choice != .blas else { return false }
+        return choice == .mcc || (gen.preferWide && rows >= GemmTiling.minimumRows)
+    }
+
     func matmulGemm(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef, m: LLVMValueRef, n: LLVMValueRef,
                     k: LLVMValueRef, act: ((LLVMValueRef) -> LLVMValueRef)?, attributes: Attributes) throws(CodegenError) {
         let choice = GemmChoice.fromEnvironment

@@ -188,6 +188,7 @@ extension KernelEmitter {
         }
         let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
         let plane = gen.mul(oh, ow), rows = gen.int(cin * kh * kw)
+        let ownGemm = usesOwnGemm(outType.dtype, rows: cout), gemmActivation = try GemmActivation(op.attributes)
         // A part owns output rows [y0, y1): those columns of the im2col buffer and of the result.
         let (y0, y1) = partRange(oh)
         let (c0, c1) = (gen.mul(y0, ow), gen.mul(y1, ow))
@@ -244,6 +245,16 @@ extension KernelEmitter {
                         }
                     }
                 }
+            }
+            if ownGemm {
+                // mcc's GEMM applies bias (per output channel = row) and activation in its store.
+                var epilogue = GemmEpilogue(activation: gemmActivation)
+                if ins.count == 3 { epilogue.bias = (ins[2], .perRow) }
+                packedGemm(m: gen.int(cout), n: gen.sub(hi, lo), k: rows,
+                           a: GemmOperand(pointer: w, rowStride: rows, columnStride: gen.int(1)),
+                           b: GemmOperand(pointer: gen.gep(columns, lo, element: t), rowStride: plane, columnStride: gen.int(1)),
+                           c: gen.gep(result, lo, element: t), ldc: plane, epilogue: epilogue, split: false)
+                return
             }
             do {
                 try gemmCall(outType.dtype, a: w, b: gen.gep(columns, lo, element: t), c: gen.gep(result, lo, element: t),

@@ -72,3 +72,42 @@ def test_edges_m_n(mcc: Path, tmp_path: Path, m, n) -> None:
 def test_edges_k(mcc: Path, tmp_path: Path, k) -> None:
     # K past one depth block (KC = 256) accumulates into C across blocks.
     check_matmul(mcc, tmp_path, 33, k, 65, weight=True)
+
+
+@pytest.mark.parametrize("m,k,n", [(257, 513, 1040), (12, 64, 32), (13, 300, 95), (600, 200, 40)])
+@pytest.mark.parametrize("act", ["relu", "relu6"])
+def test_weights_and_epilogue(mcc: Path, tmp_path: Path, m, k, n, act) -> None:
+    # A parameter B, and the activation fuse-epilogue folds into the matmul applied in the
+    # microkernel's store (after the last depth block only: K = 513 spans three).
+    check_matmul(mcc, tmp_path, m, k, n, weight=True, act=act)
+
+
+@pytest.mark.parametrize("tile", ["6x64", "8x32x64x48x256", "4x16x17x8x48"])
+def test_other_tiles(mcc: Path, tmp_path: Path, tile) -> None:
+    # Small cache blocks make even modest shapes cross every block boundary.
+    check_matmul(mcc, tmp_path, 67, 131, 201, weight=True, act="relu", env={"MCC_GEMM_TILE": tile})
+
+
+def test_default_dispatch_matches(mcc: Path, tmp_path: Path) -> None:
+    # The default rule (short M -> OpenBLAS, else mcc) on both sides of the threshold.
+    for m in (3, 100):
+        check_matmul(mcc, tmp_path, m, 70, 90, weight=True, act="relu", env={"MCC_GEMM": "auto"})
+
+
+@pytest.mark.parametrize("ashape,bshape", [
+    ((3, 37, 45), (3, 45, 70)),        # batched
+    ((2, 3, 20, 33), (3, 33, 17)),     # B broadcast over the leading batch dim
+    ((4, 50, 65), (65, 40)),           # rank-2 B: batch folded into M
+    ((1, 7, 9), (5, 9, 66)),           # A broadcast
+])
+def test_batched(mcc: Path, tmp_path: Path, ashape, bshape) -> None:
+    rng = np.random.default_rng(9)
+    a = rng.standard_normal(ashape).astype(np.float32)
+    b = rng.standard_normal(bshape).astype(np.float32)
+    ref = a.astype(np.float64) @ b.astype(np.float64)
+    lib = compile_graph(mcc, tmp_path, "bmm", [helper.make_node("MatMul", ["a", "b"], ["y"])],
+                        [helper.make_tensor_value_info("a", TensorProto.FLOAT, list(ashape)),
+                         helper.make_tensor_value_info("b", TensorProto.FLOAT, list(bshape))],
+                        [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(ref.shape))], [])
+    for t in (1, 2):
+        np.testing.assert_allclose(run(lib, t, a=a, b=b)["y"], ref, rtol=1e-4, atol=1e-4, err_msg=f"threads {t}")
