@@ -111,3 +111,27 @@ def test_batched(mcc: Path, tmp_path: Path, ashape, bshape) -> None:
                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(ref.shape))], [])
     for t in (1, 2):
         np.testing.assert_allclose(run(lib, t, a=a, b=b)["y"], ref, rtol=1e-4, atol=1e-4, err_msg=f"threads {t}")
+
+
+def test_microkernel_uses_zmm_fma(mcc: Path, tmp_path: Path) -> None:
+    import re
+    import shutil
+
+    from test_asm import cpu_has_avx512f, functions
+    if not cpu_has_avx512f():
+        pytest.skip("this CPU has no AVX-512 ('avx512f' missing from /proc/cpuinfo)")
+    objdump = shutil.which("objdump")
+    assert objdump, "objdump not found (Debian package binutils)"
+    lib = compile_graph(mcc, tmp_path, "asm", [helper.make_node("MatMul", ["a", "b"], ["y"])],
+                        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [64, 64]),
+                         helper.make_tensor_value_info("b", TensorProto.FLOAT, [64, 64])],
+                        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [64, 64])], [], env={"MCC_GEMM": "auto"})
+    asm = subprocess.run([objdump, "-d", "--no-show-raw-insn", str(lib)], capture_output=True, text=True, check=True).stdout
+    funcs = functions(asm)
+    micro = {int(m[1]): body for name, body in funcs.items() if (m := re.match(r"mcc_sgemm_\d+x\d+_micro(\d+)_", name))}
+    assert micro, f"no mcc_sgemm_*_micro* function; functions: {sorted(n for n in funcs if 'sgemm' in n)}"
+    full = micro[max(micro)]  # the MR-row microkernel
+    fmas = re.findall(r"vfmadd\d+ps\s+[^\n]*%zmm\d+,\s*%zmm\d+\s*$", full, re.M)
+    assert len(fmas) >= 24, f"the microkernel has {len(fmas)} zmm FMAs:\n{full[:3000]}"
+    assert "cblas_sgemm" not in "".join(funcs.get(n, "") for n in funcs if n.startswith("mcc_kernel_")), \
+        "the 64x64 matmul still calls OpenBLAS"
