@@ -22,7 +22,9 @@ extension KernelEmitter {
             if let saved { LLVMPositionBuilderAtEnd(gen.builder, saved) }
         }
         let rowCounts = [t.mr] + [8, 4, 2, 1].filter { $0 < t.mr }
-        let micro = rowCounts.map { microkernel(t, rows: $0, epilogue) }
+        let vectorCounts = Array(stride(from: t.nr / t.width, through: 1, by: -1))
+        // micro[v][r]: the kernel for rowCounts[r] rows and vectorCounts[v] vectors of columns.
+        let micro = vectorCounts.map { v in rowCounts.map { microkernel(t, rows: $0, vectors: v, epilogue) } }
         let fn = gen.function(name, returns: gen.void, params: params, isInternal: true, noInline: true)
         gen.entry(fn.0)
         let arg = { (i: Int) in gen.param(fn.0, i) }
@@ -71,12 +73,17 @@ extension KernelEmitter {
                                 case nil: biasTile = bias
                                 }
                                 let resTile = epilogue.residual == nil ? residual : gen.gep(residual, gen.add(gen.mul(row, ldr), col))
-                                // The smallest microkernel that covers this tile's rows.
-                                var target = micro[0].0
-                                for (rows, f) in zip(rowCounts, micro).dropFirst() {
-                                    target = gen.select(gen.icmp(LLVMIntSLE, mr, gen.int(rows)), f.0, target)
+                                // The smallest microkernel that covers this tile (edge tiles of small
+                                // planes, e.g. 7x7 = 49 columns, would waste a third of the FMAs).
+                                var target = micro[0][0].0
+                                for (v, vectors) in vectorCounts.enumerated() {
+                                    for (r, rows) in rowCounts.enumerated() where v + r > 0 {
+                                        let fits = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSLE, mr, gen.int(rows)),
+                                                                gen.icmp(LLVMIntSLE, nr, gen.int(vectors * t.width)), "")!
+                                        target = gen.select(fits, micro[v][r].0, target)
+                                    }
                                 }
-                                _ = gen.call((target, micro[0].1), [kc, aPanel, bPanel, cTile, ldc, mr, nr, accumulate, last,
+                                _ = gen.call((target, micro[0][0].1), [kc, aPanel, bPanel, cTile, ldc, mr, nr, accumulate, last,
                                                                     biasTile, resTile, ldr])
                             }
                         }
@@ -135,14 +142,23 @@ extension KernelEmitter {
             let rows = gen.imin(gen.int(t.mr), gen.sub(count, i0))
             let panel = gen.gep(pack, gen.mul(gen.mul(ip, depth), gen.int(t.mr)))
             let base = gen.gep(a.pointer, gen.add(gen.mul(gen.add(row, i0), a.rowStride), gen.mul(column, a.columnStride)))
-            gen.ifThen(gen.icmp(LLVMIntSLT, rows, gen.int(t.mr))) {
-                gen.loop(gen.int(0), gen.mul(depth, gen.int(t.mr))) { q in gen.store(gen.float(0), panel, q) }
-            }
-            // Row by row: reads walk A's rows (contiguous for a row-major A), writes stride MR.
-            gen.loop(gen.int(0), rows) { i in
-                let src = gen.gep(base, gen.mul(i, a.rowStride))
+            let full = gen.icmp(LLVMIntEQ, rows, gen.int(t.mr))
+            // Full panels: one depth step at a time, MR row streams in, MR contiguous floats out.
+            gen.ifThen(full) {
+                let sources = (0..<t.mr).map { gen.gep(base, gen.mul(gen.int($0), a.rowStride)) }
                 gen.loop(gen.int(0), depth) { p in
-                    gen.store(gen.load(src, gen.mul(p, a.columnStride)), panel, gen.add(gen.mul(p, gen.int(t.mr)), i))
+                    let src = gen.mul(p, a.columnStride), dst = gen.mul(p, gen.int(t.mr))
+                    for (i, row) in sources.enumerated() { gen.store(gen.load(row, src), panel, gen.add(dst, gen.int(i))) }
+                }
+            }
+            // The edge panel: zeros, then row by row.
+            gen.ifThen(LLVMBuildNot(gen.builder, full, "")!) {
+                gen.loop(gen.int(0), gen.mul(depth, gen.int(t.mr))) { q in gen.store(gen.float(0), panel, q) }
+                gen.loop(gen.int(0), rows) { i in
+                    let src = gen.gep(base, gen.mul(i, a.rowStride))
+                    gen.loop(gen.int(0), depth) { p in
+                        gen.store(gen.load(src, gen.mul(p, a.columnStride)), panel, gen.add(gen.mul(p, gen.int(t.mr)), i))
+                    }
                 }
             }
         }
@@ -152,9 +168,9 @@ extension KernelEmitter {
     /// a rows x NR tile of A x B over kc depth steps in rows * NR/W vector accumulators, one
     /// broadcast of A and NR/W loads of B per step. The store adds C's old value (later depth
     /// blocks), applies the epilogue (last block), and writes only the mr x nr valid part.
-    private func microkernel(_ t: GemmTiling, rows: Int, _ epilogue: GemmEpilogue) -> (LLVMValueRef, LLVMTypeRef) {
+    private func microkernel(_ t: GemmTiling, rows: Int, vectors: Int, _ epilogue: GemmEpilogue) -> (LLVMValueRef, LLVMTypeRef) {
         let i64 = gen.i64, p = gen.f32Ptr
-        let name = "mcc_sgemm_\(t.mr)x\(t.nr)_micro\(rows)_\(epilogue.key)"
+        let name = "mcc_sgemm_\(t.mr)x\(t.nr)_micro\(rows)x\(vectors * t.width)_\(epilogue.key)"
         let fn = gen.function(name, returns: gen.void, params: [i64, p, p, p, i64, i64, i64, i64, i64, p, p, i64],
                               isInternal: true, noInline: true)
         // The packed panels are private to the driver (C may alias the residual, so it is not noalias).
@@ -163,7 +179,6 @@ extension KernelEmitter {
         let arg = { (i: Int) in gen.param(fn.0, i) }
         let (kc, aPanel, bPanel, c, ldc, mr, nr) = (arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6))
         let (accumulate, last, bias, residual, ldr) = (arg(7), arg(8), arg(9), arg(10), arg(11))
-        let vectors = t.nr / t.width
         let acc = (0..<rows).map { _ in (0..<vectors).map { _ in gen.slot(zeroVector(t.width)) } }
         gen.loop(gen.int(0), kc) { step in
             let bRow = gen.gep(bPanel, gen.mul(step, gen.int(t.nr)))
@@ -175,7 +190,7 @@ extension KernelEmitter {
             }
         }
         let isAccumulating = gen.icmp(LLVMIntNE, accumulate, gen.int(0)), isLast = gen.icmp(LLVMIntNE, last, gen.int(0))
-        let full = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntEQ, mr, gen.int(rows)), gen.icmp(LLVMIntEQ, nr, gen.int(t.nr)), "")!
+        let full = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntEQ, mr, gen.int(rows)), gen.icmp(LLVMIntEQ, nr, gen.int(vectors * t.width)), "")!
         gen.ifThen(full) {
             // Whole tile: vector read-modify-write of C.
             gen.ifThen(isAccumulating) {
@@ -220,7 +235,7 @@ extension KernelEmitter {
             gen.loop(gen.int(0), mr) { i in
                 gen.loop(gen.int(0), nr) { j in
                     let o = gen.add(gen.mul(i, ldc), j)
-                    let v = gen.slot(gen.load(flat, gen.add(gen.mul(i, gen.int(t.nr)), j)))
+                    let v = gen.slot(gen.load(flat, gen.add(gen.mul(i, gen.int(vectors * t.width)), j)))
                     gen.ifThen(isAccumulating) { gen.write(v, gen.fadd(gen.read(v), gen.load(c, o))) }
                     if !epilogue.isEmpty {
                         gen.ifThen(isLast) {

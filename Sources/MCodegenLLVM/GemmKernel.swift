@@ -17,7 +17,7 @@ struct GemmTiling: Hashable {
     var width: Int
 
     /// Below this many rows of A a matmul calls OpenBLAS (see `matmulGemm`).
-    static let minimumRows = 16
+    static let minimumRows = 4
 
     static func forTarget(avx512: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> GemmTiling {
         var t = avx512 ? GemmTiling(mr: 12, nr: 32, kc: 384, mc: 144, nc: 1024, width: 16)
