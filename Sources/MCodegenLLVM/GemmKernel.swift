@@ -18,6 +18,11 @@ struct GemmTiling: Hashable {
 
     /// Below this many rows of A a matmul calls OpenBLAS (see `matmulGemm`).
     static let minimumRows = 4
+    /// Below this many output columns (pixels) per call an im2col convolution calls OpenBLAS:
+    /// mcc packs the weights on every call, and on 14x14 and 7x7 planes (ResNet's last stages)
+    /// that and the 16-column edge tiles cost more than OpenBLAS's GEMM (measured: 7x7 x 512
+    /// channels 52 vs 66 GFLOP/s; 28x28 x 128: 82 vs 79).
+    static let minimumConvColumns = 256
 
     static func forTarget(avx512: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> GemmTiling {
         var t = avx512 ? GemmTiling(mr: 12, nr: 32, kc: 384, mc: 144, nc: 1024, width: 16)

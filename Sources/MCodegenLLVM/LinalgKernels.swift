@@ -246,32 +246,40 @@ extension KernelEmitter {
                     }
                 }
             }
+            // mcc's GEMM, with bias (per output channel = row) and activation in its store, when
+            // this call has at least `GemmTiling.minimumConvColumns` columns; OpenBLAS otherwise.
+            let columnCount = gen.sub(hi, lo)
+            let forced = GemmChoice.fromEnvironment == .mcc
+            let own = !ownGemm ? LLVMConstInt(gen.i1, 0, 0)! : forced ? LLVMConstInt(gen.i1, 1, 0)!
+                : gen.icmp(LLVMIntSGE, columnCount, gen.int(GemmTiling.minimumConvColumns))
             if ownGemm {
-                // mcc's GEMM applies bias (per output channel = row) and activation in its store.
-                var epilogue = GemmEpilogue(activation: gemmActivation)
-                if ins.count == 3 { epilogue.bias = (ins[2], .perRow) }
-                packedGemm(m: gen.int(cout), n: gen.sub(hi, lo), k: rows,
-                           a: GemmOperand(pointer: w, rowStride: rows, columnStride: gen.int(1)),
-                           b: GemmOperand(pointer: gen.gep(columns, lo, element: t), rowStride: plane, columnStride: gen.int(1)),
-                           c: gen.gep(result, lo, element: t), ldc: plane, epilogue: epilogue, split: false)
-                return
+                gen.ifThen(own) {
+                    var epilogue = GemmEpilogue(activation: gemmActivation)
+                    if ins.count == 3 { epilogue.bias = (ins[2], .perRow) }
+                    packedGemm(m: gen.int(cout), n: columnCount, k: rows,
+                               a: GemmOperand(pointer: w, rowStride: rows, columnStride: gen.int(1)),
+                               b: GemmOperand(pointer: gen.gep(columns, lo, element: t), rowStride: plane, columnStride: gen.int(1)),
+                               c: gen.gep(result, lo, element: t), ldc: plane, epilogue: epilogue, split: false)
+                }
             }
-            do {
-                try gemmCall(outType.dtype, a: w, b: gen.gep(columns, lo, element: t), c: gen.gep(result, lo, element: t),
-                             m: gen.int(cout), n: gen.sub(hi, lo), k: rows, lda: rows, ldb: plane, ldc: plane)
-            } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
-            // Epilogue on this part's columns, while they are in cache: bias, then the
-            // activation fuse-epilogue folded in.
-            if ins.count == 3 || act != nil {
-                gen.loop(gen.int(0), gen.int(cout)) { oc in
-                    let b = ins.count == 3 ? gen.load(ins[2], oc) : nil
-                    let base = gen.mul(oc, plane)
-                    gen.loop(lo, hi) { i in
-                        let o = gen.add(base, i)
-                        var v = gen.load(result, o)
-                        if let b { v = gen.fadd(v, b) }
-                        if let act { v = act(v) }
-                        gen.store(v, result, o)
+            gen.ifThen(LLVMBuildNot(gen.builder, own, "")!) {
+                do {
+                    try gemmCall(outType.dtype, a: w, b: gen.gep(columns, lo, element: t), c: gen.gep(result, lo, element: t),
+                                 m: gen.int(cout), n: gen.sub(hi, lo), k: rows, lda: rows, ldb: plane, ldc: plane)
+                } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
+                // Epilogue on this part's columns, while they are in cache: bias, then the
+                // activation fuse-epilogue folded in.
+                if ins.count == 3 || act != nil {
+                    gen.loop(gen.int(0), gen.int(cout)) { oc in
+                        let b = ins.count == 3 ? gen.load(ins[2], oc) : nil
+                        let base = gen.mul(oc, plane)
+                        gen.loop(lo, hi) { i in
+                            let o = gen.add(base, i)
+                            var v = gen.load(result, o)
+                            if let b { v = gen.fadd(v, b) }
+                            if let act { v = act(v) }
+                            gen.store(v, result, o)
+                        }
                     }
                 }
             }

@@ -136,3 +136,24 @@ def test_microkernel_uses_zmm_fma(mcc: Path, tmp_path: Path) -> None:
     assert len(fmas) >= 24, f"the microkernel has {len(fmas)} zmm FMAs:\n{full[:3000]}"
     assert "cblas_sgemm" not in "".join(funcs.get(n, "") for n in funcs if n.startswith("mcc_kernel_")), \
         "the 64x64 matmul still calls OpenBLAS"
+
+
+@pytest.mark.parametrize("c,oc,h,k,pad,act", [(16, 37, 7, 3, 1, "relu"), (9, 13, 11, 1, 0, "relu6"), (5, 70, 23, 3, 0, "none")])
+def test_conv_epilogue(mcc: Path, tmp_path: Path, c, oc, h, k, pad, act) -> None:
+    # im2col and pointwise convolutions through mcc's GEMM: the per-row (output channel) bias
+    # and the activation in the microkernel's store, on planes narrower than one NR panel.
+    from test_parallel_kernels import act_ref, activation_nodes, conv_ref
+    rng = np.random.default_rng(c * 100 + oc)
+    n = 2
+    w = rng.standard_normal((oc, c, k, k)).astype(np.float32)
+    b = rng.standard_normal(oc).astype(np.float32)
+    oh = h + 2 * pad - k + 1
+    acts, consts = activation_nodes(act, "c", "y")
+    node = helper.make_node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[k, k], pads=[pad] * 4)
+    lib = compile_graph(mcc, tmp_path, "conv", [node] + acts, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [n, c, h, h])],
+                        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [n, oc, oh, oh])],
+                        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")] + consts)
+    x = rng.standard_normal((n, c, h, h)).astype(np.float32)
+    ref = act_ref(act, conv_ref(x.astype(np.float64), w.astype(np.float64), b.astype(np.float64), 1, pad, 1, 1))
+    for t in (1, 2):
+        np.testing.assert_allclose(run(lib, t, x=x)["y"], ref, rtol=1e-4, atol=1e-4, err_msg=f"threads {t}")
