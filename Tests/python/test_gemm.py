@@ -17,13 +17,13 @@ from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 import mlang  # noqa: E402
 
 
-def compile_graph(mcc: Path, tmp_path: Path, name: str, nodes, inputs, outputs, inits, env=None) -> Path:
+def compile_graph(mcc: Path, tmp_path: Path, name: str, nodes, inputs, outputs, inits, env=None, flags=()) -> Path:
     g = helper.make_graph(nodes, name, inputs, outputs, inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
     path = tmp_path / f"{name}.onnx"
     onnx.save(m, str(path))
     lib = tmp_path / f"{name}.so"
-    subprocess.run([str(mcc), str(path), "-o", str(lib)], check=True, env={**os.environ, "MCC_GEMM": "mcc", **(env or {})})
+    subprocess.run([str(mcc), str(path), "-o", str(lib), *flags], check=True, env={**os.environ, "MCC_GEMM": "mcc", **(env or {})})
     return lib
 
 
@@ -33,7 +33,7 @@ def run(lib: Path, threads: int, **inputs):
         return model(**inputs)
 
 
-def check_matmul(mcc, tmp_path, m, k, n, *, weight: bool, act="none", env=None, threads=(1, 2)):
+def check_matmul(mcc, tmp_path, m, k, n, *, weight: bool, act="none", env=None, threads=(1, 2), flags=()):
     rng = np.random.default_rng(m * 10007 + k * 101 + n)
     a = rng.standard_normal((m, k)).astype(np.float32)
     b = rng.standard_normal((k, n)).astype(np.float32)
@@ -50,7 +50,7 @@ def check_matmul(mcc, tmp_path, m, k, n, *, weight: bool, act="none", env=None, 
     if not weight:
         ins.append(helper.make_tensor_value_info("b", TensorProto.FLOAT, [k, n]))
     lib = compile_graph(mcc, tmp_path, f"mm_{m}_{k}_{n}", nodes, ins, [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
-                        inits, env)
+                        inits, env, flags)
     ref = a.astype(np.float64) @ b.astype(np.float64)
     ref = np.maximum(ref, 0) if act == "relu" else np.clip(ref, 0, 6) if act == "relu6" else ref
     feeds = {"a": a} if weight else {"a": a, "b": b}
@@ -86,6 +86,12 @@ def test_weights_and_epilogue(mcc: Path, tmp_path: Path, m, k, n, act) -> None:
 def test_other_tiles(mcc: Path, tmp_path: Path, tile) -> None:
     # Small cache blocks make even modest shapes cross every block boundary.
     check_matmul(mcc, tmp_path, 67, 131, 201, weight=True, act="relu", env={"MCC_GEMM_TILE": tile})
+
+
+def test_avx2_target(mcc: Path, tmp_path: Path) -> None:
+    # Without AVX-512 the kernel uses 8-float vectors and a 6x16 tile (forced here: the
+    # default dispatch keeps OpenBLAS on such targets).
+    check_matmul(mcc, tmp_path, 45, 77, 70, weight=True, act="relu", flags=("--target-cpu", "haswell"))
 
 
 def test_default_dispatch_matches(mcc: Path, tmp_path: Path) -> None:
