@@ -18,6 +18,9 @@ struct GemmTiling: Hashable {
 
     /// Below this many rows of A a matmul calls OpenBLAS (see `matmulGemm`).
     static let minimumRows = 4
+    /// Below this N or K a matmul calls OpenBLAS: BERT's per-head attention products
+    /// (128x128 by 128x32, 128x32 by 32x128) ran at 35-51 GFLOP/s against OpenBLAS's 60-65.
+    static let minimumDepthAndColumns = 64
     /// Below this many output columns (pixels) per call an im2col convolution calls OpenBLAS:
     /// mcc packs the weights on every call, and on 14x14 and 7x7 planes (ResNet's last stages)
     /// that and the 16-column edge tiles cost more than OpenBLAS's GEMM (measured: 7x7 x 512
@@ -136,14 +139,15 @@ enum GemmChoice: String {
 extension KernelEmitter {
     /// C[m, n] = act(A[m, k] x B[k, n]), all row-major and contiguous.
     ///
-    /// Dispatch rule (measured on Zen 4, docs/benchmarks.md): f32 on an AVX-512 target runs
-    /// mcc's packed GEMM when M >= `GemmTiling.minimumRows`; f64, narrower targets and short M
-    /// (where OpenBLAS's GEMV-like kernels win) call OpenBLAS.
-    /// Whether a GEMM with a compile-time M runs mcc's kernel (the rule of `matmulGemm`).
-    func usesOwnGemm(_ dtype: DType, rows: Int) -> Bool {
+    /// Dispatch rule (measured on Zen 4, docs/mir.md): f32 on an AVX-512 target runs mcc's
+    /// packed GEMM when M >= `GemmTiling.minimumRows` and N, K >= `minimumDepthAndColumns`;
+    /// f64, narrower targets, short M (where OpenBLAS's GEMV-like kernels win) and small N or K
+    /// call OpenBLAS.
+    /// Whether a GEMM with a compile-time M and K runs mcc's kernel (the rule of `matmulGemm`).
+    func usesOwnGemm(_ dtype: DType, rows: Int, depth: Int) -> Bool {
         let choice = GemmChoice.fromEnvironment
         guard dtype == .f32, choice != .blas else { return false }
-        return choice == .mcc || (gen.preferWide && rows >= GemmTiling.minimumRows)
+        return choice == .mcc || (gen.preferWide && rows >= GemmTiling.minimumRows && depth >= GemmTiling.minimumDepthAndColumns)
     }
 
     func matmulGemm(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef, m: LLVMValueRef, n: LLVMValueRef,
@@ -155,7 +159,10 @@ extension KernelEmitter {
         }
         var epilogue = GemmEpilogue.none
         epilogue.activation = try GemmActivation(attributes)
-        let own = choice == .mcc ? LLVMConstInt(gen.i1, 1, 0)! : gen.icmp(LLVMIntSGE, m, gen.int(GemmTiling.minimumRows))
+        let large = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, n, gen.int(GemmTiling.minimumDepthAndColumns)),
+                                 gen.icmp(LLVMIntSGE, k, gen.int(GemmTiling.minimumDepthAndColumns)), "")!
+        let own = choice == .mcc ? LLVMConstInt(gen.i1, 1, 0)!
+            : LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, m, gen.int(GemmTiling.minimumRows)), large, "")!
         gen.ifThen(own) {
             packedGemm(m: m, n: n, k: k, a: GemmOperand(pointer: a, rowStride: k, columnStride: gen.int(1)),
                        b: GemmOperand(pointer: b, rowStride: n, columnStride: gen.int(1)), c: c, ldc: n, epilogue: epilogue)

@@ -188,7 +188,7 @@ extension KernelEmitter {
         }
         let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
         let plane = gen.mul(oh, ow), rows = gen.int(cin * kh * kw)
-        let ownGemm = usesOwnGemm(outType.dtype, rows: cout), gemmActivation = try GemmActivation(op.attributes)
+        let ownGemm = usesOwnGemm(outType.dtype, rows: cout, depth: cin * kh * kw), gemmActivation = try GemmActivation(op.attributes)
         // A part owns output rows [y0, y1): those columns of the im2col buffer and of the result.
         let (y0, y1) = partRange(oh)
         let (c0, c1) = (gen.mul(y0, ow), gen.mul(y1, ow))
