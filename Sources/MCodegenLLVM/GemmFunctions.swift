@@ -8,7 +8,7 @@ import MIR
 extension KernelEmitter {
     /// `void gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, bias, residual, ldr)`.
     func gemmFunction(_ t: GemmTiling, _ epilogue: GemmEpilogue) -> (LLVMValueRef, LLVMTypeRef) {
-        let name = "mcc_sgemm_\(t.mr)x\(t.nr)_\(epilogue.key)"
+        let name = "mcc_sgemm_\(t.mr)x\(t.nr)\(epilogue.suffix)"
         let i64 = gen.i64, p = gen.f32Ptr
         let params = [i64, i64, i64, p, i64, i64, p, i64, i64, p, i64, p, p, i64]
         if let existing = LLVMGetNamedFunction(gen.module, name) {
@@ -170,7 +170,7 @@ extension KernelEmitter {
     /// blocks), applies the epilogue (last block), and writes only the mr x nr valid part.
     private func microkernel(_ t: GemmTiling, rows: Int, vectors: Int, _ epilogue: GemmEpilogue) -> (LLVMValueRef, LLVMTypeRef) {
         let i64 = gen.i64, p = gen.f32Ptr
-        let name = "mcc_sgemm_\(t.mr)x\(t.nr)_micro\(rows)x\(vectors * t.width)_\(epilogue.key)"
+        let name = "mcc_sgemm_\(t.mr)x\(t.nr)_micro\(rows)x\(vectors * t.width)\(epilogue.suffix)"
         let fn = gen.function(name, returns: gen.void, params: [i64, p, p, p, i64, i64, i64, i64, i64, p, p, i64],
                               isInternal: true, noInline: true)
         // The packed panels are private to the driver (C may alias the residual, so it is not noalias).

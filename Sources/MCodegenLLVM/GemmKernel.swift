@@ -76,7 +76,11 @@ struct GemmEpilogue {
 
     static let none = GemmEpilogue()
 
-    var key: String { "\(bias?.kind.rawValue ?? "")_\(residual == nil ? "" : "res")_\(activation?.key ?? "")" }
+    /// Names the specialized functions: "" (none), "relu", "row_relu", "col_res_clip0.0_6.0", ...
+    var key: String {
+        [bias.map { "bias" + $0.kind.rawValue }, residual == nil ? nil : "res", activation?.key].compactMap { $0 }.joined(separator: "_")
+    }
+    var suffix: String { key.isEmpty ? "" : "_" + key }
     var isEmpty: Bool { bias == nil && residual == nil && activation == nil }
 }
 
