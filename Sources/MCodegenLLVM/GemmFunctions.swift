@@ -6,11 +6,13 @@ import MIR
 /// a batch-1 dense layer, does not pay for MR rows). They are emitted once per module and
 /// epilogue signature and shared by every kernel that calls them.
 extension KernelEmitter {
-    /// `void gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, bias, residual, ldr)`.
+    /// `void gemm(m, n, k, a, rsa, csa, b, rsb, csb, c, ldc, bias, residual, ldr, bPacked, npad, col0)`:
+    /// a non-null `bPacked` is B packed at compile time (GemmPrepack.swift: Npad columns, this
+    /// call's columns starting at the NR-aligned `col0`), used instead of packing `b`.
     func gemmFunction(_ t: GemmTiling, _ epilogue: GemmEpilogue) -> (LLVMValueRef, LLVMTypeRef) {
         let name = "mcc_sgemm_\(t.mr)x\(t.nr)\(epilogue.suffix)"
         let i64 = gen.i64, p = gen.f32Ptr
-        let params = [i64, i64, i64, p, i64, i64, p, i64, i64, p, i64, p, p, i64]
+        let params = [i64, i64, i64, p, i64, i64, p, i64, i64, p, i64, p, p, i64, p, i64, i64]
         if let existing = LLVMGetNamedFunction(gen.module, name) {
             return (existing, LLVMGlobalGetValueType(existing))
         }
@@ -32,6 +34,8 @@ extension KernelEmitter {
         let a = GemmOperand(pointer: arg(3), rowStride: arg(4), columnStride: arg(5))
         let b = GemmOperand(pointer: arg(6), rowStride: arg(7), columnStride: arg(8))
         let (c, ldc, bias, residual, ldr) = (arg(9), arg(10), arg(11), arg(12), arg(13))
+        let (bPacked, npad, col0) = (arg(14), arg(15), arg(16))
+        let prepacked = LLVMBuildIsNotNull(gen.builder, bPacked, "")!
 
         // Packing buffers sized for this call (a small GEMM takes a small buffer).
         let kcMax = gen.imax(gen.imin(k, gen.int(t.kc)), gen.int(1))
@@ -52,7 +56,10 @@ extension KernelEmitter {
                 let jc = gen.mul(jb, gen.int(t.nc)), nc = gen.imin(gen.int(t.nc), gen.sub(n, jc))
                 gen.loop(gen.int(0), kBlocks) { kb in
                     let pc = gen.mul(kb, gen.int(t.kc)), kc = gen.imax(gen.imin(gen.int(t.kc), gen.sub(k, pc)), gen.int(0))
-                    packB(t, b, row: pc, depth: kc, column: jc, count: nc, into: bPack)
+                    gen.ifThen(LLVMBuildNot(gen.builder, prepacked, "")!) {
+                        packB(t, b, row: pc, depth: kc, column: jc, count: nc, into: bPack)
+                    }
+                    let bBlock = gen.select(prepacked, gen.gep(bPacked, gen.add(gen.mul(pc, npad), gen.mul(gen.add(col0, jc), kc))), bPack)
                     let accumulate = LLVMBuildZExt(gen.builder, gen.icmp(LLVMIntSGT, kb, gen.int(0)), i64, "")!
                     let last = LLVMBuildZExt(gen.builder, gen.icmp(LLVMIntEQ, kb, gen.sub(kBlocks, gen.int(1))), i64, "")!
                     gen.loop(gen.int(0), ceilDiv(m, t.mc)) { mb in
@@ -60,7 +67,7 @@ extension KernelEmitter {
                         packA(t, a, row: ic, count: mc, column: pc, depth: kc, into: aPack)
                         gen.loop(gen.int(0), ceilDiv(nc, t.nr)) { jp in
                             let jr = gen.mul(jp, gen.int(t.nr)), nr = gen.imin(gen.int(t.nr), gen.sub(nc, jr))
-                            let bPanel = gen.gep(bPack, gen.mul(gen.mul(jp, kc), gen.int(t.nr)))
+                            let bPanel = gen.gep(bBlock, gen.mul(gen.mul(jp, kc), gen.int(t.nr)))
                             gen.loop(gen.int(0), ceilDiv(mc, t.mr)) { ip in
                                 let ir = gen.mul(ip, gen.int(t.mr)), mr = gen.imin(gen.int(t.mr), gen.sub(mc, ir))
                                 let row = gen.add(ic, ir), col = gen.add(jc, jr)

@@ -100,7 +100,8 @@ extension KernelEmitter {
     /// MR-aligned rows (each part packs its own panels; nothing is shared between parts).
     /// `split: false` runs the whole GEMM in this part (a caller that already split the work).
     func packedGemm(m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef, a: GemmOperand, b: GemmOperand,
-                    c: LLVMValueRef, ldc: LLVMValueRef, epilogue: GemmEpilogue = .none, split: Bool = true) {
+                    c: LLVMValueRef, ldc: LLVMValueRef, epilogue: GemmEpilogue = .none, split: Bool = true,
+                    prepacked: PrepackedWeight? = nil) {
         let tiling = gemmTiling
         let fn = gemmFunction(tiling, epilogue)
         let null = LLVMConstNull(gen.f32Ptr)!
@@ -112,8 +113,14 @@ extension KernelEmitter {
             if let (p, kind) = epilogue.bias { bias = gen.gep(p, kind == .perColumn ? clo : lo) }
             var residual = null
             if let (p, ld) = epilogue.residual { residual = gen.gep(p, gen.add(gen.mul(lo, ld), clo)) }
+            // The compile-time packed B only while B is still the library's own parameter.
+            var packed = null, npad = gen.int(0)
+            if let prepacked {
+                packed = gen.select(gen.icmp(LLVMIntEQ, b.pointer, prepacked.pristine), prepacked.packed, null)
+                npad = gen.int(prepacked.paddedColumns)
+            }
             _ = gen.call(fn, [gen.sub(hi, lo), gen.sub(chi, clo), k, ap, aS.rs, aS.cs, bp, bS.rs, bS.cs, cp, ldc,
-                              bias, residual, epilogue.residual?.ld ?? gen.int(0)])
+                              bias, residual, epilogue.residual?.ld ?? gen.int(0), packed, npad, clo])
         }
         guard gen.partition != nil, split else {
             invoke(rows: gen.int(0), m, columns: gen.int(0), n)
@@ -155,7 +162,8 @@ extension KernelEmitter {
     }
 
     func matmulGemm(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef, m: LLVMValueRef, n: LLVMValueRef,
-                    k: LLVMValueRef, act: ((LLVMValueRef) -> LLVMValueRef)?, attributes: Attributes) throws(CodegenError) {
+                    k: LLVMValueRef, act: ((LLVMValueRef) -> LLVMValueRef)?, attributes: Attributes,
+                    prepacked: PrepackedWeight? = nil) throws(CodegenError) {
         let choice = GemmChoice.fromEnvironment
         guard dtype == .f32, choice != .blas, gen.preferWide || choice == .mcc else {
             try partitionedGemm(dtype, a: a, b: b, c: c, m: m, n: n, k: k, act: act)
@@ -169,7 +177,8 @@ extension KernelEmitter {
             : LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, m, gen.int(GemmTiling.minimumRows)), large, "")!
         gen.ifThen(own) {
             packedGemm(m: m, n: n, k: k, a: GemmOperand(pointer: a, rowStride: k, columnStride: gen.int(1)),
-                       b: GemmOperand(pointer: b, rowStride: n, columnStride: gen.int(1)), c: c, ldc: n, epilogue: epilogue)
+                       b: GemmOperand(pointer: b, rowStride: n, columnStride: gen.int(1)), c: c, ldc: n, epilogue: epilogue,
+                       prepacked: prepacked)
         }
         guard choice == .auto else { return }
         var failure: CodegenError?

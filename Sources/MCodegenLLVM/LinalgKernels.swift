@@ -22,7 +22,7 @@ extension KernelEmitter {
     /// rank-2 B folds the batch into M). See `matmulGemm` for which GEMM runs.
     func emitMatmul(_ ctx: KernelContext, out: LLVMValueRef, outType: TensorType, a: LLVMValueRef, aType: TensorType,
                     b: LLVMValueRef, bType: TensorType, act: ((LLVMValueRef) -> LLVMValueRef)? = nil,
-                    attributes: Attributes = [:]) throws(CodegenError) {
+                    attributes: Attributes = [:], prepacked: PrepackedWeight? = nil) throws(CodegenError) {
         let m = ctx.dim(aType.shape[aType.rank - 2]), k = ctx.dim(aType.shape[aType.rank - 1])
         let n = ctx.dim(bType.shape[bType.rank - 1])
         let batchRank = outType.rank - 2
@@ -30,7 +30,8 @@ extension KernelEmitter {
         // Rank-2 B shared by every batch row: fold the batch into M (one big GEMM).
         if bType.rank == 2 && aType.rank >= 2 {
             let rows = ctx.dim(Array(aType.shape.dropLast()).product)
-            try matmulGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k, act: act, attributes: attributes)
+            try matmulGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k, act: act, attributes: attributes,
+                           prepacked: prepacked)
             return
         }
         let aBatch = broadcastStrides(TensorType(aType.dtype, Array(aType.shape.dropLast(2))), to: batchType, ctx)

@@ -163,3 +163,31 @@ def test_conv_epilogue(mcc: Path, tmp_path: Path, c, oc, h, k, pad, act) -> None
     ref = act_ref(act, conv_ref(x.astype(np.float64), w.astype(np.float64), b.astype(np.float64), 1, pad, 1, 1))
     for t in (1, 2):
         np.testing.assert_allclose(run(lib, t, x=x)["y"], ref, rtol=1e-4, atol=1e-4, err_msg=f"threads {t}")
+
+
+@pytest.mark.parametrize("gemm", ["mcc", "auto"])
+def test_prepacked_weights_and_set_param(mcc: Path, tmp_path: Path, gemm) -> None:
+    # The weight is packed at compile time (a private @mcc_packed_* global); an instance that
+    # writes it (set_param copies the blob) must see the new values, others the original.
+    m, k, n = 40, 300, 130
+    rng = np.random.default_rng(11)
+    a = rng.standard_normal((m, k)).astype(np.float32)
+    w = rng.standard_normal((k, n)).astype(np.float32)
+    w2 = rng.standard_normal((k, n)).astype(np.float32)
+    lib = compile_graph(mcc, tmp_path, "pp", [helper.make_node("MatMul", ["a", "w"], ["y"])],
+                        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [m, k])],
+                        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])], [numpy_helper.from_array(w, "w")],
+                        env={"MCC_GEMM": gemm})
+    ir = subprocess.run([str(mcc), str(tmp_path / "pp.onnx"), "--emit=llvm", "-o", "-"], capture_output=True, text=True,
+                        check=True, env={**os.environ, "MCC_GEMM": gemm}).stdout
+    assert "@mcc_packed_" in ir, "the weight was not packed at compile time"
+    ref, ref2 = a.astype(np.float64) @ w, a.astype(np.float64) @ w2
+    for t in (1, 2):
+        with mlang.load(lib) as changed, mlang.load(lib) as pristine:
+            changed.set_num_threads(t)
+            pristine.set_num_threads(t)
+            np.testing.assert_allclose(changed(a=a)["y"], ref, rtol=1e-4, atol=1e-3)
+            (name,) = changed.params().keys()
+            changed.set_param(name, w2)
+            np.testing.assert_allclose(changed(a=a)["y"], ref2, rtol=1e-4, atol=1e-3, err_msg=f"after set_param, threads {t}")
+            np.testing.assert_allclose(pristine(a=a)["y"], ref, rtol=1e-4, atol=1e-3, err_msg=f"other instance, threads {t}")
