@@ -596,7 +596,7 @@ def write_report(rows: list[Row], path: str, info: dict, compile_info: dict, bla
   convolutions by 16-aligned output-pixel columns, pointwise ones by image when there is one per part). The f32
   GEMM is mcc's own (packed A/B panels, a 12×32 zmm FMA microkernel, KC/MC/NC cache blocking, bias and
   activation applied in its store) on AVX-512 targets when M ≥ 4 and N, K ≥ 64 (convolutions: ≥ 256 output
-  columns per call); short M (OpenBLAS measured 1.6-1.8× faster at M = 1-2 since mcc packs B on every call),
+  columns per call), with matmul weights packed at compile time; short M (OpenBLAS's GEMV path),
   small N or K (attention heads), f64 and the training gradients call a single-threaded OpenBLAS per part (the
   runtime keeps OpenBLAS at 1 thread), so the two never oversubscribe. Rule and figures: docs/mir.md.
 - Correctness first: both run the same seeded input; a row is timed only if every output element satisfies

@@ -8,6 +8,7 @@ import MIR
 /// AVX-512). A is packed into MR-row panels and B into NR-column panels (zero-padded, so the
 /// microkernel always computes a full tile and only the store handles edges); the packing
 /// buffers come from `aligned_alloc` per call (glibc's heap reuses them between calls).
+/// Matmul weights can come packed at compile time (GemmPrepack.swift).
 ///
 /// Tile sizes were chosen by measuring 1024^3 on Zen 4 (see docs/benchmarks.md); the
 /// `MCC_GEMM_TILE=MRxNR[xKCxMCxNC]` environment variable overrides them at compile time, for tuning.
