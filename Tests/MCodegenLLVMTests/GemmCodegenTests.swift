@@ -39,11 +39,14 @@ import MIR
         #expect(ir.contains("<16 x float>"))
         #expect(ir.contains("@llvm.fma.v16f32"))
         #expect(ir.contains("@cblas_sgemm"))
+        // The weight, packed at compile time, beside the parameter blob.
+        #expect(ir.contains("@mcc_packed_w = private"))
     }
 
     @Test func baselineTargetKeepsOpenBLAS() throws {
         let ir = try ir(cpu: "x86-64")
         #expect(!ir.contains("@mcc_sgemm_"))
+        #expect(!ir.contains("@mcc_packed_"))
         #expect(ir.contains("@cblas_sgemm"))
     }
 
