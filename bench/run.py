@@ -588,15 +588,20 @@ def write_report(rows: list[Row], path: str, info: dict, compile_info: dict, bla
   file serves every batch. ResNet-18 and MobileNetV2 keep real BatchNormalization nodes; the BERT encoder
   uses LayerNormalization and GELU as `0.5·x·(1+Erf(x/√2))`; its input is the embedded sequence
   `[batch, 128, 384]` (no attention mask). LSTM input is `[50, batch, 32]`, output Y_h. GEMM is a MatMul of two
-  run-time 1024×1024 inputs (nothing to prepack at compile time, the same problem as `cblas_sgemm`).
+  run-time 1024×1024 inputs (nothing to prepack at compile time, the same problem as `cblas_sgemm`); its
+  library runs mcc's own GEMM (`MCC_GEMM=blas` at compile time switches it back to OpenBLAS for comparison).
 - Engines: mcc's `.so` (`out/bench/lib<model>.so`) through `mcc_model_run` (ctypes on prebuilt DLTensors;
   threads through `mcc_model_set_num_threads`) and ONNX Runtime {info.get('onnxruntime', '?')} from PyPI in `.venv-bench`
   (CPUExecutionProvider, `ORT_ENABLE_ALL`, `intra_op_num_threads` = threads, `inter_op_num_threads` = 1,
   sequential, `run_with_iobinding` on preallocated inputs and outputs; spinning left at ORT's default).
   Each engine runs in its own worker process, both started per row. mcc's threads are its instance's pool:
   matmul and im2col/pointwise conv split their GEMM across the pool's parts (columns when N ≥ M, else rows;
-  convolutions by 16-aligned output-pixel columns, pointwise ones by image when there is one per part), each part
-  calling a single-threaded OpenBLAS (the runtime keeps OpenBLAS at 1 thread), so the two never oversubscribe.
+  convolutions by 16-aligned output-pixel columns, pointwise ones by image when there is one per part). The f32
+  GEMM is mcc's own (packed A/B panels, a 12×32 zmm FMA microkernel, KC/MC/NC cache blocking, bias and
+  activation applied in its store) on AVX-512 targets when M ≥ 4 and N, K ≥ 64 (convolutions: ≥ 256 output
+  columns per call), with matmul weights packed at compile time; short M (OpenBLAS's GEMV path),
+  small N or K (attention heads), f64 and the training gradients call a single-threaded OpenBLAS per part (the
+  runtime keeps OpenBLAS at 1 thread), so the two never oversubscribe. Rule and figures: docs/mir.md.
 - Correctness first: both run the same seeded input; a row is timed only if every output element satisfies
   |mcc − ort| ≤ {RTOL:g}·|ort| + {ATOL_OF_MAX:g}·max|ort|.
 - Timing: a warm-up of ≥ {args.warmup:g} s per engine (≥ 1 run) estimates the time per run t; each engine then gets

@@ -32,6 +32,7 @@ public final class LLVMCodegen {
         // Parameters: one 64-byte aligned blob, each tensor at a 64-byte aligned offset.
         var offsets: [String: Int] = [:]
         var bytes: [UInt8] = []
+        var tensors: [String: [UInt8]] = [:]
         for p in module.parameters {
             guard let shape = p.type.staticShape else {
                 throw .unsupported("parameter '\(p.name)' of type \(p.type): parameters need a static shape")
@@ -45,8 +46,10 @@ public final class LLVMCodegen {
             while bytes.count % 64 != 0 { bytes.append(0) }
             offsets[p.name] = bytes.count
             bytes.append(contentsOf: data)
+            if p.type.dtype == .f32 && shape.count == 2 { tensors[p.name] = data }
         }
-        if !bytes.isEmpty { _ = gen.blob(bytes, name: "mcc_param_data") }
+        let blob = bytes.isEmpty ? nil : gen.blob(bytes, name: "mcc_param_data")
+        gen.prepacked = Self.prepackWeights(module, gen: gen, offsets: offsets, blob: blob, data: tensors)
 
         let blas = BLAS(gen)
         var descriptors: [LLVMValueRef] = []

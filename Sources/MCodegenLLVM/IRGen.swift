@@ -15,6 +15,8 @@ final class IRGen {
     /// part count. `parallelLoop` gives each part a contiguous share of its range.
     var partition: (part: LLVMValueRef, parts: LLVMValueRef)?
     let i8Ptr, f32Ptr, i64Ptr: LLVMTypeRef
+    /// Parameters packed for mcc's GEMM at compile time, by name (see GemmPrepack.swift).
+    var prepacked: [String: PrepackedWeight] = [:]
 
     init(moduleName: String, target: TargetMachine, preferWide: Bool) {
         context = LLVMContextCreate()

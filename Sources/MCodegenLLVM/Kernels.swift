@@ -72,7 +72,7 @@ struct KernelEmitter {
             try emitBroadcast(op, ctx, out: out, outType: outType, ins: ins, inTypes: inTypes)
         case .matmul:
             try emitMatmul(ctx, out: out, outType: outType, a: ins[0], aType: inTypes[0], b: ins[1], bType: inTypes[1],
-                           act: try activation(op))
+                           act: try activation(op), attributes: op.attributes, prepacked: prepackedWeight(op.operands[1]))
         case .conv2d:
             if gemmConv {
                 try emitConv2dGEMM(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType,
@@ -178,6 +178,13 @@ struct KernelEmitter {
         if let hi = op.attributes["activation_max"] { attrs["max"] = hi }
         let g = gen
         return { x in (try? g.unary(kind, x, attrs, from: dt, to: dt)) ?? x }
+    }
+
+    /// The compile-time packed copy of a parameter operand, if Codegen made one.
+    func prepackedWeight(_ v: ValueID) -> PrepackedWeight? {
+        guard let op = function.ops.first(where: { $0.result.raw == v.raw }), op.kind == .param,
+              let name = op.attributes["name"]?.stringValue else { return nil }
+        return gen.prepacked[name]
     }
 
     /// Ops whose operands may share one buffer (the same value passed twice).

@@ -18,10 +18,11 @@ struct BLAS {
 }
 
 extension KernelEmitter {
-    /// Batched matmul with numpy broadcasting of the batch dims. f32/f64 call BLAS GEMM per
-    /// batch (TODO(#5): mcc's own packed GEMM); integer types use a plain triple loop.
+    /// Batched matmul with numpy broadcasting of the batch dims: one GEMM per batch (a shared
+    /// rank-2 B folds the batch into M). See `matmulGemm` for which GEMM runs.
     func emitMatmul(_ ctx: KernelContext, out: LLVMValueRef, outType: TensorType, a: LLVMValueRef, aType: TensorType,
-                    b: LLVMValueRef, bType: TensorType, act: ((LLVMValueRef) -> LLVMValueRef)? = nil) throws(CodegenError) {
+                    b: LLVMValueRef, bType: TensorType, act: ((LLVMValueRef) -> LLVMValueRef)? = nil,
+                    attributes: Attributes = [:], prepacked: PrepackedWeight? = nil) throws(CodegenError) {
         let m = ctx.dim(aType.shape[aType.rank - 2]), k = ctx.dim(aType.shape[aType.rank - 1])
         let n = ctx.dim(bType.shape[bType.rank - 1])
         let batchRank = outType.rank - 2
@@ -29,7 +30,8 @@ extension KernelEmitter {
         // Rank-2 B shared by every batch row: fold the batch into M (one big GEMM).
         if bType.rank == 2 && aType.rank >= 2 {
             let rows = ctx.dim(Array(aType.shape.dropLast()).product)
-            try partitionedGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k, act: act)
+            try matmulGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k, act: act, attributes: attributes,
+                           prepacked: prepacked)
             return
         }
         let aBatch = broadcastStrides(TensorType(aType.dtype, Array(aType.shape.dropLast(2))), to: batchType, ctx)
@@ -42,9 +44,10 @@ extension KernelEmitter {
             for (d, i) in idx.enumerated() { aOff = gen.add(aOff, gen.mul(i, aBatch[d])); bOff = gen.add(bOff, gen.mul(i, bBatch[d])) }
             let cOff = gen.mul(gen.linear(idx, batchDims), cSize)
             do {
-                try partitionedGemm(outType.dtype, a: gen.gep(a, gen.mul(aOff, aSize), element: LLVMGetElementType(LLVMTypeOf(a))),
-                                    b: gen.gep(b, gen.mul(bOff, bSize), element: LLVMGetElementType(LLVMTypeOf(b))),
-                                    c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k, act: act)
+                try matmulGemm(outType.dtype, a: gen.gep(a, gen.mul(aOff, aSize), element: LLVMGetElementType(LLVMTypeOf(a))),
+                               b: gen.gep(b, gen.mul(bOff, bSize), element: LLVMGetElementType(LLVMTypeOf(b))),
+                               c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k, act: act,
+                               attributes: attributes)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
         }
         if let failure { throw failure }
@@ -201,6 +204,7 @@ extension KernelEmitter {
         }
         let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
         let plane = gen.mul(oh, ow), rows = gen.int(cin * kh * kw)
+        let ownGemm = usesOwnGemm(outType.dtype, rows: cout, depth: cin * kh * kw), gemmActivation = try GemmActivation(op.attributes)
         // A part owns output rows [y0, y1): those columns of the im2col buffer and of the result.
         let (y0, y1) = partRange(oh)
         let (c0, c1) = (gen.mul(y0, ow), gen.mul(y1, ow))
@@ -265,24 +269,44 @@ extension KernelEmitter {
                     }
                 }
             }
-            do {
-                try gemmCall(outType.dtype, a: w, b: gen.gep(columns, lo, element: t), c: gen.gep(result, lo, element: t),
-                             m: gen.int(cout), n: gen.sub(hi, lo), k: rows, lda: rows, ldb: plane, ldc: plane)
-            } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
-            // Epilogue on this part's columns, while they are in cache: bias, the residual
-            // (skip connection), then the activation; fuse-epilogue folded the last two in.
+            // mcc's GEMM, with bias (per output channel = row), the residual (skip connection) and
+            // the activation in its store, when this call has at least
+            // `GemmTiling.minimumConvColumns` columns; OpenBLAS otherwise.
+            let columnCount = gen.sub(hi, lo)
             let residual = ins.count == 4 ? gen.gep(ins[3], gen.mul(n, gen.mul(gen.int(cout), plane)), element: t) : nil
-            if ins.count >= 3 || act != nil {
-                gen.loop(gen.int(0), gen.int(cout)) { oc in
-                    let b = ins.count >= 3 ? gen.load(ins[2], oc) : nil
-                    let base = gen.mul(oc, plane)
-                    gen.loop(lo, hi) { i in
-                        let o = gen.add(base, i)
-                        var v = gen.load(result, o)
-                        if let b { v = gen.fadd(v, b) }
-                        if let residual { v = gen.fadd(v, gen.load(residual, o)) }
-                        if let act { v = act(v) }
-                        gen.store(v, result, o)
+            let forced = GemmChoice.fromEnvironment == .mcc
+            let own = !ownGemm ? LLVMConstInt(gen.i1, 0, 0)! : forced ? LLVMConstInt(gen.i1, 1, 0)!
+                : gen.icmp(LLVMIntSGE, columnCount, gen.int(GemmTiling.minimumConvColumns))
+            if ownGemm {
+                gen.ifThen(own) {
+                    var epilogue = GemmEpilogue(activation: gemmActivation)
+                    if ins.count >= 3 { epilogue.bias = (ins[2], .perRow) }
+                    if let residual { epilogue.residual = (gen.gep(residual, lo, element: t), plane) }
+                    packedGemm(m: gen.int(cout), n: columnCount, k: rows,
+                               a: GemmOperand(pointer: w, rowStride: rows, columnStride: gen.int(1)),
+                               b: GemmOperand(pointer: gen.gep(columns, lo, element: t), rowStride: plane, columnStride: gen.int(1)),
+                               c: gen.gep(result, lo, element: t), ldc: plane, epilogue: epilogue, split: false)
+                }
+            }
+            gen.ifThen(LLVMBuildNot(gen.builder, own, "")!) {
+                do {
+                    try gemmCall(outType.dtype, a: w, b: gen.gep(columns, lo, element: t), c: gen.gep(result, lo, element: t),
+                                 m: gen.int(cout), n: gen.sub(hi, lo), k: rows, lda: rows, ldb: plane, ldc: plane)
+                } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
+                // Epilogue on this part's columns, while they are in cache: bias, the residual,
+                // then the activation; fuse-epilogue folded the last two in.
+                if ins.count >= 3 || act != nil {
+                    gen.loop(gen.int(0), gen.int(cout)) { oc in
+                        let b = ins.count >= 3 ? gen.load(ins[2], oc) : nil
+                        let base = gen.mul(oc, plane)
+                        gen.loop(lo, hi) { i in
+                            let o = gen.add(base, i)
+                            var v = gen.load(result, o)
+                            if let b { v = gen.fadd(v, b) }
+                            if let residual { v = gen.fadd(v, gen.load(residual, o)) }
+                            if let act { v = act(v) }
+                            gen.store(v, result, o)
+                        }
                     }
                 }
             }
