@@ -195,6 +195,11 @@ struct ModelEmitter {
                     let w = function.type(of: op.operands[1])
                     let perOutput = op.kind == .conv2d ? w.shape[1] * w.shape[2] * w.shape[3] : w.shape[0] * w.shape[2] * w.shape[3]
                     flops = gen.mul(gen.mul(op.kind == .conv2d ? flops : ctx.dim(function.type(of: op.operands[0]).elementCount), ctx.dim(perOutput)), gen.int(2))
+                case .conv2dNCHWc:
+                    // Counted over the padded channels (the work the kernel does).
+                    let w = function.type(of: op.operands[1]).shape
+                    let perOutput = op.attributes["groups"]?.intValue ?? 1 == 1 ? w[1] * w[2] * w[3] * w[4] : w[1] * w[2]
+                    flops = gen.mul(gen.mul(flops, ctx.dim(perOutput)), gen.int(2))
                 case .qmatmul, .qconv2d:
                     // Integer multiply-adds, counted like float ones: 2 per MAC of the real reduction.
                     let x = function.type(of: op.operands[0])
@@ -269,6 +274,9 @@ struct ModelEmitter {
                 var cost = 1
                 if op.kind == .conv2d, let w = function.type(of: op.operands[1]).staticShape { cost = w[1] * w[2] * w[3] }
                 if let k = op.attributes["kernel"]?.intsValue { cost = k.reduce(1, *) }
+                if op.kind == .conv2dNCHWc, let w = function.type(of: op.operands[1]).staticShape {
+                    cost = w.count == 6 ? w[1] * w[2] * w[3] * w[4] : w[1] * w[2]
+                }
                 // matmul: the reduction length (64 when symbolic).
                 if op.kind == .matmul { cost = function.type(of: op.operands[0]).shape.last?.constantValue ?? 64 }
                 // int8 kernels: the reduction length (4 x the packed weight's first dim), a quarter
