@@ -13,39 +13,47 @@ import MIR
 extension KernelEmitter {
     static let blockedTile = 7
 
+    /// Both reorders go row by row: the 16 channel passes over one row of the blocked tensor
+    /// (w x 64 bytes) stay in L1, where whole planes (h x w x 64 bytes) would not.
     func emitToNCHWc(_ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType, outType: TensorType) {
         let xs = xType.shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
-        let (c, cb, hw) = (xs[1], os[1], gen.mul(xs[2], xs[3]))
+        let (c, cb, height, width) = (xs[1], os[1], xs[2], xs[3])
         let b = outType.shape[4].constantValue ?? 16
         let zero = gen.constant(0, gen.f32)
         gen.parallelLoop(gen.int(0), gen.mul(xs[0], cb)) { ncb in
             let n = gen.sdiv(ncb, cb), blk = LLVMBuildSRem(gen.builder, ncb, cb, "")!
-            let outBase = gen.mul(ncb, gen.mul(hw, gen.int(b)))
-            // Real channels of this block: copy plane by plane (contiguous reads); the rest zero.
+            // Real channels of this block are copied; the padding ones are zero.
             let real = gen.imin(gen.int(b), gen.sub(c, gen.mul(blk, gen.int(b))))
-            gen.loop(gen.int(0), real) { ci in
-                let plane = gen.mul(gen.add(gen.mul(n, c), gen.add(gen.mul(blk, gen.int(b)), ci)), hw)
-                gen.loop(gen.int(0), hw) { i in
-                    gen.store(gen.load(x, gen.add(plane, i)), out, gen.add(outBase, gen.add(gen.mul(i, gen.int(b)), ci)))
+            gen.loop(gen.int(0), height) { y in
+                let outRow = gen.mul(gen.add(gen.mul(ncb, height), y), gen.mul(width, gen.int(b)))
+                gen.loop(gen.int(0), real) { ci in
+                    let inRow = gen.mul(gen.add(gen.mul(gen.add(gen.mul(n, c), gen.add(gen.mul(blk, gen.int(b)), ci)), height), y), width)
+                    gen.loop(gen.int(0), width) { i in
+                        gen.store(gen.load(x, gen.add(inRow, i)), out, gen.add(outRow, gen.add(gen.mul(i, gen.int(b)), ci)))
+                    }
                 }
-            }
-            gen.loop(real, gen.int(b)) { ci in
-                gen.loop(gen.int(0), hw) { i in gen.store(zero, out, gen.add(outBase, gen.add(gen.mul(i, gen.int(b)), ci))) }
+                gen.loop(real, gen.int(b)) { ci in
+                    gen.loop(gen.int(0), width) { i in gen.store(zero, out, gen.add(outRow, gen.add(gen.mul(i, gen.int(b)), ci))) }
+                }
             }
         }
     }
 
     func emitFromNCHWc(_ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType, outType: TensorType) {
         let xs = xType.shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
-        let (c, cb, hw) = (os[1], xs[1], gen.mul(os[2], os[3]))
+        let (c, cb, height, width) = (os[1], xs[1], os[2], os[3])
         let b = xType.shape[4].constantValue ?? 16
-        gen.parallelLoop(gen.int(0), gen.mul(os[0], c)) { nc in
-            let n = gen.sdiv(nc, c), ch = LLVMBuildSRem(gen.builder, nc, c, "")!
-            let blk = gen.sdiv(ch, gen.int(b)), ci = LLVMBuildSRem(gen.builder, ch, gen.int(b), "")!
-            let inBase = gen.add(gen.mul(gen.add(gen.mul(n, cb), blk), gen.mul(hw, gen.int(b))), ci)
-            let outBase = gen.mul(nc, hw)
-            gen.loop(gen.int(0), hw) { i in
-                gen.store(gen.load(x, gen.add(inBase, gen.mul(i, gen.int(b)))), out, gen.add(outBase, i))
+        gen.parallelLoop(gen.int(0), gen.mul(os[0], cb)) { ncb in
+            let n = gen.sdiv(ncb, cb), blk = LLVMBuildSRem(gen.builder, ncb, cb, "")!
+            let real = gen.imin(gen.int(b), gen.sub(c, gen.mul(blk, gen.int(b))))
+            gen.loop(gen.int(0), height) { y in
+                let inRow = gen.mul(gen.add(gen.mul(ncb, height), y), gen.mul(width, gen.int(b)))
+                gen.loop(gen.int(0), real) { ci in
+                    let outRow = gen.mul(gen.add(gen.mul(gen.add(gen.mul(n, c), gen.add(gen.mul(blk, gen.int(b)), ci)), height), y), width)
+                    gen.loop(gen.int(0), width) { i in
+                        gen.store(gen.load(x, gen.add(inRow, gen.add(gen.mul(i, gen.int(b)), ci))), out, gen.add(outRow, i))
+                    }
+                }
             }
         }
     }

@@ -117,8 +117,9 @@ struct Compile: ParsableCommand {
             } else {
                 // `--passes` may name weight passes too; they read the driver's weights.
                 // AVX-512 targets run conv chains in the blocked layout (select-layout); training
-                // builds keep NCHW, which their backward ops read.
-                let blocked = target.hasAVX512 && trainLoss == nil && !noSelectLayout
+                // builds keep NCHW, which their backward ops read, and ONNX export and
+                // --save-weights keep the weights as the model declares them.
+                let blocked = target.hasAVX512 && trainLoss == nil && !noSelectLayout && emit != .onnx && saveWeights == nil
                 var manager = try PassManager(pipeline: pipeline ?? (blocked ? PassRegistry.blockedPipeline : PassRegistry.defaultPipeline))
                 manager.context = PassContext(weights: DriverWeights(store))
                 try runPasses(manager, module)

@@ -159,3 +159,67 @@ def test_bad_reorders_are_diagnosed(tmp_path: Path, bad: str, message: bytes) ->
     (tmp_path / "bad.mir").write_text(text)
     proc = run_mcc(tmp_path / "bad.mir", "-o", tmp_path / "libbad.so")
     assert proc.returncode != 0 and message in proc.stderr, proc.stderr.decode()
+
+
+def host_has_avx512() -> bool:
+    try:
+        return " avx512f" in Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+
+
+CHAIN = """module @chain
+
+param @stem : f32[16, 3, 3, 3] = uniform(limit = 0.5, seed = 1)
+param @k1 : f32[24, 16, 1, 1] = uniform(limit = 0.3, seed = 2)
+param @b1 : f32[24] = uniform(limit = 0.3, seed = 3)
+param @k2 : f32[16, 24, 3, 3] = uniform(limit = 0.1, seed = 4)
+param @dw : f32[16, 1, 3, 3] = uniform(limit = 0.4, seed = 5)
+param @k3 : f32[20, 16, 1, 1] = uniform(limit = 0.3, seed = 6)
+param @b3 : f32[20] = uniform(limit = 0.3, seed = 7)
+
+func @f(%x: f32[n, 3, 13, 11]) -> (y: f32[n, 840], s: f32[n, 16, 7, 6]) {
+  %0 = param @stem : f32[16, 3, 3, 3]
+  %1 = conv2d %x, %0 {pads = [1, 1, 1, 1]} : f32[n, 16, 13, 11]
+  %2 = relu %1 : f32[n, 16, 13, 11]
+  %3 = param @k1 : f32[24, 16, 1, 1]
+  %4 = param @b1 : f32[24]
+  %5 = conv2d %2, %3, %4 : f32[n, 24, 13, 11]
+  %6 = relu %5 : f32[n, 24, 13, 11]
+  %7 = param @k2 : f32[16, 24, 3, 3]
+  %8 = conv2d %6, %7 {pads = [1, 1, 1, 1]} : f32[n, 16, 13, 11]
+  %9 = add %8, %2 : f32[n, 16, 13, 11]
+  %10 = relu %9 : f32[n, 16, 13, 11]
+  %11 = param @dw : f32[16, 1, 3, 3]
+  %12 = conv2d %10, %11 {groups = 16, pads = [1, 1, 1, 1], strides = [2, 2]} : f32[n, 16, 7, 6]
+  %13 = sigmoid %12 : f32[n, 16, 7, 6]
+  %14 = param @k3 : f32[20, 16, 1, 1]
+  %15 = param @b3 : f32[20]
+  %16 = conv2d %13, %14, %15 : f32[n, 20, 7, 6]
+  %17 = flatten %16 : f32[n, 840]
+  return %17, %13
+}
+"""
+
+
+def test_select_layout_matches_nchw(tmp_path: Path) -> None:
+    """A conv chain (stem, 1x1, 3x3 + residual + relu, depthwise stride 2, sigmoid, partial
+    output block) compiled with select-layout (the AVX-512 default) equals the NCHW build."""
+    src = tmp_path / "chain.mir"
+    src.write_text(CHAIN)
+    blocked, plain = tmp_path / "libblocked.so", tmp_path / "libplain.so"
+    for lib, flags in ((blocked, []), (plain, ["--no-select-layout"])):
+        proc = run_mcc(src, "-o", lib, *flags)
+        assert proc.returncode == 0, proc.stderr.decode()
+    ir = run_mcc(src, "--emit=mir-opt").stdout.decode()
+    if host_has_avx512():
+        assert ir.count("conv2d_nchwc") == 4 and ir.count("to_nchwc") == 1, ir
+    x = np.random.default_rng(3).standard_normal((3, 3, 13, 11)).astype(np.float32)
+    with mlang.load(plain) as model:
+        ref = model.run(x)
+    for threads in (1, 2):
+        with mlang.load(blocked) as model:
+            model.set_num_threads(threads)
+            got = model.run(x)
+        for k in ref:
+            np.testing.assert_allclose(got[k], ref[k], rtol=1e-4, atol=1e-5, err_msg=f"{k}, threads {threads}")
