@@ -8,8 +8,8 @@ import MIR
 /// broadcast input values: no im2col buffer, and every weight vector is reused `tile` times.
 /// 7 pixels per tile because every ResNet / MobileNet plane width (112, 56, 28, 14, 7) is a
 /// multiple of 7, so the scalar-pixel tail never runs there.
-/// Tiles whose whole window lies inside the input run without bounds checks; border tiles select
-/// zero for taps in the padding. Parts of the pool split (image, oc block, output row) triples.
+/// Tiles whose whole window lies inside the input run without bounds checks; in border tiles a
+/// tap in the padding reads a block of zeros (a pointer chosen per tap, no per-FMA select). Parts of the pool split (image, oc block, output row) triples.
 extension KernelEmitter {
     static let blockedTile = 7
 
@@ -109,6 +109,8 @@ extension KernelEmitter {
         let (lo1, hi1) = validRange(offset: (kw - 1) * dx - pl, stride: sx, input: width, output: ow)
         let colLo = gen.imax(lo0, lo1), colHi = gen.imin(hi0, hi1)
 
+        // b zeros that border taps read in place of the padding (a stack slot in the entry block).
+        let zeros = gen.bitcast(gen.slot(zeroVec), LLVMPointerType(gen.f32, 0))
         gen.parallelLoop(gen.int(0), gen.mul(gen.mul(xs[0], gen.int(ocb)), oh)) { row in
             let oy = LLVMBuildSRem(gen.builder, row, oh, "")!
             let nb = gen.sdiv(row, oh)                       // n * ocb + oc block
@@ -117,9 +119,10 @@ extension KernelEmitter {
             let biasVec = vload(bias, gen.mul(blk, gen.int(b)))
             let outRow = gen.mul(row, ow)                    // pixel index of (n, blk, oy, 0)
 
-            /// `count` output pixels from x0; `checked`: select zero for taps outside the input.
+            /// `count` output pixels from x0; `checked`: taps outside the input read zeros.
             func tileBody(_ x0: LLVMValueRef, count: Int, checked: Bool) {
                 let accs = (0..<count).map { _ in gen.slot(biasVec) }
+                let zeroBlock = checked ? zeros : nil
                 let inBlocks = depthwise ? gen.int(1) : gen.int(icb)
                 gen.loop(gen.int(0), inBlocks) { ib in
                     let inBlock = depthwise ? blk : ib
@@ -131,24 +134,24 @@ extension KernelEmitter {
                             let inRow = gen.mul(gen.add(plane, iy), width)
                             gen.loop(gen.int(0), gen.int(kw)) { kx in
                                 let off = gen.sub(gen.mul(kx, gen.int(dx)), gen.int(pl))
-                                var pixels: [(index: LLVMValueRef, valid: LLVMValueRef?)] = []
+                                // Each pixel's b input channels; a tap in the padding reads the
+                                // zero block instead (chosen once per tap, not per channel).
+                                var pixels: [LLVMValueRef] = []
                                 for j in 0..<count {
                                     let ix = gen.add(gen.mul(gen.add(x0, gen.int(j)), gen.int(sx)), off)
-                                    if checked {
+                                    if let zeros = zeroBlock {
                                         let valid = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(0)), gen.icmp(LLVMIntSLT, ix, width), "")!
                                         let clamped = gen.imin(gen.imax(ix, gen.int(0)), gen.sub(width, gen.int(1)))
-                                        pixels.append((gen.mul(gen.add(inRow, clamped), gen.int(b)), valid))
+                                        pixels.append(gen.select(valid, gen.gep(x, gen.mul(gen.add(inRow, clamped), gen.int(b))), zeros))
                                     } else {
-                                        pixels.append((gen.mul(gen.add(inRow, ix), gen.int(b)), nil))
+                                        pixels.append(gen.gep(x, gen.mul(gen.add(inRow, ix), gen.int(b))))
                                     }
                                 }
                                 let tap = gen.add(gen.mul(ky, gen.int(kw)), kx)
                                 if depthwise {
                                     let wv = vload(w, gen.mul(gen.add(gen.mul(blk, gen.int(kh * kw)), tap), gen.int(b)))
                                     for (j, px) in pixels.enumerated() {
-                                        var xv = vload(x, px.index)
-                                        if let valid = px.valid { xv = gen.select(valid, xv, zeroVec) }
-                                        gen.write(accs[j], fma(xv, wv, gen.read(accs[j])))
+                                        gen.write(accs[j], fma(vload(px, gen.int(0)), wv, gen.read(accs[j])))
                                     }
                                 } else {
                                     // w[blk][ib][ky][kx][ic][oc]
@@ -156,8 +159,7 @@ extension KernelEmitter {
                                     for ic in 0..<b {
                                         let wv = vload(w, gen.add(wBase, gen.int(ic * b)))
                                         for (j, px) in pixels.enumerated() {
-                                            var xs = gen.load(x, gen.add(px.index, gen.int(ic)))
-                                            if let valid = px.valid { xs = gen.select(valid, xs, gen.constant(0, gen.f32)) }
+                                            let xs = gen.load(px, gen.int(ic))
                                             gen.write(accs[j], fma(splat(xs), wv, gen.read(accs[j])))
                                         }
                                     }
