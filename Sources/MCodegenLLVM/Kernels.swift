@@ -136,6 +136,12 @@ struct KernelEmitter {
                                  xType: inTypes[0], dyType: inTypes[1])
         case .scatterAdd:
             emitScatterAdd(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+        case .toNCHWc:
+            emitToNCHWc(ctx, out: out, x: ins[0], xType: inTypes[0], outType: outType)
+        case .fromNCHWc:
+            emitFromNCHWc(ctx, out: out, x: ins[0], xType: inTypes[0], outType: outType)
+        case .conv2dNCHWc:
+            try emitConv2dNCHWc(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
         }
         gen.retVoid()
         gen.partition = nil

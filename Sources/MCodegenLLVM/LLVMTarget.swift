@@ -35,7 +35,7 @@ public struct TargetOptions: Sendable {
     var resolvedFeatures: String { features ?? (cpu == nil ? TargetOptions.hostFeatures : "") }
 
     /// Whether the chosen target has 512-bit vectors (used to set the preferred width).
-    var hasAVX512: Bool {
+    public var hasAVX512: Bool {
         let f = resolvedFeatures
         if f.contains("+avx512f") { return true }
         if f.contains("-avx512f") { return false }

@@ -203,6 +203,11 @@ struct ModelEmitter {
                     let w = function.type(of: op.operands[1])
                     let perOutput = op.kind == .conv2d ? w.shape[1] * w.shape[2] * w.shape[3] : w.shape[0] * w.shape[2] * w.shape[3]
                     flops = gen.mul(gen.mul(op.kind == .conv2d ? flops : ctx.dim(function.type(of: op.operands[0]).elementCount), ctx.dim(perOutput)), gen.int(2))
+                case .conv2dNCHWc:
+                    // Counted over the padded channels (the work the kernel does).
+                    let w = function.type(of: op.operands[1]).shape
+                    let perOutput = op.attributes["groups"]?.intValue ?? 1 == 1 ? w[1] * w[2] * w[3] * w[4] : w[1] * w[2]
+                    flops = gen.mul(gen.mul(flops, ctx.dim(perOutput)), gen.int(2))
                 case .qmatmul, .qconv2d:
                     // Integer multiply-adds, counted like float ones: 2 per MAC of the real reduction.
                     let x = function.type(of: op.operands[0])

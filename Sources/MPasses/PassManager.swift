@@ -23,7 +23,8 @@ public enum PassRegistry {
                                                     SimplifyMovement.self, FuseEpilogue.self, FuseElementwise.self,
                                                     AutodiffPass.self,
                                                     QuantizeWeightOnly.self, QuantizeDynamic.self, QuantizeStatic.self,
-                                                    PruneMagnitude.self, PruneStructured.self, Sparsify.self]
+                                                    PruneMagnitude.self, PruneStructured.self, Sparsify.self,
+                                                    SelectLayout.self]
     public static let defaultPipeline: [String] = [LowerInference.name, SimplifyMovement.name, CommonSubexpressionElimination.name,
                                                    DeadCodeElimination.name, FuseEpilogue.name, DeadCodeElimination.name,
                                                    FuseElementwise.name, DeadCodeElimination.name]
@@ -36,6 +37,8 @@ public enum PassRegistry {
         (CommonSubexpressionElimination.name, FuseElementwise.name, "fusion needs single-use values; CSE first removes duplicates"),
         (FuseEpilogue.name, FuseElementwise.name, "fuse-elementwise would merge the activation into its user first"),
         (CommonSubexpressionElimination.name, FuseEpilogue.name, "epilogue fusion needs single-use values; CSE first removes duplicates"),
+        (FuseEpilogue.name, SelectLayout.name, "select-layout keeps a conv's folded activation; its own folding covers only blocked ops"),
+        (SelectLayout.name, FuseElementwise.name, "elementwise ops between convs move into the blocked layout before they fuse"),
     ]
 
     /// Where the driver inserts optimization passes (quantization, pruning): after cleanup,
@@ -43,6 +46,14 @@ public enum PassRegistry {
     public static func pipeline(inserting optimizations: [String]) -> [String] {
         [SimplifyMovement.name, CommonSubexpressionElimination.name, DeadCodeElimination.name] + optimizations
             + [DeadCodeElimination.name, FuseEpilogue.name, DeadCodeElimination.name, FuseElementwise.name, DeadCodeElimination.name]
+    }
+
+    /// The default pipeline for a target with 16-lane float vectors (AVX-512): convolution
+    /// chains run in the blocked layout (select-layout, before fuse-elementwise).
+    public static var blockedPipeline: [String] {
+        var p = defaultPipeline
+        if let i = p.firstIndex(of: FuseElementwise.name) { p.insert(contentsOf: [SelectLayout.name, DeadCodeElimination.name], at: i) }
+        return p
     }
 
     public static func pass(named name: String) -> (any ModulePass.Type)? { all.first { $0.name == name } }

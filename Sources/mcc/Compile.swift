@@ -28,6 +28,8 @@ struct Compile: ParsableCommand {
     @Flag(help: "Print the time each stage takes.") var timeStages = false
     @Flag(help: "Print the static memory plan (workspace with and without buffer reuse) and parameter size.") var stats = false
     @OptionGroup var extras: LibraryExtras  // --emit-bindings, --emit-pkgconfig, --emit-cmake
+    @Flag(help: "Keep convolutions in NCHW (im2col + GEMM) on AVX-512 targets instead of the blocked NCHW16c layout.")
+    var noSelectLayout = false
     @OptionGroup var optimizations: OptimizeOptions  // --quantize, --prune, --calibrate, --report, --eval
     @OptionGroup var fineTuning: FineTuneOptions  // --init-weights, --finetune
     @Flag(help: "ONNX: make every input dim symbolic (tests dynamic-shape support).") var forceDynamic = false
@@ -114,7 +116,11 @@ struct Compile: ParsableCommand {
                 (report.steps, report.fineTune) = try runOptimizations(module, store: store, model: modelName, plan: plan)
             } else {
                 // `--passes` may name weight passes too; they read the driver's weights.
-                var manager = try PassManager(pipeline: pipeline ?? PassRegistry.defaultPipeline)
+                // AVX-512 targets run conv chains in the blocked layout (select-layout); training
+                // builds keep NCHW, which their backward ops read, and ONNX export and
+                // --save-weights keep the weights as the model declares them.
+                let blocked = target.hasAVX512 && trainLoss == nil && !noSelectLayout && emit != .onnx && saveWeights == nil
+                var manager = try PassManager(pipeline: pipeline ?? (blocked ? PassRegistry.blockedPipeline : PassRegistry.defaultPipeline))
                 manager.context = PassContext(weights: DriverWeights(store))
                 try runPasses(manager, module)
             }

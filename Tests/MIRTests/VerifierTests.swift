@@ -92,6 +92,19 @@ import Testing
             #expect(throws: ShapeError.self) {
                 try kind.inferResultType(operands: operands, attributes: [:], explicit: TensorType(.f32, [.symbol("n"), .constant(3), .constant(8), .constant(4)]))
             }
+        case .blocked:
+            // 3 channels -> one 16-lane block; a 3x3 conv to 20 channels (2 blocks) with a residual.
+            let blockedX = TensorType(.f32, [.symbol("n"), .constant(1), .constant(8), .constant(8), .constant(16)])
+            switch kind {
+            case .toNCHWc: attrs = ["block": .int(16)]
+            case .fromNCHWc: operands = [blockedX]; attrs = ["channels": .int(3)]
+            default:
+                let y = TensorType(.f32, [.symbol("n"), .constant(2), .constant(6), .constant(6), .constant(16)])
+                operands = [blockedX, TensorType(.f32, static: [2, 1, 3, 3, 16, 16]), TensorType(.f32, static: [32]), y]
+                #expect(throws: ShapeError.self) {
+                    try kind.inferResultType(operands: [blockedX, TensorType(.f32, static: [2, 1, 3, 3, 16, 16]), TensorType(.f32, static: [20])], attributes: [:])
+                }
+            }
         case .movement:
             switch kind {
             case .reshape: explicit = TensorType(.f32, [.symbol("n"), .constant(192)])

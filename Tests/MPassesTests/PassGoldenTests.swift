@@ -48,6 +48,19 @@ import MIR
         for p in PassRegistry.all { #expect(covered.contains(p.name), "pass '\(p.name)' has no Inputs/\(p.name).mir") }
     }
 
+    /// select-layout is outside the default pipeline (AVX-512 only), so it gets its own check:
+    /// a rerun treats the first run's from_nchwc values as blocked and changes nothing.
+    @Test func selectLayoutIsIdempotent() throws {
+        let text = try String(contentsOf: Self.inputs.appendingPathComponent("select-layout.mir"), encoding: .utf8)
+        let module = try parseModule(text: text, path: "select-layout.mir")
+        let manager = try PassManager(pipeline: PassRegistry.blockedPipeline)
+        try manager.run(on: module)
+        let once = module.printed()
+        #expect(once.contains("conv2d_nchwc"))
+        try manager.run(on: module)
+        #expect(module.printed() == once)
+    }
+
     @Test func unknownPassIsAnError() {
         #expect(throws: PassError.self) { try PassManager(pipeline: ["no-such-pass"]) }
     }
@@ -67,9 +80,10 @@ import MIR
 
 /// The default pipeline respects every ordering rule (Go's passOrder check).
 @Suite struct PassOrderTests {
-    @Test func defaultPipelineRespectsOrderingRules() {
-        let pipeline = PassRegistry.defaultPipeline
-        for rule in PassRegistry.order {
+    @Test(arguments: [PassRegistry.defaultPipeline, PassRegistry.blockedPipeline])
+    func pipelineRespectsOrderingRules(_ pipeline: [String]) {
+        // select-layout runs only in the AVX-512 pipeline.
+        for rule in PassRegistry.order where pipeline.contains(SelectLayout.name) || ![rule.before, rule.after].contains(SelectLayout.name) {
             guard let b = pipeline.firstIndex(of: rule.before), let a = pipeline.lastIndex(of: rule.after) else {
                 Issue.record("rule \(rule.before) < \(rule.after) names a pass missing from the pipeline"); continue
             }

@@ -36,18 +36,25 @@ def test_conv_residual(mcc: Path, tmp_path: Path, k, c, h, n, relu, swap) -> Non
                           [numpy_helper.from_array(wt, "w"), numpy_helper.from_array(b, "b")])
     path = tmp_path / "res.onnx"
     onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], ir_version=8), str(path))
-    mir = subprocess.run([str(mcc), str(path), "--emit=mir-opt"], check=True, capture_output=True, text=True).stdout
-    convs = [line for line in mir.splitlines() if "conv2d" in line]
-    assert len(convs) == 1 and "%x {" in convs[0], mir   # the residual is the conv's 4th operand
-    assert ("activation = \"relu\"" in convs[0]) == relu and " add " not in mir and "fused" not in mir, mir
-    lib = tmp_path / "res.so"
-    subprocess.run([str(mcc), str(path), "-o", str(lib)], check=True)
+    # NCHW (--no-select-layout): the GEMM conv kernel's epilogue. Default: on AVX-512 hosts
+    # select-layout carries the residual into conv2d_nchwc (channels >= 16).
+    nchw = subprocess.run([str(mcc), str(path), "--emit=mir-opt", "--no-select-layout"], check=True, capture_output=True, text=True).stdout
+    convs = [line for line in nchw.splitlines() if "conv2d" in line]
+    assert len(convs) == 1 and "%x {" in convs[0], nchw   # the residual is the conv's 4th operand
+    assert ("activation = \"relu\"" in convs[0]) == relu and " add " not in nchw and "fused" not in nchw, nchw
+    default = subprocess.run([str(mcc), str(path), "--emit=mir-opt"], check=True, capture_output=True, text=True).stdout
+    if "conv2d_nchwc" in default:
+        blocked = [line for line in default.splitlines() if "conv2d_nchwc" in line]
+        assert len(blocked) == 1 and blocked[0].split("{")[0].count(",") == 3 and " add " not in default, default
     x = rng.standard_normal((n, c, h, h)).astype(np.float32)
     ref = conv_ref(x.astype(np.float64), wt.astype(np.float64), b.astype(np.float64), 1, pad, 1, 1) + x
     if relu:
         ref = np.maximum(ref, 0)
-    for threads in (1, 2, 3):
-        with mlang.load(lib) as model:
-            model.set_num_threads(threads)
-            got = model(x=x)["y"]
-        np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4, err_msg=f"threads {threads}")
+    for flags in ([], ["--no-select-layout"]):
+        lib = tmp_path / f"res{len(flags)}.so"
+        subprocess.run([str(mcc), str(path), "-o", str(lib), *flags], check=True)
+        for threads in (1, 2, 3):
+            with mlang.load(lib) as model:
+                model.set_num_threads(threads)
+                got = model(x=x)["y"]
+            np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4, err_msg=f"threads {threads}")

@@ -95,6 +95,13 @@ extension Operation {
             work = out.elementCount * .constant(f.type(of: operands[1]).staticShape?.first ?? 1)
         case .sparse:
             break
+        case .blocked:
+            // conv2d_nchwc is a direct loop kernel (no GEMM parts): output elements x the packed
+            // weight's reduction per output channel ([ocb][icb][kh][kw][16][16] or depthwise
+            // [cb][kh][kw][16]). The reorders are plain copies.
+            if kind == .conv2dNCHWc, let w = f.type(of: operands[1]).staticShape {
+                work = out.elementCount * .constant(w.count == 6 ? w[1] * w[2] * w[3] * w[4] : w[1] * w[2])
+            }
         }
         return KernelCost(work: work, grain: grain, batchedGrain: batchedGrain)
     }

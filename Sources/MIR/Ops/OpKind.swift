@@ -85,6 +85,11 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case qconv2d                           // x f32 NCHW, w i8 packed (k = c*kh*kw), w_scale[, w_sum][, bias] {kernel, strides, pads, dilations}
     // Sparse float kernel (made by the sparsify pass; see SparseShapes.swift for the CSR layout).
     case sparseMatmul = "sparse_matmul"    // x f32[..., k], values f32[nnz], rows i32[nnz], col_ptr i32[n+1] -> f32[..., n]
+    // Blocked NCHWc layout (made by the select-layout pass; see BlockedShapes.swift): a tensor
+    // [n, ceil(c/16), h, w, 16] holds channel c = 16 * cb + ci at [n, cb, h, w, ci], zero padded.
+    case toNCHWc = "to_nchwc"              // x NCHW {block} -> NCHW16c
+    case fromNCHWc = "from_nchwc"          // x NCHW16c {channels} -> NCHW
+    case conv2dNCHWc = "conv2d_nchwc"      // x NCHW16c, w packed, bias f32[ocb*16][, residual NCHW16c] {strides, pads, dilations, groups, activation...}
 
     public var info: OpInfo {
         switch self {
@@ -164,6 +169,11 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
             return OpInfo(arity: 3...5, category: .quantized,
                           attributes: ["kernel", "strides", "pads", "dilations", "act_scale", "act_zero_point", "activation"])
         case .sparseMatmul: return OpInfo(arity: 4...4, category: .sparse, resultTypeIsExplicit: true)
+        case .toNCHWc: return OpInfo(arity: 1...1, category: .blocked, attributes: ["block"])
+        case .fromNCHWc: return OpInfo(arity: 1...1, category: .blocked, attributes: ["channels"])
+        case .conv2dNCHWc:
+            return OpInfo(arity: 3...4, category: .blocked,
+                          attributes: ["strides", "pads", "dilations", "groups", "activation", "activation_min", "activation_max"])
         }
     }
 
@@ -189,6 +199,9 @@ public enum OpCategory: Sendable {
     case quantized
     /// A matmul by a constant weight stored compressed (sparse_matmul).
     case sparse
+    /// Ops on the blocked NCHWc layout (to_nchwc, from_nchwc, conv2d_nchwc): their operands are
+    /// not NCHW, so no NCHW rule (pooling, fusion, the conv cost model) may apply to them.
+    case blocked
 }
 
 /// The static description of an op.

@@ -78,6 +78,7 @@ extension OpKind {
         case .movement: return try inferMovement(operands, attrs, explicit: explicit, valueSymbols: valueSymbols)
         case .quantized: return try inferQuantized(operands, attrs)
         case .sparse: return try inferSparseMatmul(operands, explicit: explicit)
+        case .blocked: return try inferBlocked(operands, attrs)
         }
     }
 

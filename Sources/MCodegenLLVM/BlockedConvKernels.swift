@@ -1,0 +1,189 @@
+internal import CLLVM
+import MIR
+
+/// Kernels of the blocked NCHWc layout (see MIR's BlockedShapes.swift): the reorders and the
+/// direct convolution. The convolution keeps a tile of `tile` output pixels x b output channels
+/// in vector accumulators (7 x 16 = 7 zmm for b = 16) and, per input channel of a block and
+/// kernel tap, does one vector load of the b output channels' weights and `tile` FMAs with the
+/// broadcast input values: no im2col buffer, and every weight vector is reused `tile` times.
+/// 7 pixels per tile because every ResNet / MobileNet plane width (112, 56, 28, 14, 7) is a
+/// multiple of 7, so the scalar-pixel tail never runs there.
+/// Tiles whose whole window lies inside the input run without bounds checks; in border tiles a
+/// tap in the padding reads a block of zeros (a pointer chosen per tap, no per-FMA select). Parts of the pool split (image, oc block, output row) triples.
+extension KernelEmitter {
+    static let blockedTile = 7
+
+    /// Both reorders go row by row: the 16 channel passes over one row of the blocked tensor
+    /// (w x 64 bytes) stay in L1, where whole planes (h x w x 64 bytes) would not.
+    func emitToNCHWc(_ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType, outType: TensorType) {
+        let xs = xType.shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
+        let (c, cb, height, width) = (xs[1], os[1], xs[2], xs[3])
+        let b = outType.shape[4].constantValue ?? 16
+        let zero = gen.constant(0, gen.f32)
+        gen.parallelLoop(gen.int(0), gen.mul(xs[0], cb)) { ncb in
+            let n = gen.sdiv(ncb, cb), blk = LLVMBuildSRem(gen.builder, ncb, cb, "")!
+            // Real channels of this block are copied; the padding ones are zero.
+            let real = gen.imin(gen.int(b), gen.sub(c, gen.mul(blk, gen.int(b))))
+            gen.loop(gen.int(0), height) { y in
+                let outRow = gen.mul(gen.add(gen.mul(ncb, height), y), gen.mul(width, gen.int(b)))
+                gen.loop(gen.int(0), real) { ci in
+                    let inRow = gen.mul(gen.add(gen.mul(gen.add(gen.mul(n, c), gen.add(gen.mul(blk, gen.int(b)), ci)), height), y), width)
+                    gen.loop(gen.int(0), width) { i in
+                        gen.store(gen.load(x, gen.add(inRow, i)), out, gen.add(outRow, gen.add(gen.mul(i, gen.int(b)), ci)))
+                    }
+                }
+                gen.loop(real, gen.int(b)) { ci in
+                    gen.loop(gen.int(0), width) { i in gen.store(zero, out, gen.add(outRow, gen.add(gen.mul(i, gen.int(b)), ci))) }
+                }
+            }
+        }
+    }
+
+    func emitFromNCHWc(_ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType, outType: TensorType) {
+        let xs = xType.shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
+        let (c, cb, height, width) = (os[1], xs[1], os[2], os[3])
+        let b = xType.shape[4].constantValue ?? 16
+        gen.parallelLoop(gen.int(0), gen.mul(os[0], cb)) { ncb in
+            let n = gen.sdiv(ncb, cb), blk = LLVMBuildSRem(gen.builder, ncb, cb, "")!
+            let real = gen.imin(gen.int(b), gen.sub(c, gen.mul(blk, gen.int(b))))
+            gen.loop(gen.int(0), height) { y in
+                let inRow = gen.mul(gen.add(gen.mul(ncb, height), y), gen.mul(width, gen.int(b)))
+                gen.loop(gen.int(0), real) { ci in
+                    let outRow = gen.mul(gen.add(gen.mul(gen.add(gen.mul(n, c), gen.add(gen.mul(blk, gen.int(b)), ci)), height), y), width)
+                    gen.loop(gen.int(0), width) { i in
+                        gen.store(gen.load(x, gen.add(inRow, gen.add(gen.mul(i, gen.int(b)), ci))), out, gen.add(outRow, i))
+                    }
+                }
+            }
+        }
+    }
+
+    /// conv2d_nchwc, dense (groups = 1) or depthwise.
+    func emitConv2dNCHWc(_ ctx: KernelContext, op: Operation, out: LLVMValueRef, ins: [LLVMValueRef],
+                         inTypes: [TensorType], outType: TensorType) throws(CodegenError) {
+        let p = try windowParams(op.attributes)
+        guard let ws = inTypes[1].staticShape, let b = inTypes[0].shape[4].constantValue,
+              let icb = inTypes[0].shape[1].constantValue, let ocb = outType.shape[1].constantValue else {
+            throw .unsupported("conv2d_nchwc with a symbolic weight or channel count")
+        }
+        let depthwise = p.groups != 1
+        let (kh, kw) = depthwise ? (ws[1], ws[2]) : (ws[2], ws[3])
+        let xs = inTypes[0].shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
+        let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
+        let vec = LLVMVectorType(gen.f32, UInt32(b))!
+        let (x, w, bias) = (ins[0], ins[1], ins[2])
+        let residual = ins.count == 4 ? ins[3] : nil
+        let tile = KernelEmitter.blockedTile
+        let (sy, sx, dy, dx, pt, pl) = (p.strides[0], p.strides[1], p.dilations[0], p.dilations[1], p.pads[0], p.pads[1])
+
+        func vload(_ base: LLVMValueRef, _ index: LLVMValueRef) -> LLVMValueRef {
+            let ptr = gen.bitcast(gen.gep(base, index), LLVMPointerType(vec, 0))
+            let v = LLVMBuildLoad2(gen.builder, vec, ptr, "")!
+            LLVMSetAlignment(v, 4)
+            return v
+        }
+        func vstore(_ v: LLVMValueRef, _ base: LLVMValueRef, _ index: LLVMValueRef) {
+            let s = LLVMBuildStore(gen.builder, v, gen.bitcast(gen.gep(base, index), LLVMPointerType(vec, 0)))!
+            LLVMSetAlignment(s, 4)
+        }
+        func splat(_ s: LLVMValueRef) -> LLVMValueRef {
+            let one = LLVMBuildInsertElement(gen.builder, LLVMGetUndef(vec), s, gen.int32(0), "")!
+            return LLVMBuildShuffleVector(gen.builder, one, LLVMGetUndef(vec), LLVMConstNull(LLVMVectorType(gen.i32, UInt32(b))), "")!
+        }
+        func fma(_ a: LLVMValueRef, _ bv: LLVMValueRef, _ c: LLVMValueRef) -> LLVMValueRef { gen.intrinsic("llvm.fma", [a, bv, c]) }
+        let zeroVec = LLVMConstNull(vec)!
+        let activation = op.attributes["activation"]?.stringValue
+        guard activation == nil || activation == "relu" || activation == "clip" else {
+            throw .unsupported("'conv2d_nchwc' with activation '\(activation ?? "")' (expected relu or clip)")
+        }
+        func activate(_ v: LLVMValueRef) -> LLVMValueRef {
+            if activation == "relu" { return gen.fmax(v, zeroVec) }
+            guard activation == "clip" else { return v }
+            var r = v
+            if let lo = op.attributes["activation_min"]?.floatValue { r = gen.fmax(r, splat(gen.float(lo))) }
+            if let hi = op.attributes["activation_max"]?.floatValue { r = gen.fmin(r, splat(gen.float(hi))) }
+            return r
+        }
+        // Columns whose whole window is inside the input (valid for the first and last tap).
+        let (lo0, hi0) = validRange(offset: -pl, stride: sx, input: width, output: ow)
+        let (lo1, hi1) = validRange(offset: (kw - 1) * dx - pl, stride: sx, input: width, output: ow)
+        let colLo = gen.imax(lo0, lo1), colHi = gen.imin(hi0, hi1)
+
+        // b zeros that border taps read in place of the padding (a stack slot in the entry block).
+        let zeros = gen.bitcast(gen.slot(zeroVec), LLVMPointerType(gen.f32, 0))
+        gen.parallelLoop(gen.int(0), gen.mul(gen.mul(xs[0], gen.int(ocb)), oh)) { row in
+            let oy = LLVMBuildSRem(gen.builder, row, oh, "")!
+            let nb = gen.sdiv(row, oh)                       // n * ocb + oc block
+            let blk = LLVMBuildSRem(gen.builder, nb, gen.int(ocb), "")!
+            let n = gen.sdiv(nb, gen.int(ocb))
+            let biasVec = vload(bias, gen.mul(blk, gen.int(b)))
+            let outRow = gen.mul(row, ow)                    // pixel index of (n, blk, oy, 0)
+
+            /// `count` output pixels from x0; `checked`: taps outside the input read zeros.
+            func tileBody(_ x0: LLVMValueRef, count: Int, checked: Bool) {
+                let accs = (0..<count).map { _ in gen.slot(biasVec) }
+                let zeroBlock = checked ? zeros : nil
+                let inBlocks = depthwise ? gen.int(1) : gen.int(icb)
+                gen.loop(gen.int(0), inBlocks) { ib in
+                    let inBlock = depthwise ? blk : ib
+                    let plane = gen.mul(gen.add(gen.mul(n, gen.int(icb)), inBlock), height)
+                    gen.loop(gen.int(0), gen.int(kh)) { ky in
+                        let iy = gen.add(gen.mul(oy, gen.int(sy)), gen.sub(gen.mul(ky, gen.int(dy)), gen.int(pt)))
+                        let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
+                        gen.ifThen(inside) {
+                            let inRow = gen.mul(gen.add(plane, iy), width)
+                            gen.loop(gen.int(0), gen.int(kw)) { kx in
+                                let off = gen.sub(gen.mul(kx, gen.int(dx)), gen.int(pl))
+                                // Each pixel's b input channels; a tap in the padding reads the
+                                // zero block instead (chosen once per tap, not per channel).
+                                var pixels: [LLVMValueRef] = []
+                                for j in 0..<count {
+                                    let ix = gen.add(gen.mul(gen.add(x0, gen.int(j)), gen.int(sx)), off)
+                                    if let zeros = zeroBlock {
+                                        let valid = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(0)), gen.icmp(LLVMIntSLT, ix, width), "")!
+                                        let clamped = gen.imin(gen.imax(ix, gen.int(0)), gen.sub(width, gen.int(1)))
+                                        pixels.append(gen.select(valid, gen.gep(x, gen.mul(gen.add(inRow, clamped), gen.int(b))), zeros))
+                                    } else {
+                                        pixels.append(gen.gep(x, gen.mul(gen.add(inRow, ix), gen.int(b))))
+                                    }
+                                }
+                                let tap = gen.add(gen.mul(ky, gen.int(kw)), kx)
+                                if depthwise {
+                                    let wv = vload(w, gen.mul(gen.add(gen.mul(blk, gen.int(kh * kw)), tap), gen.int(b)))
+                                    for (j, px) in pixels.enumerated() {
+                                        gen.write(accs[j], fma(vload(px, gen.int(0)), wv, gen.read(accs[j])))
+                                    }
+                                } else {
+                                    // w[blk][ib][ky][kx][ic][oc]
+                                    let wBase = gen.mul(gen.add(gen.mul(gen.add(gen.mul(blk, gen.int(icb)), ib), gen.int(kh * kw)), tap), gen.int(b * b))
+                                    for ic in 0..<b {
+                                        let wv = vload(w, gen.add(wBase, gen.int(ic * b)))
+                                        for (j, px) in pixels.enumerated() {
+                                            let xs = gen.load(px, gen.int(ic))
+                                            gen.write(accs[j], fma(splat(xs), wv, gen.read(accs[j])))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                for j in 0..<count {
+                    let o = gen.mul(gen.add(outRow, gen.add(x0, gen.int(j))), gen.int(b))
+                    var v = gen.read(accs[j])
+                    if let residual { v = gen.fadd(v, vload(residual, o)) }
+                    vstore(activate(v), out, o)
+                }
+            }
+            let tiles = gen.sdiv(ow, gen.int(tile))
+            gen.loop(gen.int(0), tiles) { t in
+                let x0 = gen.mul(t, gen.int(tile))
+                let interior = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, x0, colLo),
+                                            gen.icmp(LLVMIntSLE, gen.add(x0, gen.int(tile)), colHi), "")!
+                gen.ifThen(interior) { tileBody(x0, count: tile, checked: false) }
+                gen.ifThen(LLVMBuildNot(gen.builder, interior, "")!) { tileBody(x0, count: tile, checked: true) }
+            }
+            gen.loop(gen.mul(tiles, gen.int(tile)), ow) { x0 in tileBody(x0, count: 1, checked: true) }
+        }
+    }
+}
