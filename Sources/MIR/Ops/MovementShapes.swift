@@ -85,6 +85,19 @@ extension OpKind {
             guard let explicit, explicit.dtype == x.dtype, explicit.rank == x.rank else {
                 throw ShapeError("'resize' needs an explicit result type of the same dtype and rank")
             }
+            let mode = attrs["mode"]?.stringValue ?? "nearest"
+            guard ["nearest", "linear", "cubic"].contains(mode) else {
+                throw ShapeError("'resize' mode must be nearest, linear or cubic, got '\(mode)'")
+            }
+            let coordinate = attrs["coordinate_mode"]?.stringValue ?? "half_pixel"
+            let coordinates = ["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel", "tf_half_pixel_for_nearest", "tf_crop_and_resize"]
+            guard coordinates.contains(coordinate) else {
+                throw ShapeError("'resize' coordinate_mode must be one of \(coordinates.joined(separator: ", ")), got '\(coordinate)'")
+            }
+            let roi = attrs["roi"]?.floatsValue
+            guard (coordinate == "tf_crop_and_resize") == (roi != nil), roi.map { $0.count == 2 * x.rank } ?? true else {
+                throw ShapeError("'resize' takes a roi of \(2 * x.rank) entries exactly with coordinate_mode tf_crop_and_resize")
+            }
             if ops.count == 2 {
                 let s = ops[1]
                 guard s.rank == 1, s.dtype == .f32 || s.dtype == .f64 || s.dtype.isInteger,
