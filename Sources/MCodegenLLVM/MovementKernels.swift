@@ -137,8 +137,7 @@ extension KernelEmitter {
                 gen.store(gen.select(inside, gen.load(x, safe), fill), out, gen.linear(idx, oDims))
             }
         case .resize:
-            try emitResize(op, ctx, out: out, x: x, xType: xType, outType: outType, scalesIn: ins.count > 1 ? ins[1] : nil,
-                           scalesType: inTypes.count > 1 ? inTypes[1] : nil)
+            try emitResize(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
         default:
             throw .unsupported("internal error: '\(op.kind.rawValue)' is not a movement op")
         }

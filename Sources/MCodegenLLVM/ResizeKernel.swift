@@ -5,10 +5,14 @@ import MIR
 /// (one for nearest, two for linear, four for cubic) whose separable product weights the input.
 /// tf_crop_and_resize writes `extrapolation_value` where any axis's coordinate leaves the input.
 extension KernelEmitter {
-    func emitResize(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType,
-                    outType: TensorType, scalesIn: LLVMValueRef? = nil, scalesType: TensorType? = nil) throws(CodegenError) {
-        let rank = xType.rank
+    func emitResize(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, ins: [LLVMValueRef], inTypes: [TensorType],
+                    outType: TensorType) throws(CodegenError) {
+        let x = ins[0], xType = inTypes[0], rank = xType.rank
         let a = op.attributes
+        // Operands: x[, scales|sizes][, roi]; roi is an operand only for tf_crop_and_resize without the attribute.
+        let roiIn = a["coordinate_mode"]?.stringValue == "tf_crop_and_resize" && a["roi"] == nil ? ins.count - 1 : nil
+        let scalesIn = ins.count - (roiIn == nil ? 0 : 1) == 2 ? ins[1] : nil
+        let scalesType = scalesIn == nil ? nil : inTypes[1]
         let scales = a["scales"]?.floatsValue ?? [Double](repeating: 1, count: rank)
         let mode = a["mode"]?.stringValue ?? "nearest"
         let coordinate = a["coordinate_mode"]?.stringValue ?? "half_pixel"
@@ -20,8 +24,8 @@ extension KernelEmitter {
         guard scales.count == rank, ["nearest", "linear", "cubic"].contains(mode) else {
             throw .unsupported("resize mode '\(mode)'")
         }
-        guard coordinate != "tf_crop_and_resize" || roi.count == 2 * rank else {
-            throw .unsupported("resize tf_crop_and_resize needs a constant roi of \(2 * rank) entries, got \(roi.count)")
+        guard coordinate != "tf_crop_and_resize" || roi.count == 2 * rank || roiIn != nil else {
+            throw .unsupported("resize tf_crop_and_resize needs a roi of \(2 * rank) entries, got \(roi.count)")
         }
         let xDims = xType.shape.map(ctx.dim), oDims = outType.shape.map(ctx.dim), xStrides = gen.strides(xDims)
         let d = LLVMDoubleTypeInContext(gen.context)!
@@ -35,7 +39,7 @@ extension KernelEmitter {
                   outType.shape[k].constantValue == i else { return false }
             switch coordinate {
             case "half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel": return true
-            case "tf_crop_and_resize": return roi[k] == 0 && roi[k + rank] == 1
+            case "tf_crop_and_resize": return roiIn == nil && roi[k] == 0 && roi[k + rank] == 1
             default: return false
             }
         }
@@ -64,9 +68,16 @@ extension KernelEmitter {
                 case "pytorch_half_pixel":
                     coord = gen.select(gen.fcmp(LLVMRealOGT, outLen, c(1)), gen.fsub(gen.fdiv(gen.fadd(o, c(0.5)), s), c(0.5)), c(-0.5))
                 case "tf_crop_and_resize":
-                    let span = gen.fmul(c(roi[k + rank] - roi[k]), gen.fsub(inLen, c(1)))
+                    var start = c(0), end = c(1)
+                    if let roiIn {
+                        start = LLVMBuildFPCast(gen.builder, gen.load(ins[roiIn], gen.int(k)), d, "")!
+                        end = LLVMBuildFPCast(gen.builder, gen.load(ins[roiIn], gen.int(k + rank)), d, "")!
+                    } else {
+                        start = c(roi[k]); end = c(roi[k + rank])
+                    }
+                    let span = gen.fmul(gen.fsub(end, start), gen.fsub(inLen, c(1)))
                     coord = gen.select(single, gen.fmul(span, c(0.5)), gen.fdiv(gen.fmul(o, span), gen.fsub(resized, c(1))))
-                    coord = gen.fadd(coord, gen.fmul(c(roi[k]), gen.fsub(inLen, c(1))))
+                    coord = gen.fadd(coord, gen.fmul(start, gen.fsub(inLen, c(1))))
                     let away = LLVMBuildOr(gen.builder, gen.fcmp(LLVMRealOLT, coord, c(0)),
                                            gen.fcmp(LLVMRealOGT, coord, gen.fsub(inLen, c(1))), "")!
                     outside = outside.map { LLVMBuildOr(gen.builder, $0, away, "")! } ?? away

@@ -94,11 +94,20 @@ extension OpKind {
             guard coordinates.contains(coordinate) else {
                 throw ShapeError("'resize' coordinate_mode must be one of \(coordinates.joined(separator: ", ")), got '\(coordinate)'")
             }
+            // tf_crop_and_resize reads roi ([starts..., ends...]) from an attribute or, given as data,
+            // from the last operand; other modes take none.
             let roi = attrs["roi"]?.floatsValue
-            guard (coordinate == "tf_crop_and_resize") == (roi != nil), roi.map { $0.count == 2 * x.rank } ?? true else {
+            let roiOperand = coordinate == "tf_crop_and_resize" && roi == nil
+            guard coordinate == "tf_crop_and_resize" || roi == nil, roi.map({ $0.count == 2 * x.rank }) ?? true else {
                 throw ShapeError("'resize' takes a roi of \(2 * x.rank) entries exactly with coordinate_mode tf_crop_and_resize")
             }
-            if ops.count == 2 {
+            if roiOperand {
+                guard ops.count >= 2, let r = ops.last, r.rank == 1, r.dtype.isFloat,
+                      r.shape[0] == .constant(2 * x.rank) || !r.shape[0].isStatic else {
+                    throw ShapeError("'resize' with coordinate_mode tf_crop_and_resize needs a roi attribute or a float [\(2 * x.rank)] last operand")
+                }
+            }
+            if ops.count - (roiOperand ? 1 : 0) == 2 {
                 let s = ops[1]
                 guard s.rank == 1, s.dtype == .f32 || s.dtype == .f64 || s.dtype.isInteger,
                       s.shape[0] == .constant(x.rank) || !s.shape[0].isStatic else {

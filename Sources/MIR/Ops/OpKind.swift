@@ -61,7 +61,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case expand                            // result type is the broadcast target
     case tile                              // {repeats}
     case pad                               // x[, value: scalar read at run time] {pads = [begins..., ends...] (dims), mode, value}
-    case resize                            // x[, scales|sizes] {scales, mode = "nearest"|"linear"|"cubic", coordinate_mode, nearest_mode, cubic_coeff_a, exclude_outside, roi, extrapolation_value}
+    case resize                            // x[, scales|sizes][, roi] {scales, mode = "nearest"|"linear"|"cubic", coordinate_mode, nearest_mode, cubic_coeff_a, exclude_outside, roi, extrapolation_value}
                                            // a float operand: scales read at run time; an integer one: sizes (scale = out / in)
     // Sampling at fractional positions of an NCHW image (SamplingShapes.swift).
     case gridSample = "grid_sample"        // x, grid[N, Ho, Wo, 2] {mode, padding_mode, align_corners}
@@ -139,7 +139,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .tile: return OpInfo(arity: 1...1, category: .movement, attributes: ["repeats"])
         case .pad: return OpInfo(arity: 1...2, category: .movement, attributes: ["pads", "mode", "value"])
         case .resize:
-            return OpInfo(arity: 1...2, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode", "cubic_coeff_a",
+            return OpInfo(arity: 1...3, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode", "cubic_coeff_a",
                                                                          "exclude_outside", "roi", "extrapolation_value"],
                           resultTypeIsExplicit: true)
         case .gridSample:

@@ -283,17 +283,25 @@ extension ONNXImporter {
             attrs["cubic_coeff_a"] = .float(n.float("cubic_coeff_a", -0.75))
             attrs["exclude_outside"] = .int(n.int("exclude_outside", 0))
         }
+        var operands = runTime.map { [x, $0.operand] } ?? [x]
         if coordinate == "tf_crop_and_resize" {
             // roi is [starts..., ends...] in normalized input coordinates; only this mode reads it.
-            guard opset >= 11, let roi = try constant(n, 1)?.values, !roi.isEmpty else {
+            // It moves no shape, so run-time data becomes the last operand.
+            guard opset >= 11, let roi = try input(n, 1) else {
                 throw NodeError("coordinate_transformation_mode tf_crop_and_resize needs the roi input")
             }
-            guard roi.count == 2 * t.rank else { throw NodeError("roi has \(roi.count) entries for rank \(t.rank) (needs \(2 * t.rank))") }
-            attrs["roi"] = .floats(roi)
+            let count = type(roi).shape.first?.constantValue
+            guard type(roi).rank == 1, count == nil || count == 2 * t.rank else {
+                throw NodeError("roi has type \(type(roi)) for rank \(t.rank) (needs \(2 * t.rank) entries)")
+            }
+            if case .constant(let c) = roi { attrs["roi"] = .floats(c.values) } else {
+                guard type(roi).dtype.isFloat else { throw NodeError("roi must be a float tensor, got \(type(roi))") }
+                operands.append(try tensor(roi))
+            }
             attrs["extrapolation_value"] = .float(n.float("extrapolation_value", 0))
         }
         if runTime != nil { attrs["scales"] = nil }
-        return try emit(.resize, runTime.map { [x, $0.operand] } ?? [x], attributes: attrs, explicit: TensorType(t.dtype, shape))
+        return try emit(.resize, operands, attributes: attrs, explicit: TensorType(t.dtype, shape))
     }
 
     mutating func reduction(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {

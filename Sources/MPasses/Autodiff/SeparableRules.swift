@@ -59,7 +59,7 @@ extension GradientBuilder {
         let a = op.attributes
         let rank = xt.rank
         guard op.operands.count == 1 else {
-            throw AutodiffError("resize with run-time scales or sizes is not differentiable", at: location)
+            throw AutodiffError("resize with run-time scales, sizes or roi is not differentiable", at: location)
         }
         let scales = a["scales"]?.floatsValue ?? [Double](repeating: 1, count: rank)
         let mode = a["mode"]?.stringValue ?? "nearest"
