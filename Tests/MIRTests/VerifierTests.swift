@@ -44,6 +44,29 @@ import Testing
         #expect(throws: VerifierError.self) { try m.verify() }
     }
 
+    /// Resize: mode and coordinate mode are checked, and tf_crop_and_resize needs a roi (attribute or
+    /// float operand) of 2 * rank entries.
+    @Test func resizeRejectsBadModesAndRois() throws {
+        let x = TensorType(.f32, static: [1, 1, 4, 4]), out = TensorType(.f32, static: [1, 1, 8, 8])
+        let scales: Attribute = .floats([1, 1, 2, 2])
+        func check(_ attrs: Attributes, _ extra: [TensorType] = []) throws -> TensorType {
+            try OpKind.resize.inferResultType(operands: [x] + extra, attributes: attrs, explicit: out)
+        }
+        _ = try check(["scales": scales, "mode": .string("cubic"), "cubic_coeff_a": .float(-0.5)])
+        _ = try check(["scales": scales, "coordinate_mode": .string("tf_crop_and_resize"), "roi": .floats([0, 0, 0, 0, 1, 1, 1, 1])])
+        _ = try check(["scales": scales, "coordinate_mode": .string("tf_crop_and_resize")], [TensorType(.f32, static: [8])])
+        #expect(throws: ShapeError.self) { try check(["scales": scales, "mode": .string("area")]) }
+        #expect(throws: ShapeError.self) { try check(["scales": scales, "coordinate_mode": .string("half_pixel_symmetric")]) }
+        #expect(throws: ShapeError.self) { try check(["scales": scales, "coordinate_mode": .string("tf_crop_and_resize")]) }
+        #expect(throws: ShapeError.self) {
+            try check(["scales": scales, "coordinate_mode": .string("tf_crop_and_resize"), "roi": .floats([0, 0, 1, 1])])
+        }
+        #expect(throws: ShapeError.self) {
+            try check(["scales": scales, "coordinate_mode": .string("tf_crop_and_resize")], [TensorType(.i64, static: [8])])
+        }
+        #expect(throws: ShapeError.self) { try check(["scales": scales, "roi": .floats([0, 0, 0, 0, 1, 1, 1, 1])]) }
+    }
+
     /// Every op in the table has a shape rule that accepts a well-formed use.
     @Test(arguments: OpKind.allCases)
     func everyOpHasAWorkingShapeRule(_ kind: OpKind) throws {
