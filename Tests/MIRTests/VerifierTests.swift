@@ -83,6 +83,12 @@ import Testing
             if kind == .topkValues || kind == .topkIndices { attrs = ["k": .int(2)] }
             if kind == .batchNorm { operands += [TensorType](repeating: TensorType(.f32, static: [3]), count: 4) }
             if kind == .maxPool2dBackward || kind == .avgPool2dBackward { operands.append(x) }
+            if kind == .nonzero {
+                explicit = TensorType(.i64, [.constant(4), .symbol("c")])
+                #expect(throws: ShapeError.self) {
+                    try kind.inferResultType(operands: operands, attributes: [:], explicit: TensorType(.i64, [.constant(3), .symbol("c")]))
+                }
+            }
             if kind == .tfidfVectorizer {
                 operands = [TensorType(.i64, [.symbol("n"), .constant(6)])]
                 attrs = ["max_gram_length": .int(2), "ngram_counts": .ints([0, 2]), "ngram_indexes": .ints([0, 1, 2]),

@@ -6,7 +6,8 @@
  *   kind (1 = symbol, 2 = check), index (symbol slot or check number), length, expression...
  *
  * and the expression in postfix: 1 v (integer), 2 bits (double), 3 s (symbol slot),
- * 4 a i (element i of input a), 5 f (function f of SymFunction's order, popping its arity).
+ * 4 a i (element i of input a), 5 f (function f of SymFunction's order, popping its arity),
+ * 6 a (how many elements of input a are nonzero).
  * A zero word ends the program. Integers are int64 and floats double, as in MIR; every
  * failure (division by zero, overflow, an element past the input's end, a failed check)
  * is a clear error, never undefined behaviour. */
@@ -53,6 +54,28 @@ static int load_element(const mcc_model *m, const DLTensor *inputs, int64_t a, i
   }
   *out = int_value(v);
   return 0;
+}
+
+/* The number of nonzero elements of input `a` (NaN counts, as in ONNX NonZero). */
+static int64_t count_nonzero(const mcc_model *m, const DLTensor *inputs, int64_t a) {
+  const mcc_desc_tensor *d = &m->desc->inputs[a];
+  int64_t numel = 1, count = 0;
+  for (int32_t k = 0; k < inputs[a].ndim; k++) numel *= inputs[a].shape[k];
+  const char *p = (const char *)m->input_ptrs[a];
+  if (d->dtype_code == kDLFloat && d->dtype_bits == 64) {
+    for (int64_t i = 0; i < numel; i++) count += ((const double *)p)[i] != 0;
+  } else if (d->dtype_code == kDLFloat && d->dtype_bits == 32) {
+    for (int64_t i = 0; i < numel; i++) count += ((const float *)p)[i] != 0;
+  } else {
+    /* Integers and bools (the verifier admits no other types): any nonzero byte is nonzero. */
+    int64_t bytes = (d->dtype_bits + 7) / 8;
+    for (int64_t i = 0; i < numel; i++) {
+      int nonzero = 0;
+      for (int64_t b = 0; b < bytes; b++) nonzero |= p[i * bytes + b] != 0;
+      count += nonzero;
+    }
+  }
+  return count;
 }
 
 /* Converts a double to int64, rounding with `fn`; 0 when not finite or out of range. */
@@ -153,6 +176,7 @@ mcc_status mcc_rt_value_symbols(mcc_model *m, const DLTensor *inputs) {
           return fail(MCC_ERR_SHAPE_MISMATCH, "model '%s': input '%s' (#%lld) is too short: %s %s reads its element %lld",
                       d->name, d->inputs[e[1]].name, (long long)e[1], what, name, (long long)e[2]);
         top++; e += 3; break;
+      case 6: stack[top++] = int_value(count_nonzero(m, inputs, e[1])); e += 2; break;
       case 5: {
         int64_t f = e[1];
         if (f < 0 || f >= F_COUNT || top < arity[f])

@@ -20,6 +20,9 @@ public indirect enum SymExpr: Hashable, Sendable, CustomStringConvertible {
     /// Element `index` (row-major, flat) of argument `%name`.
     case element(String, Int)
     case call(SymFunction, [SymExpr])
+    /// How many elements of argument `%name` are nonzero (the size of an ONNX NonZero or
+    /// Compress result when its input is an argument).
+    case countNonzero(String)
 
     public var description: String {
         switch self {
@@ -28,13 +31,14 @@ public indirect enum SymExpr: Hashable, Sendable, CustomStringConvertible {
         case .symbol(let s): return s
         case .element(let a, let i): return "%\(a)[\(i)]"
         case .call(let f, let args): return "\(f.rawValue)(" + args.map(\.description).joined(separator: ", ") + ")"
+        case .countNonzero(let a): return "count_nonzero(%\(a))"
         }
     }
 
     /// Symbols the expression reads, in first-seen order.
     public var symbols: [String] {
         switch self {
-        case .int, .float, .element: return []
+        case .int, .float, .element, .countNonzero: return []
         case .symbol(let s): return [s]
         case .call(_, let args):
             var out: [String] = []
@@ -46,7 +50,7 @@ public indirect enum SymExpr: Hashable, Sendable, CustomStringConvertible {
     /// Arguments whose elements the expression reads.
     public var elements: [(String, Int)] {
         switch self {
-        case .int, .float, .symbol: return []
+        case .int, .float, .symbol, .countNonzero: return []
         case .element(let a, let i): return [(a, i)]
         case .call(_, let args): return args.flatMap(\.elements)
         }
@@ -138,6 +142,11 @@ extension Function {
                 else if let n = t.elementCount.constantValue, i >= n {
                     errors.append("\(here) reads element \(i) of '%\(a)', which has \(n) elements")
                 }
+            case .countNonzero(let a):
+                guard let t = args[a] else { errors.append("\(here) reads '%\(a)', which is not an argument"); break }
+                if !(t.dtype.isInteger || t.dtype == .bool || t.dtype == .f32 || t.dtype == .f64) {
+                    errors.append("\(here) counts '%\(a)' of type \(t), which is not a bool, integer, f32 or f64 tensor")
+                }
             case .call(let f, let xs):
                 if xs.count != f.arity { errors.append("\(here): '\(f.rawValue)' takes \(f.arity) operands, got \(xs.count)") }
                 for x in xs { check(x, here, depth: depth + 1) }
@@ -195,7 +204,7 @@ extension SymExpr {
         switch self {
         case .int(let v): return .constant(v)
         case .symbol(let s): return .symbol(s)
-        case .float, .element: return nil
+        case .float, .element, .countNonzero: return nil
         case .call(let f, let args):
             let ds = args.compactMap(\.dim)
             guard ds.count == args.count else { return nil }
@@ -212,7 +221,7 @@ extension SymExpr {
     /// The expression with symbols replaced by dims (to pin shape symbols).
     public func substituting(_ map: [String: Dim]) -> SymExpr {
         switch self {
-        case .int, .float, .element: return self
+        case .int, .float, .element, .countNonzero: return self
         case .symbol(let s): return map[s].map { SymExpr($0) } ?? self
         case .call(let f, let args): return .call(f, args.map { $0.substituting(map) })
         }

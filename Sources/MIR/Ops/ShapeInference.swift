@@ -55,6 +55,13 @@ extension OpKind {
         case .reduction:
             if self == .cumsum, operands.count == 2 { return try inferRuntimeAxisCumsum(operands, attrs) }
             if self == .tfidfVectorizer { return try inferTfIdf(operands[0], attrs) }
+            if self == .nonzero {
+                // The count is data: the explicit type's second dim (a count_nonzero value symbol).
+                guard let explicit, explicit.dtype == .i64, explicit.rank == 2, explicit.shape[0] == .constant(operands[0].rank) else {
+                    throw ShapeError("'nonzero' needs an explicit result type i64[\(operands[0].rank), count]")
+                }
+                return explicit
+            }
             return try inferReduction(operands[0], attrs)
         case .contraction: return try inferMatmul(operands[0], operands[1])
         case .convolution: return try inferConvolution(operands, attrs)

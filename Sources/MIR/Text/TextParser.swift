@@ -317,6 +317,16 @@ struct TextParser {
                 guard f.symbols.contains(s) else { throw .error("unknown symbol '\(s)'", at: SourceRange(loc)) }
                 return .symbol(s)
             }
+            if s == "count_nonzero" {
+                guard case .percent(let a) = token, let arg = f.arguments.first(where: { $0.name == a }) else {
+                    throw fail("count_nonzero takes an argument ('%name')")
+                }
+                guard arg.type.dtype.isInteger || arg.type.dtype == .bool || arg.type.dtype == .f32 || arg.type.dtype == .f64 else {
+                    throw fail("'%\(a)' of type \(arg.type) cannot be counted (bool, integers, f32 or f64)")
+                }
+                advance(); try expect(")")
+                return .countNonzero(a)
+            }
             guard let fn = SymFunction(rawValue: s) else { throw .error("unknown symbol function '\(s)'", at: SourceRange(loc)) }
             var args: [SymExpr] = []
             if !consume(")") {

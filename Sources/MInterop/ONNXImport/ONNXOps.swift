@@ -130,6 +130,8 @@ extension ONNXImporter {
         case "GridSample": return [.tensor(try gridSample(n))]
         case "RoiAlign": return [.tensor(try roiAlign(n))]
         case "TfIdfVectorizer": return [.tensor(try tfidfVectorizer(n))]
+        case "NonZero": return [try nonZero(n)]
+        case "Compress": return [.tensor(try compress(n))]
         case "DynamicQuantizeLinear": return try dynamicQuantize(n)
         case _ where Self.localNormOps.contains(n.opType): return [.tensor(try localNorm(n))]
         case "LSTM", "GRU", "RNN": return try recurrent(n)
