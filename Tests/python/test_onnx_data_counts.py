@@ -1,0 +1,72 @@
+"""ONNX NonZero and Compress (ONNX issue #4): result sizes from count_nonzero value symbols,
+compiled with mcc (static and --force-dynamic) and compared with onnxruntime."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+onnx = pytest.importorskip("onnx", reason="the onnx Python package is installed by scripts/install-deps.sh")
+from onnx import helper  # noqa: E402
+
+from test_onnx_import_ops import RNG, check, model, run_mcc  # noqa: E402
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.int32, np.uint8, np.bool_])
+def test_nonzero(mcc: Path, tmp_path: Path, dtype) -> None:
+    x = (RNG.integers(-2, 3, (3, 4, 5)) * RNG.integers(0, 2, (3, 4, 5))).astype(dtype)
+    m = model([helper.make_node("NonZero", ["x"], ["y"])], {"x": x}, ["y"], types={"y": (np.int64, (3, "n"))})
+    # numpy's nonzero is ONNX's (onnxruntime lacks some of these types).
+    check(mcc, tmp_path, m, {"x": x}, expected=[np.array(np.nonzero(x), np.int64)])
+
+
+def test_nonzero_counts_per_call(mcc: Path, tmp_path: Path) -> None:
+    """One library serves inputs with different counts, including none and all."""
+    x = np.zeros((4, 6), np.float32)
+    m = model([helper.make_node("NonZero", ["x"], ["y"])], {"x": x}, ["y"], types={"y": (np.int64, (2, "n"))})
+    for data in (x, np.ones_like(x), RNG.standard_normal(x.shape).astype(np.float32) * (RNG.random(x.shape) < 0.3),
+                 np.full(x.shape, np.nan, np.float32)):
+        (got,) = run_mcc(mcc, m, {"x": data}, tmp_path, dynamic=False)
+        np.testing.assert_array_equal(got, np.array(np.nonzero(data), np.int64))
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1, None])
+def test_compress(mcc: Path, tmp_path: Path, axis) -> None:
+    x = RNG.standard_normal((4, 5, 3)).astype(np.float32)
+    length = x.size if axis is None else x.shape[axis]
+    cond = RNG.random(length - 1) < 0.5   # shorter than the axis: the rest is dropped
+    attrs = {} if axis is None else {"axis": axis}
+    m = model([helper.make_node("Compress", ["x", "c"], ["y"], **attrs)], {"x": x, "c": cond}, ["y"],
+              types={"y": (np.float32, ("n",) if axis is None else tuple("n" if d == axis % 3 else x.shape[d] for d in range(3)))})
+    check(mcc, tmp_path, m, {"x": x, "c": cond})
+
+
+def test_compress_constant_condition_folds(mcc: Path, tmp_path: Path) -> None:
+    x = RNG.standard_normal((3, 4)).astype(np.float32)
+    c = helper.make_tensor("c", onnx.TensorProto.BOOL, [4], [True, False, True, True])
+    m = model([helper.make_node("Constant", [], ["c"], value=c), helper.make_node("Compress", ["x", "c"], ["y"], axis=1)],
+              {"x": x}, ["y"])
+    check(mcc, tmp_path, m, {"x": x})
+
+
+def test_nonzero_of_a_computed_tensor_is_a_clear_error(mcc: Path, tmp_path: Path) -> None:
+    x = np.zeros((2, 3), np.float32)
+    m = model([helper.make_node("Relu", ["x"], ["r"]), helper.make_node("NonZero", ["r"], ["y"])], {"x": x}, ["y"],
+              types={"y": (np.int64, (2, "n"))})
+    path = tmp_path / "m.onnx"
+    onnx.save(m, str(path))
+    proc = subprocess.run([str(mcc), str(path), "-o", str(tmp_path / "m.so")], capture_output=True)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "NonZero's input is computed inside the graph" in err and "at node" in err
+
+
+def test_compress_condition_longer_than_axis_is_rejected(mcc: Path, tmp_path: Path) -> None:
+    mlang = pytest.importorskip("mlang")
+    x = np.zeros((2, 3), np.float32)
+    m = model([helper.make_node("Compress", ["x", "c"], ["y"], axis=1)], {"x": x, "c": np.ones(4, np.bool_)}, ["y"],
+              types={"y": (np.float32, (2, "n"))})
+    with pytest.raises(mlang.MccError, match="condition is longer than the input along the axis"):
+        run_mcc(mcc, m, {"x": x, "c": np.ones(4, np.bool_)}, tmp_path, dynamic=True)
