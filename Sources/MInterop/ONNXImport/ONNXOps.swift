@@ -127,6 +127,7 @@ extension ONNXImporter {
         case "Einsum": return [.tensor(try einsum(n))]
         case "Det": return [.tensor(try determinant(n))]
         case "DFT": return [.tensor(try dft(n))]
+        case "STFT": return [.tensor(try stft(n))]
         case "GridSample": return [.tensor(try gridSample(n))]
         case "RoiAlign": return [.tensor(try roiAlign(n))]
         case "TfIdfVectorizer": return [.tensor(try tfidfVectorizer(n))]
