@@ -128,6 +128,7 @@ extension ONNXImporter {
         case "Det": return [.tensor(try determinant(n))]
         case "DFT": return [.tensor(try dft(n))]
         case "STFT": return [.tensor(try stft(n))]
+        case "MelWeightMatrix": return [.tensor(try melWeightMatrix(n))]
         case "GridSample": return [.tensor(try gridSample(n))]
         case "RoiAlign": return [.tensor(try roiAlign(n))]
         case "TfIdfVectorizer": return [.tensor(try tfidfVectorizer(n))]

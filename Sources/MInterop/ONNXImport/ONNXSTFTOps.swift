@@ -80,3 +80,53 @@ extension ONNXImporter {
         return try emit(.cast, [try tensorInput(n, 3)], attributes: ["to": .string("i64")])
     }
 }
+
+/// MelWeightMatrix [dft_length / 2 + 1, num_mel_bins], the reference's triangles: mel-spaced
+/// edges b (integer spectrogram bins), then column i rises over [b[i], b[i+1]] and falls over
+/// [b[i+1], b[i+2]). Both counts may be data (value symbols); the edges are computed in f64.
+extension ONNXImporter {
+    mutating func melWeightMatrix(_ n: ONNXNode) throws(NodeError) -> ValueID {
+        guard let mels = try shapeData(n, 0), mels.count == 1, let dft = try shapeData(n, 1), dft.count == 1 else {
+            throw NodeError("MelWeightMatrix needs scalar num_mel_bins and dft_length")
+        }
+        try require(call(.gt, mels[0], .int(0)), "MelWeightMatrix: num_mel_bins is not positive")
+        try require(call(.gt, dft[0], .int(0)), "MelWeightMatrix: dft_length is not positive")
+        guard let out = mirDType(n.int("output_datatype", 1)), out.isFloat || out.isInteger else {
+            throw .unsupported("MelWeightMatrix output_datatype \(onnxTypeName(n.int("output_datatype", 1)))")
+        }
+        let m = valueDim(mels[0]), bins = valueDim(call(.add, call(.div, dft[0], .int(2)), .int(1)))
+        func f64(_ i: Int) throws(NodeError) -> ValueID {
+            try emit(.cast, [try tensorInput(n, i)], attributes: ["to": .string("f64")])
+        }
+        func c(_ v: Double) throws(NodeError) -> ValueID { try scalar(v, .f64) }
+        func op(_ k: OpKind, _ a: ValueID, _ b: ValueID) throws(NodeError) -> ValueID { try emit(k, [a, b]) }
+        let (mTensor, dftTensor, rate, lower, upper) = (try f64(0), try f64(1), try f64(2), try f64(3), try f64(4))
+        // mel(f) = 2595 log10(1 + f / 700); edges are num_mel_bins + 2 mels spaced by
+        // (high - low) / (num_mel_bins + 2), as the reference does (the top edge stays below high).
+        func mel(_ hz: ValueID) throws(NodeError) -> ValueID {
+            try op(.mul, try emit(.log, [try op(.add, try op(.div, hz, try c(700)), try c(1))]), try c(2595 / log(10)))
+        }
+        let lowMel = try mel(lower), highMel = try mel(upper)
+        let stepMel = try op(.div, try op(.sub, highMel, lowMel), try op(.add, mTensor, try c(2)))
+        let k = try emit(.cast, [try iota(valueDim(call(.add, mels[0], .int(2))), axis: 0, rank: 1)], attributes: ["to": .string("f64")])
+        let melEdges = try op(.add, try op(.mul, k, stepMel), lowMel)
+        let hz = try op(.mul, try op(.sub, try emit(.exp, [try op(.mul, melEdges, try c(log(10) / 2595))]), try c(1)), try c(700))
+        let edges = try emit(.floor, [try op(.div, try op(.mul, try op(.add, dftTensor, try c(1)), hz), rate)])
+        // l, c, h: [1, num_mel_bins] (edges i, i + 1, i + 2); j: [bins, 1].
+        func edge(_ shift: Int) throws(NodeError) -> ValueID {
+            let i = try op(.add, try iota(m, axis: 1, rank: 2), try scalar(Double(shift), .i64))
+            return try emit(.gather, [edges, i], attributes: ["axis": .int(0)])
+        }
+        let (l, ctr, h) = (try edge(0), try edge(1), try edge(2))
+        let j = try emit(.cast, [try iota(bins, axis: 0, rank: 2)], attributes: ["to": .string("f64")])
+        let one = try c(1), zero = try c(0)
+        let falling = try op(.div, try op(.sub, h, j), try op(.maximum, try op(.sub, h, ctr), one))
+        let inFalling = try op(.logicalAnd, try op(.lessEqual, ctr, j), try op(.less, j, h))
+        let rising = try op(.div, try op(.sub, j, l), try op(.maximum, try op(.sub, ctr, l), one))
+        let inRising = try op(.logicalAnd, try op(.lessEqual, l, j), try op(.lessEqual, j, ctr))
+        // A zero-width rise (l == c) puts 1 at c: (j - l) / 1 there is 0, so select it.
+        let rise = try emit(.select, [try op(.equal, ctr, l), one, rising])
+        let w = try emit(.select, [inFalling, falling, try emit(.select, [inRising, rise, zero])])
+        return try emit(.cast, [w], attributes: ["to": .string(out.rawValue)])
+    }
+}
