@@ -53,3 +53,22 @@ def test_stft_lengths_from_data(mcc: Path, tmp_path: Path) -> None:
         inputs = {"signal": signal, "step": np.array(step, np.int64), "length": np.array(length, np.int64)}
         with pytest.raises(mlang.MccError, match=message):
             run_mcc(mcc, m, inputs, tmp_path, dynamic=False)
+
+
+def test_mel_weight_matrix(mcc: Path, tmp_path: Path) -> None:
+    """Counts and edges from data: one library serves several settings (the onnx reference's rule)."""
+    mlang = pytest.importorskip("mlang")
+    base = {"mels": np.array(8, np.int64), "dft": np.array(16, np.int64), "rate": np.array(8192, np.int64),
+            "low": np.array(0, np.float32), "high": np.array(4096, np.float32)}
+    m = model([helper.make_node("MelWeightMatrix", list(base), ["y"])], base, ["y"], opset=17,
+              types={"y": (np.float32, ("b", "m"))})
+    settings = [(8, 16, 8192, 0, 4096), (20, 512, 16000, 20, 8000), (5, 64, 22050, 300, 3000), (40, 1024, 16000, 0, 8000)]
+    for mels, dft, rate, low, high in settings:
+        inputs = {"mels": np.array(mels, np.int64), "dft": np.array(dft, np.int64), "rate": np.array(rate, np.int64),
+                  "low": np.array(low, np.float32), "high": np.array(high, np.float32)}
+        (got,) = run_mcc(mcc, m, inputs, tmp_path, dynamic=False)
+        (want,) = spec(m, inputs)
+        assert got.shape == want.shape == (dft // 2 + 1, mels)
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+    with pytest.raises(mlang.MccError, match="num_mel_bins is not positive"):
+        run_mcc(mcc, m, {**base, "mels": np.array(0, np.int64)}, tmp_path, dynamic=False)
