@@ -21,3 +21,20 @@ extension KernelEmitter {
         }
     }
 }
+
+/// NonMaxSuppression: the runtime's selection (mcc_nms.c) writes the triples; the count (a
+/// count_nms value symbol from the same code and data) sized the result, and caps the writes.
+extension KernelEmitter {
+    func emitNonMaxSuppression(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, ins: [LLVMValueRef],
+                               inTypes: [TensorType], outType: TensorType) {
+        let i32 = LLVMInt32TypeInContext(gen.context)!
+        let nms = gen.declareExternal("mcc_rt_nms", returns: gen.i64,
+                                      params: [gen.i8Ptr, gen.i8Ptr, gen.i64, gen.i64, gen.i64, gen.i64, gen.f32, gen.f32, i32, i32, gen.i8Ptr, gen.i64])
+        let boxes = inTypes[0].shape.map(ctx.dim), classes = ctx.dim(inTypes[1].shape[1])
+        let center = LLVMConstInt(i32, UInt64(op.attributes["center_point_box"]?.intValue ?? 0 != 0 ? 1 : 0), 0)!
+        let hasScore = LLVMConstInt(i32, UInt64(op.attributes["has_score"]?.intValue ?? 0 != 0 ? 1 : 0), 0)!
+        _ = gen.call(nms, [gen.bitcast(ins[0], gen.i8Ptr), gen.bitcast(ins[1], gen.i8Ptr), boxes[0], classes, boxes[1],
+                           gen.load(ins[2], gen.int(0)), gen.load(ins[3], gen.int(0)), gen.load(ins[4], gen.int(0)),
+                           hasScore, center, gen.bitcast(out, gen.i8Ptr), ctx.dim(outType.shape[0])])
+    }
+}

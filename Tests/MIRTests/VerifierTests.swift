@@ -83,6 +83,15 @@ import Testing
             if kind == .topkValues || kind == .topkIndices { attrs = ["k": .int(2)] }
             if kind == .batchNorm { operands += [TensorType](repeating: TensorType(.f32, static: [3]), count: 4) }
             if kind == .maxPool2dBackward || kind == .avgPool2dBackward { operands.append(x) }
+            if kind == .nonMaxSuppression {
+                operands = [TensorType(.f32, [.symbol("b"), .constant(6), .constant(4)]), TensorType(.f32, [.symbol("b"), .constant(2), .constant(6)]),
+                            TensorType(.i64, static: [1]), TensorType(.f32, static: []), TensorType(.f32, static: [1])]
+                explicit = TensorType(.i64, [.symbol("c"), .constant(3)])
+                attrs = ["center_point_box": .int(1), "has_score": .int(1)]
+                #expect(throws: ShapeError.self) {
+                    try kind.inferResultType(operands: operands, attributes: [:], explicit: TensorType(.i64, [.symbol("c"), .constant(2)]))
+                }
+            }
             if kind == .nonzero {
                 explicit = TensorType(.i64, [.constant(4), .symbol("c")])
                 #expect(throws: ShapeError.self) {

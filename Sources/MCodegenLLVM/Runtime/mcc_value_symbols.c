@@ -7,7 +7,8 @@
  *
  * and the expression in postfix: 1 v (integer), 2 bits (double), 3 s (symbol slot),
  * 4 a i (element i of input a), 5 f (function f of SymFunction's order, popping its arity),
- * 6 a (how many elements of input a are nonzero).
+ * 6 a (how many elements of input a are nonzero), 7 b s (how many boxes NonMaxSuppression
+ * selects from inputs b and s, popping max_output, iou, score_threshold, has_score, center).
  * A zero word ends the program. Integers are int64 and floats double, as in MIR; every
  * failure (division by zero, overflow, an element past the input's end, a failed check)
  * is a clear error, never undefined behaviour. */
@@ -177,6 +178,26 @@ mcc_status mcc_rt_value_symbols(mcc_model *m, const DLTensor *inputs) {
                       d->name, d->inputs[e[1]].name, (long long)e[1], what, name, (long long)e[2]);
         top++; e += 3; break;
       case 6: stack[top++] = int_value(count_nonzero(m, inputs, e[1])); e += 2; break;
+      case 7: {
+        const DLTensor *b = &inputs[e[1]], *s = &inputs[e[2]];
+        if (top < 5 || b->ndim != 3 || s->ndim != 3)
+          return fail(MCC_ERR_INTERNAL, "model '%s': %s %s is malformed", d->name, what, name);
+        if (b->shape[2] != 4 || s->shape[0] != b->shape[0] || s->shape[2] != b->shape[1])
+          return fail(MCC_ERR_SHAPE_MISMATCH, "model '%s': NonMaxSuppression: boxes '%s' must be [batches, n, 4] and "
+                      "scores '%s' [batches, classes, n] with the same batches and n", d->name, d->inputs[e[1]].name, d->inputs[e[2]].name);
+        top -= 5;
+        int64_t max_out;
+        if (!stack[top].is_float) max_out = stack[top].i;
+        else if (!to_int(stack[top].f, &max_out)) max_out = 0;
+        int64_t count = mcc_rt_nms((const float *)m->input_ptrs[e[1]], (const float *)m->input_ptrs[e[2]], b->shape[0],
+                                   s->shape[1], b->shape[1], max_out, (float)as_double(stack[top + 1]),
+                                   (float)as_double(stack[top + 2]), as_double(stack[top + 3]) != 0,
+                                   as_double(stack[top + 4]) != 0, NULL, 0);
+        if (count < 0) return fail(MCC_ERR_OUT_OF_MEMORY, "model '%s': NonMaxSuppression: out of memory", d->name);
+        stack[top++] = int_value(count);
+        e += 3;
+        break;
+      }
       case 5: {
         int64_t f = e[1];
         if (f < 0 || f >= F_COUNT || top < arity[f])

@@ -55,6 +55,20 @@ extension OpKind {
         case .reduction:
             if self == .cumsum, operands.count == 2 { return try inferRuntimeAxisCumsum(operands, attrs) }
             if self == .tfidfVectorizer { return try inferTfIdf(operands[0], attrs) }
+            if self == .nonMaxSuppression {
+                // boxes f32 [b, n, 4], scores f32 [b, c, n], scalar (or [1]) i64 max and f32 thresholds.
+                let (b, s) = (operands[0], operands[1])
+                guard b.dtype == .f32, s.dtype == .f32, b.rank == 3, s.rank == 3, b.shape[2] == .constant(4) else {
+                    throw ShapeError("'non_max_suppression' expects f32 boxes [b, n, 4] and scores [b, c, n], got \(b) and \(s)")
+                }
+                for (i, dt) in [(2, DType.i64), (3, .f32), (4, .f32)] where operands[i].dtype != dt || operands[i].elementCount != .constant(1) {
+                    throw ShapeError("'non_max_suppression' operand \(i) must be one \(dt), got \(operands[i])")
+                }
+                guard let explicit, explicit.dtype == .i64, explicit.rank == 2, explicit.shape[1] == .constant(3) else {
+                    throw ShapeError("'non_max_suppression' needs an explicit result type i64[count, 3]")
+                }
+                return explicit
+            }
             if self == .nonzero {
                 // The count is data: the explicit type's second dim (a count_nonzero value symbol).
                 guard let explicit, explicit.dtype == .i64, explicit.rank == 2, explicit.shape[0] == .constant(operands[0].rank) else {

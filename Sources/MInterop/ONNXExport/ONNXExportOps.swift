@@ -134,6 +134,9 @@ extension ONNXExportContext {
         case .pad: try pad(op, xs[0], out)
         case .resize: try resize(op, xs[0], out)
         case .nonzero: node("NonZero", xs, output: out)
+        case .nonMaxSuppression:
+            guard op.attributes["has_score"]?.intValue != 0 else { throw unsupported(op, "a NonMaxSuppression without score_threshold") }
+            node("NonMaxSuppression", xs, output: out, [("center_point_box", i("center_point_box", 0))])
         case .tfidfVectorizer:
             var attrs: [(name: String, value: ExportAttribute)] = [
                 ("mode", .string(a["mode"]?.stringValue ?? "TF")), ("min_gram_length", i("min_gram_length", 1)),

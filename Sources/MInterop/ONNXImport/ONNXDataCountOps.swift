@@ -69,3 +69,41 @@ extension ONNXImporter {
         return valueDim(.countNonzero(function.arguments[x.raw].name))
     }
 }
+
+extension ONNXImporter {
+    /// NonMaxSuppression: the selected count is a `count_nms` value symbol over the boxes and
+    /// scores arguments, so both must be graph inputs; the scalars are constants or graph inputs.
+    mutating func nonMaxSuppression(_ n: ONNXNode) throws(NodeError) -> ValueID {
+        let boxes = try tensorInput(n, 0), scores = try tensorInput(n, 1)
+        let (bt, st) = (function.type(of: boxes), function.type(of: scores))
+        guard bt.dtype == .f32, st.dtype == .f32, bt.rank == 3, st.rank == 3, bt.shape[2] == .constant(4) else {
+            throw NodeError("NonMaxSuppression expects f32 boxes [batches, n, 4] and scores [batches, classes, n], got \(bt) and \(st)")
+        }
+        guard function.isArgument(boxes), function.isArgument(scores) else {
+            throw .unsupported("NonMaxSuppression of boxes or scores computed inside the graph; its selected count sizes the result and is known before the forward only for graph inputs")
+        }
+        let center = n.int("center_point_box", 0)
+        guard center == 0 || center == 1 else { throw NodeError("center_point_box must be 0 or 1, got \(center)") }
+        // Each optional scalar: its symbol expression (for the count) and a tensor (for the kernel).
+        func scalarInput(_ i: Int, _ dt: DType, _ fallback: Double) throws(NodeError) -> (SymExpr, ValueID)? {
+            guard let data = try shapeData(n, i) else { return nil }
+            guard data.count == 1 else { throw NodeError("input #\(i) ('\(n.inputs[i])') must hold one value, got \(data.count)") }
+            let v = try tensorInput(n, i)
+            let cast = function.type(of: v).dtype == dt ? v : try emit(.cast, [v], attributes: ["to": .string(dt.rawValue)])
+            return (data[0], cast)
+        }
+        func orDefault(_ s: (SymExpr, ValueID)?, _ dt: DType, _ v: Double) throws(NodeError) -> (SymExpr, ValueID) {
+            if let s { return s }
+            return (dt == .i64 ? .int(Int(v)) : .float(v), try scalar(v, dt))
+        }
+        let maxOut = try orDefault(try scalarInput(2, .i64, 0), .i64, 0)
+        let iou = try orDefault(try scalarInput(3, .f32, 0), .f32, 0)
+        let given = try scalarInput(4, .f32, 0)
+        let score = try orDefault(given, .f32, 0)
+        let (boxesName, scoresName) = (function.arguments[boxes.raw].name, function.arguments[scores.raw].name)
+        let count = valueDim(.countNMS(boxesName, scoresName, [maxOut.0, iou.0, score.0, .int(given == nil ? 0 : 1), .int(center)]))
+        return try emit(.nonMaxSuppression, [boxes, scores, maxOut.1, iou.1, score.1],
+                        attributes: ["center_point_box": .int(center), "has_score": .int(given == nil ? 0 : 1)],
+                        explicit: TensorType(.i64, [count, .constant(3)]))
+    }
+}
