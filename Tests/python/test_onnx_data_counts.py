@@ -70,3 +70,57 @@ def test_compress_condition_longer_than_axis_is_rejected(mcc: Path, tmp_path: Pa
               types={"y": (np.float32, (2, "n"))})
     with pytest.raises(mlang.MccError, match="condition is longer than the input along the axis"):
         run_mcc(mcc, m, {"x": x, "c": np.ones(4, np.bool_)}, tmp_path, dynamic=True)
+
+
+def nms_model(boxes, scores, extra: dict, center: int, names):
+    return model([helper.make_node("NonMaxSuppression", ["boxes", "scores"] + names, ["y"], center_point_box=center)],
+                 {"boxes": boxes, "scores": scores, **extra}, ["y"], opset=11, types={"y": (np.int64, ("n", 3))})
+
+
+@pytest.mark.parametrize("center", [0, 1])
+@pytest.mark.parametrize("score_threshold", [None, 0.3])
+def test_non_max_suppression(mcc: Path, tmp_path: Path, center: int, score_threshold) -> None:
+    # Clustered boxes (many overlaps), flipped corners for the corner format, 2 batches x 3 classes.
+    centers = RNG.uniform(0, 4, (2, 12, 2)).astype(np.float32)
+    sizes = RNG.uniform(0.5, 2, (2, 12, 2)).astype(np.float32)
+    if center:
+        boxes = np.concatenate([centers, sizes], axis=2)
+    else:
+        boxes = np.concatenate([centers - sizes / 2, centers + sizes / 2], axis=2)[..., [1, 0, 3, 2]]
+        boxes[:, ::3] = boxes[:, ::3][..., [2, 3, 0, 1]]   # flipped corners
+    scores = RNG.random((2, 3, 12)).astype(np.float32)
+    extra = {"max": np.array([4], np.int64), "iou": np.array([0.4], np.float32)}
+    names = ["max", "iou"]
+    if score_threshold is not None:
+        extra["score"] = np.array([score_threshold], np.float32)
+        names.append("score")
+    m = nms_model(boxes, scores, extra, center, names)
+    check(mcc, tmp_path, m, {"boxes": boxes, "scores": scores, **extra})
+
+
+def test_non_max_suppression_counts_per_call(mcc: Path, tmp_path: Path) -> None:
+    """The count follows the data: max per class and thresholds read at run time, zero selections too."""
+    from test_onnx_import_ops import reference
+    boxes = RNG.uniform(0, 3, (1, 10, 4)).astype(np.float32)
+    scores = RNG.random((1, 2, 10)).astype(np.float32)
+    extra = {"max": np.array([3], np.int64), "iou": np.array([0.5], np.float32), "score": np.array([0.1], np.float32)}
+    m = nms_model(boxes, scores, extra, 0, ["max", "iou", "score"])
+    for mx, iou, score in [(3, 0.5, 0.1), (10, 0.0, 0.0), (0, 0.5, 0.0), (5, 1.0, 2.0), (1, 0.3, 0.5)]:
+        inputs = {"boxes": boxes, "scores": scores, "max": np.array([mx], np.int64), "iou": np.array([iou], np.float32),
+                  "score": np.array([score], np.float32)}
+        (got,) = run_mcc(mcc, m, inputs, tmp_path, dynamic=False)
+        (want,) = reference(m, inputs)
+        np.testing.assert_array_equal(got, want)
+
+
+def test_non_max_suppression_of_computed_boxes_is_a_clear_error(mcc: Path, tmp_path: Path) -> None:
+    boxes = np.zeros((1, 3, 4), np.float32)
+    scores = np.zeros((1, 1, 3), np.float32)
+    m = model([helper.make_node("Abs", ["boxes"], ["b"]), helper.make_node("NonMaxSuppression", ["b", "scores"], ["y"])],
+              {"boxes": boxes, "scores": scores}, ["y"], opset=11, types={"y": (np.int64, ("n", 3))})
+    path = tmp_path / "m.onnx"
+    onnx.save(m, str(path))
+    proc = subprocess.run([str(mcc), str(path), "-o", str(tmp_path / "m.so")], capture_output=True)
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "NonMaxSuppression of boxes or scores computed inside the graph" in err and "at node" in err
