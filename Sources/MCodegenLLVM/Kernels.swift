@@ -111,6 +111,8 @@ struct KernelEmitter {
             try emitTfIdf(op, ctx, out: out, x: ins[0], xType: inTypes[0])
         case .nonzero:
             emitNonzero(ctx, out: out, x: ins[0], xType: inTypes[0], outType: outType)
+        case .unique:
+            emitUnique(op, ctx, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .nonMaxSuppression:
             emitNonMaxSuppression(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
         case .topkValues, .topkIndices:

@@ -38,3 +38,27 @@ extension KernelEmitter {
                            hasScore, center, gen.bitcast(out, gen.i8Ptr), ctx.dim(outType.shape[0])])
     }
 }
+
+/// Unique's index outputs through the runtime's selection (mcc_unique.c), capped at the result.
+extension KernelEmitter {
+    func emitUnique(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType, outType: TensorType) {
+        let i32 = LLVMInt32TypeInContext(gen.context)!
+        let fn = gen.declareExternal("mcc_rt_unique", returns: gen.i64,
+                                     params: [gen.i8Ptr, i32, i32, gen.i64, gen.i64, gen.i64, i32, gen.i8Ptr, gen.i8Ptr, gen.i8Ptr, gen.i64])
+        let dims = xType.shape.map(ctx.dim)
+        let axis = op.attributes["axis"]?.intValue
+        var outer = gen.int(1), len = gen.int(1), inner = gen.int(1)
+        for (k, d) in dims.enumerated() {
+            if axis == nil || k == axis { len = gen.mul(len, d) } else if k < axis! { outer = gen.mul(outer, d) } else { inner = gen.mul(inner, d) }
+        }
+        let dt = xType.dtype
+        let code = dt.isFloat ? 2 : (dt == .bool || dt.rawValue.hasPrefix("u")) ? 1 : 0   // DLPack: kDLInt 0, kDLUInt 1, kDLFloat 2
+        let c32 = { (v: Int) in LLVMConstInt(i32, UInt64(v), 0)! }
+        let output = op.attributes["output"]?.stringValue ?? "indices"
+        let ptr = gen.bitcast(out, gen.i8Ptr), null = LLVMConstNull(gen.i8Ptr)!
+        _ = gen.call(fn, [gen.bitcast(x, gen.i8Ptr), c32(code), c32(dt.byteSize * 8), outer, len, inner,
+                          c32(op.attributes["sorted"]?.intValue ?? 1 != 0 ? 1 : 0),
+                          output == "indices" ? ptr : null, output == "inverse" ? ptr : null, output == "counts" ? ptr : null,
+                          ctx.dim(outType.shape[0])])
+    }
+}

@@ -92,6 +92,14 @@ import Testing
                     try kind.inferResultType(operands: operands, attributes: [:], explicit: TensorType(.i64, [.symbol("c"), .constant(2)]))
                 }
             }
+            if kind == .unique {
+                explicit = TensorType(.i64, [.symbol("u")])
+                attrs = ["axis": .int(1), "output": .string("counts")]
+                #expect(throws: ShapeError.self) {   // inverse has one entry per slice (3 along axis 1)
+                    try kind.inferResultType(operands: operands, attributes: ["axis": .int(1), "output": .string("inverse")],
+                                             explicit: TensorType(.i64, [.symbol("u")]))
+                }
+            }
             if kind == .nonzero {
                 explicit = TensorType(.i64, [.constant(4), .symbol("c")])
                 #expect(throws: ShapeError.self) {

@@ -8,7 +8,8 @@
  * and the expression in postfix: 1 v (integer), 2 bits (double), 3 s (symbol slot),
  * 4 a i (element i of input a), 5 f (function f of SymFunction's order, popping its arity),
  * 6 a (how many elements of input a are nonzero), 7 b s (how many boxes NonMaxSuppression
- * selects from inputs b and s, popping max_output, iou, score_threshold, has_score, center).
+ * selects from inputs b and s, popping max_output, iou, score_threshold, has_score, center),
+ * 8 a axis (how many distinct slices input a has along axis; -1: distinct elements).
  * A zero word ends the program. Integers are int64 and floats double, as in MIR; every
  * failure (division by zero, overflow, an element past the input's end, a failed check)
  * is a clear error, never undefined behaviour. */
@@ -178,6 +179,22 @@ mcc_status mcc_rt_value_symbols(mcc_model *m, const DLTensor *inputs) {
                       d->name, d->inputs[e[1]].name, (long long)e[1], what, name, (long long)e[2]);
         top++; e += 3; break;
       case 6: stack[top++] = int_value(count_nonzero(m, inputs, e[1])); e += 2; break;
+      case 8: {
+        const DLTensor *x = &inputs[e[1]];
+        const mcc_desc_tensor *xd = &d->inputs[e[1]];
+        int64_t outer = 1, len = 1, inner = 1, axis = e[2];
+        for (int32_t k = 0; k < x->ndim; k++) {
+          if (axis < 0 || k == axis) len *= x->shape[k];
+          else if (k < axis) outer *= x->shape[k];
+          else inner *= x->shape[k];
+        }
+        int64_t count = mcc_rt_unique(m->input_ptrs[e[1]], xd->dtype_code, xd->dtype_bits, outer, len, inner, 0,
+                                      NULL, NULL, NULL, 0);
+        if (count < 0) return fail(MCC_ERR_OUT_OF_MEMORY, "model '%s': Unique: out of memory", d->name);
+        stack[top++] = int_value(count);
+        e += 3;
+        break;
+      }
       case 7: {
         const DLTensor *b = &inputs[e[1]], *s = &inputs[e[2]];
         if (top < 5 || b->ndim != 3 || s->ndim != 3)

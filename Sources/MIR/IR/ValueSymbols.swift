@@ -27,6 +27,9 @@ public indirect enum SymExpr: Hashable, Sendable, CustomStringConvertible {
     /// and `%scores` (f32 [batches, classes, n]), given max_output_boxes_per_class,
     /// iou_threshold, score_threshold, has_score_threshold (0/1) and center_point_box (0/1).
     case countNMS(String, String, [SymExpr])
+    /// How many distinct slices argument `%name` has along `axis` (nil: distinct elements),
+    /// the size of an ONNX Unique result.
+    case countUnique(String, Int?)
 
     public var description: String {
         switch self {
@@ -36,6 +39,7 @@ public indirect enum SymExpr: Hashable, Sendable, CustomStringConvertible {
         case .element(let a, let i): return "%\(a)[\(i)]"
         case .call(let f, let args): return "\(f.rawValue)(" + args.map(\.description).joined(separator: ", ") + ")"
         case .countNonzero(let a): return "count_nonzero(%\(a))"
+        case .countUnique(let a, let axis): return "count_unique(%\(a)" + (axis.map { ", \($0))" } ?? ")")
         case .countNMS(let b, let s, let xs): return "count_nms(%\(b), %\(s), " + xs.map(\.description).joined(separator: ", ") + ")"
         }
     }
@@ -43,7 +47,7 @@ public indirect enum SymExpr: Hashable, Sendable, CustomStringConvertible {
     /// Symbols the expression reads, in first-seen order.
     public var symbols: [String] {
         switch self {
-        case .int, .float, .element, .countNonzero: return []
+        case .int, .float, .element, .countNonzero, .countUnique: return []
         case .symbol(let s): return [s]
         case .call(_, let args), .countNMS(_, _, let args):
             var out: [String] = []
@@ -55,7 +59,7 @@ public indirect enum SymExpr: Hashable, Sendable, CustomStringConvertible {
     /// Arguments whose elements the expression reads.
     public var elements: [(String, Int)] {
         switch self {
-        case .int, .float, .symbol, .countNonzero: return []
+        case .int, .float, .symbol, .countNonzero, .countUnique: return []
         case .element(let a, let i): return [(a, i)]
         case .call(_, let args), .countNMS(_, _, let args): return args.flatMap(\.elements)
         }
@@ -152,6 +156,12 @@ extension Function {
                 if !(t.dtype.isInteger || t.dtype == .bool || t.dtype == .f32 || t.dtype == .f64) {
                     errors.append("\(here) counts '%\(a)' of type \(t), which is not a bool, integer, f32 or f64 tensor")
                 }
+            case .countUnique(let a, let axis):
+                guard let t = args[a] else { errors.append("\(here) reads '%\(a)', which is not an argument"); break }
+                if !(t.dtype.isInteger || t.dtype == .bool || t.dtype == .f32 || t.dtype == .f64) {
+                    errors.append("\(here) counts '%\(a)' of type \(t), which is not a bool, integer, f32 or f64 tensor")
+                }
+                if let axis, axis < 0 || axis >= t.rank { errors.append("\(here): count_unique axis \(axis) is out of range for \(t)") }
             case .countNMS(let b, let s, let xs):
                 for a in [b, s] {
                     guard let t = args[a] else { errors.append("\(here) reads '%\(a)', which is not an argument"); continue }
@@ -217,7 +227,7 @@ extension SymExpr {
         switch self {
         case .int(let v): return .constant(v)
         case .symbol(let s): return .symbol(s)
-        case .float, .element, .countNonzero, .countNMS: return nil
+        case .float, .element, .countNonzero, .countNMS, .countUnique: return nil
         case .call(let f, let args):
             let ds = args.compactMap(\.dim)
             guard ds.count == args.count else { return nil }
@@ -234,7 +244,7 @@ extension SymExpr {
     /// The expression with symbols replaced by dims (to pin shape symbols).
     public func substituting(_ map: [String: Dim]) -> SymExpr {
         switch self {
-        case .int, .float, .element, .countNonzero: return self
+        case .int, .float, .element, .countNonzero, .countUnique: return self
         case .countNMS(let b, let s, let xs): return .countNMS(b, s, xs.map { $0.substituting(map) })
         case .symbol(let s): return map[s].map { SymExpr($0) } ?? self
         case .call(let f, let args): return .call(f, args.map { $0.substituting(map) })

@@ -38,6 +38,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case argmax, argmin                    // {axis, keepdims, select_last_index} -> i64
     case tfidfVectorizer = "tfidf_vectorizer"   // token ids -> f32 n-gram counts {mode, min/max_gram_length, max_skip_count, pool, ngram_counts, ngram_indexes, weights} (TextShapes.swift)
     case nonMaxSuppression = "non_max_suppression"  // boxes, scores, max_per_class, iou, score {center_point_box, has_score} -> i64 [count, 3]; count is a value symbol (count_nms)
+    case unique                            // x -> i64 {axis (absent: elements), sorted, output = "indices"|"inverse"|"counts"}: ONNX Unique's index outputs; [count] (count_unique) or [len] for inverse
     case nonzero                           // x -> i64 [rank, count]: coordinates of the nonzero elements, row-major; count is a value symbol (count_nonzero)
     case cumsum                            // x[, axis: int scalar] {axis, exclusive, reverse}: the operand form reads the axis at run time
     // Contractions.
@@ -115,6 +116,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "keepdims", "select_last_index"])
         case .cumsum: return OpInfo(arity: 1...2, category: .reduction, attributes: ["axis", "exclusive", "reverse"])
         case .nonzero: return OpInfo(arity: 1...1, category: .reduction, resultTypeIsExplicit: true)
+        case .unique: return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "sorted", "output"], resultTypeIsExplicit: true)
         case .nonMaxSuppression:
             return OpInfo(arity: 5...5, category: .reduction, attributes: ["center_point_box", "has_score"], resultTypeIsExplicit: true)
         case .tfidfVectorizer:

@@ -69,6 +69,23 @@ extension OpKind {
                 }
                 return explicit
             }
+            if self == .unique {
+                let x = operands[0]
+                let axis = attrs["axis"]?.intValue
+                if let axis, axis < 0 || axis >= x.rank { throw ShapeError("'unique' axis \(axis) is out of range for \(x)") }
+                let output = attrs["output"]?.stringValue ?? "indices"
+                guard ["indices", "inverse", "counts"].contains(output) else {
+                    throw ShapeError("'unique' output must be indices, inverse or counts, got '\(output)'")
+                }
+                guard let explicit, explicit.dtype == .i64, explicit.rank == 1 else {
+                    throw ShapeError("'unique' needs an explicit result type i64[n]")
+                }
+                if output == "inverse" {
+                    let len = axis.map { x.shape[$0] } ?? x.elementCount
+                    guard explicit.shape[0] == len else { throw ShapeError("'unique' inverse has one entry per slice: i64[\(len)], got \(explicit)") }
+                }
+                return explicit
+            }
             if self == .nonzero {
                 // The count is data: the explicit type's second dim (a count_nonzero value symbol).
                 guard let explicit, explicit.dtype == .i64, explicit.rank == 2, explicit.shape[0] == .constant(operands[0].rank) else {

@@ -333,6 +333,23 @@ struct TextParser {
                 guard xs.count == 5 else { throw .error("'count_nms' takes 5 operands after its arguments, got \(xs.count)", at: SourceRange(loc)) }
                 return .countNMS(names[0], names[1], xs)
             }
+            if s == "count_unique" {
+                guard case .percent(let a) = token, let arg = f.arguments.first(where: { $0.name == a }) else {
+                    throw fail("count_unique takes an argument ('%name')")
+                }
+                guard arg.type.dtype.isInteger || arg.type.dtype == .bool || arg.type.dtype == .f32 || arg.type.dtype == .f64 else {
+                    throw fail("'%\(a)' of type \(arg.type) cannot be counted (bool, integers, f32 or f64)")
+                }
+                advance()
+                var axis: Int?
+                if consume(",") {
+                    let v = try int()
+                    guard v >= 0, v < arg.type.rank else { throw fail("count_unique axis \(v) is out of range for \(arg.type)") }
+                    axis = v
+                }
+                try expect(")")
+                return .countUnique(a, axis)
+            }
             if s == "count_nonzero" {
                 guard case .percent(let a) = token, let arg = f.arguments.first(where: { $0.name == a }) else {
                     throw fail("count_nonzero takes an argument ('%name')")

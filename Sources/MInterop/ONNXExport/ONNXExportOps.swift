@@ -134,6 +134,7 @@ extension ONNXExportContext {
         case .pad: try pad(op, xs[0], out)
         case .resize: try resize(op, xs[0], out)
         case .nonzero: node("NonZero", xs, output: out)
+        case .unique: throw unsupported(op, "Unique's index outputs are exported only with the whole Unique node (not yet)")
         case .nonMaxSuppression:
             guard op.attributes["has_score"]?.intValue != 0 else { throw unsupported(op, "a NonMaxSuppression without score_threshold") }
             node("NonMaxSuppression", xs, output: out, [("center_point_box", i("center_point_box", 0))])

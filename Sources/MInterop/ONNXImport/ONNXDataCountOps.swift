@@ -107,3 +107,37 @@ extension ONNXImporter {
                         explicit: TensorType(.i64, [count, .constant(3)]))
     }
 }
+
+extension ONNXImporter {
+    /// Unique: the count of distinct slices is a `count_unique` value symbol over the input (a
+    /// graph input); Y gathers the first occurrences, the index outputs come from `unique` ops.
+    mutating func unique(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
+        var x = try tensorInput(n, 0)
+        let t = function.type(of: x)
+        guard function.isArgument(x) else {
+            throw .unsupported("Unique of a tensor computed inside the graph; its unique count sizes the results and is known before the forward only for graph inputs")
+        }
+        guard t.dtype.isInteger || t.dtype == .bool || t.dtype == .f32 || t.dtype == .f64 else {
+            throw .unsupported("Unique of \(t) (bool, integers, f32 or f64)")
+        }
+        let sorted = n.int("sorted", 1)
+        let axis: Int? = n.has("axis") ? try normalizedAxis(n.int("axis", 0), rank: t.rank) : nil
+        let count = valueDim(.countUnique(function.arguments[x.raw].name, axis))
+        var attrs: Attributes = ["sorted": .int(sorted == 0 ? 0 : 1)]
+        if let axis { attrs["axis"] = .int(axis) }
+        func indexOutput(_ which: String, _ length: Dim) throws(NodeError) -> ValueID {
+            var a = attrs
+            a["output"] = .string(which)
+            return try emit(.unique, [x], attributes: a, explicit: TensorType(.i64, [length]))
+        }
+        let first = try indexOutput("indices", count)
+        let source = x
+        if axis == nil { x = try emit(.reshape, [x], explicit: TensorType(t.dtype, [t.elementCount])) }
+        let y = try emit(.gather, [x, first], attributes: ["axis": .int(axis ?? 0)])
+        var outs: [ImportValue] = [.tensor(y), .tensor(first)]
+        x = source
+        if n.outputs.count > 2 { outs.append(.tensor(try indexOutput("inverse", axis.map { t.shape[$0] } ?? t.elementCount))) }
+        if n.outputs.count > 3 { outs.append(.tensor(try indexOutput("counts", count))) }
+        return outs
+    }
+}

@@ -133,6 +133,7 @@ extension ONNXImporter {
         case "RoiAlign": return [.tensor(try roiAlign(n))]
         case "TfIdfVectorizer": return [.tensor(try tfidfVectorizer(n))]
         case "NonZero": return [try nonZero(n)]
+        case "Unique": return try unique(n)
         case "NonMaxSuppression": return [.tensor(try nonMaxSuppression(n))]
         case "Compress": return [.tensor(try compress(n))]
         case "DynamicQuantizeLinear": return try dynamicQuantize(n)
