@@ -42,7 +42,7 @@ VALUE_SYMBOL_TESTS = [
     "test_top_k_smallest", "test_expand_dim_changed", "test_tile_precomputed", "test_range_float_type_positive_delta",
     "test_hannwindow_expanded", "test_blackmanwindow_symmetric", "test_maxunpool_export_with_output_shape",
     "test_nonzero_example", "test_compress_default_axis", "test_resize_tf_crop_and_resize", "test_stft",
-    "test_melweightmatrix", "test_nonmaxsuppression_two_batches",
+    "test_melweightmatrix", "test_nonmaxsuppression_two_batches", "test_unique_sorted_with_axis_3d",
 ]
 
 
@@ -70,7 +70,7 @@ OPERATOR_TESTS = ["test_cumsum_", "test_gridsample", "test_roialign_", "test_tfi
                   "test_batchnorm_epsilon_training_mode", "test_batchnorm_example_training_mode", "test_maxpool_with_argmax_",
                   "test_scatternd_multiply", "test_convtranspose_output_shape", "test_convtranspose_3d", "test_lstm_with_peepholes",
                   "test_cast_BFLOAT16_to_FLOAT", "test_resize_", "test_nonzero_example", "test_compress_",
-                  "test_stft", "test_melweightmatrix", "test_nonmaxsuppression_"]
+                  "test_stft", "test_melweightmatrix", "test_nonmaxsuppression_", "test_unique_"]
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="libonnx-testdata is installed by scripts/install-deps.sh")

@@ -124,3 +124,42 @@ def test_non_max_suppression_of_computed_boxes_is_a_clear_error(mcc: Path, tmp_p
     err = proc.stderr.decode()
     assert proc.returncode == 1, err
     assert "NonMaxSuppression of boxes or scores computed inside the graph" in err and "at node" in err
+
+
+def unique_reference(x: np.ndarray, axis, sorted_: int) -> list[np.ndarray]:
+    """ONNX Unique from numpy: np.unique is sorted; first-seen order reorders by first index."""
+    y, first, inverse, counts = np.unique(x, return_index=True, return_inverse=True, return_counts=True, axis=axis)
+    inverse = inverse.reshape(-1)
+    if not sorted_:
+        order = np.argsort(first)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        y, first, counts, inverse = np.take(y, order, axis=0 if axis is None else axis), first[order], counts[order], rank[inverse]
+    return [y, first.astype(np.int64), inverse.astype(np.int64), counts.astype(np.int64)]
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+@pytest.mark.parametrize("sorted_", [1, 0])
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.int32, np.uint8])
+def test_unique(mcc: Path, tmp_path: Path, axis, sorted_: int, dtype) -> None:
+    # Few distinct values, so slices repeat along every axis.
+    x = RNG.integers(0, 2, (4, 6, 3)).astype(dtype)
+    x[1] = x[3]
+    x[:, 4] = x[:, 0]
+    attrs = {"sorted": sorted_} | ({} if axis is None else {"axis": axis})
+    m = model([helper.make_node("Unique", ["x"], ["y", "first", "inverse", "counts"], **attrs)], {"x": x},
+              ["y", "first", "inverse", "counts"],
+              types={"y": (dtype, ("u",) if axis is None else tuple("u" if d == axis % 3 else x.shape[d] for d in range(3))),
+                     "first": (np.int64, ("u",)), "inverse": (np.int64, ("l",)), "counts": (np.int64, ("u",))})
+    check(mcc, tmp_path, m, {"x": x}, expected=unique_reference(x, axis, sorted_))
+
+
+def test_unique_two_outputs_and_counts_per_call(mcc: Path, tmp_path: Path) -> None:
+    x = np.array([3, 1, 3, 2, 1], np.int64)
+    m = model([helper.make_node("Unique", ["x"], ["y", "first"], sorted=0)], {"x": x}, ["y", "first"],
+              types={"y": (np.int64, ("u",)), "first": (np.int64, ("u",))})
+    for data in (x, np.zeros(5, np.int64), np.arange(5, dtype=np.int64)[::-1].copy()):
+        got = run_mcc(mcc, m, {"x": data}, tmp_path, dynamic=False)
+        want = unique_reference(data, None, 0)[:2]
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g, w)
