@@ -126,6 +126,9 @@ extension ModelEmitter {
             case .float(let v): return [2, Int(Int64(bitPattern: v.bitPattern))]
             case .symbol(let s): return [3, syms.firstIndex(of: s) ?? 0]
             case .element(let a, let i): return [4, argIndex[a] ?? 0, i]
+            case .countNonzero(let a): return [6, argIndex[a] ?? 0]
+            case .countUnique(let a, let axis): return [8, argIndex[a] ?? 0, axis ?? -1]
+            case .countNMS(let b, let s, let xs): return xs.flatMap(encode) + [7, argIndex[b] ?? 0, argIndex[s] ?? 0]
             case .call(let f, let args):
                 return args.flatMap(encode) + [5, SymFunction.allCases.firstIndex(of: f) ?? 0]
             }

@@ -109,6 +109,12 @@ struct KernelEmitter {
             try emitCumsum(op, ctx, out: out, x: ins[0], xType: inTypes[0], axisOperand: ins.count > 1 ? ins[1] : nil)
         case .tfidfVectorizer:
             try emitTfIdf(op, ctx, out: out, x: ins[0], xType: inTypes[0])
+        case .nonzero:
+            emitNonzero(ctx, out: out, x: ins[0], xType: inTypes[0], outType: outType)
+        case .unique:
+            emitUnique(op, ctx, out: out, x: ins[0], xType: inTypes[0], outType: outType)
+        case .nonMaxSuppression:
+            emitNonMaxSuppression(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
         case .topkValues, .topkIndices:
             try emitTopK(op, ctx, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .transpose:

@@ -137,90 +137,9 @@ extension KernelEmitter {
                 gen.store(gen.select(inside, gen.load(x, safe), fill), out, gen.linear(idx, oDims))
             }
         case .resize:
-            try emitResize(op, ctx, out: out, x: x, xType: xType, outType: outType, scalesIn: ins.count > 1 ? ins[1] : nil,
-                           scalesType: inTypes.count > 1 ? inTypes[1] : nil)
+            try emitResize(op, ctx, out: out, ins: ins, inTypes: inTypes, outType: outType)
         default:
             throw .unsupported("internal error: '\(op.kind.rawValue)' is not a movement op")
-        }
-    }
-
-    func emitResize(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType,
-                    outType: TensorType, scalesIn: LLVMValueRef? = nil, scalesType: TensorType? = nil) throws(CodegenError) {
-        let rank = xType.rank
-        let scales = op.attributes["scales"]?.floatsValue ?? [Double](repeating: 1, count: rank)
-        let mode = op.attributes["mode"]?.stringValue ?? "nearest"
-        let coordinate = op.attributes["coordinate_mode"]?.stringValue ?? "half_pixel"
-        let nearest = op.attributes["nearest_mode"]?.stringValue ?? "round_prefer_floor"
-        guard scales.count == rank, mode == "nearest" || mode == "linear" else {
-            throw .unsupported("resize mode '\(mode)'")
-        }
-        let xDims = xType.shape.map(ctx.dim), oDims = outType.shape.map(ctx.dim), xStrides = gen.strides(xDims)
-        let d = LLVMDoubleTypeInContext(gen.context)!
-        func fp(_ v: LLVMValueRef) -> LLVMValueRef { LLVMBuildSIToFP(gen.builder, v, d, "")! }
-        func c(_ v: Double) -> LLVMValueRef { gen.constant(v, d) }
-        let et = elementType(out)
-        gen.nest(oDims, parallel: true) { idx in
-            // Per axis: source coordinate, then (i0, i1, weight of i1).
-            var axes: [(LLVMValueRef, LLVMValueRef, LLVMValueRef)] = []
-            for a in 0..<rank {
-                let o = fp(idx[a]), inLen = fp(xDims[a]), outLen = fp(oDims[a])
-                // Run-time scales (a float operand), or sizes (an integer operand: scale = out / in).
-                var s = c(scales[a])
-                if let scalesIn, let scalesType {
-                    if scalesType.dtype.isFloat {
-                        s = LLVMBuildFPCast(gen.builder, gen.load(scalesIn, gen.int(a)), d, "")!
-                    } else {
-                        s = gen.fdiv(outLen, inLen)
-                    }
-                }
-                var coord: LLVMValueRef
-                switch coordinate {
-                case "asymmetric": coord = gen.fdiv(o, s)
-                case "align_corners":
-                    // ONNX takes the resized length before flooring (in * scale) when scales are given.
-                    let scaled = op.attributes["scales"] != nil || scalesType?.dtype.isFloat == true
-                    let resized = scaled ? gen.fmul(inLen, s) : outLen
-                    coord = gen.select(gen.fcmp(LLVMRealOLE, outLen, c(1)), c(0),
-                                       gen.fdiv(gen.fmul(o, gen.fsub(inLen, c(1))), gen.fsub(resized, c(1))))
-                case "tf_half_pixel_for_nearest": coord = gen.fdiv(gen.fadd(o, c(0.5)), s)
-                case "pytorch_half_pixel":
-                    coord = gen.select(gen.fcmp(LLVMRealOGT, outLen, c(1)), gen.fsub(gen.fdiv(gen.fadd(o, c(0.5)), s), c(0.5)), c(0))
-                default: coord = gen.fsub(gen.fdiv(gen.fadd(o, c(0.5)), s), c(0.5))
-                }
-                let last = gen.sub(xDims[a], gen.int(1))
-                if mode == "nearest" {
-                    let r: LLVMValueRef
-                    switch nearest {
-                    case "floor": r = gen.intrinsic("llvm.floor", [coord])
-                    case "ceil": r = gen.intrinsic("llvm.ceil", [coord])
-                    case "round_prefer_ceil": r = gen.intrinsic("llvm.floor", [gen.fadd(coord, c(0.5))])
-                    default: r = gen.intrinsic("llvm.ceil", [gen.fsub(coord, c(0.5))])
-                    }
-                    let i = gen.imax(gen.int(0), gen.imin(LLVMBuildFPToSI(gen.builder, r, gen.i64, "")!, last))
-                    axes.append((i, i, c(0)))
-                } else {
-                    let clamped = gen.fmax(coord, c(0))
-                    let f = gen.intrinsic("llvm.floor", [clamped])
-                    let i0 = gen.imin(LLVMBuildFPToSI(gen.builder, f, gen.i64, "")!, last)
-                    let i1 = gen.imin(gen.add(i0, gen.int(1)), last)
-                    let w = gen.select(gen.icmp(LLVMIntEQ, i0, i1), c(0), gen.fsub(clamped, f))
-                    axes.append((i0, i1, w))
-                }
-            }
-            var acc = c(0)
-            let corners = mode == "linear" ? 1 << rank : 1
-            for corner in 0..<corners {
-                var off = gen.int(0), weight = c(1)
-                for a in 0..<rank {
-                    let high = (corner >> a) & 1 == 1
-                    off = gen.add(off, gen.mul(high ? axes[a].1 : axes[a].0, xStrides[a]))
-                    if mode == "linear" { weight = gen.fmul(weight, high ? axes[a].2 : gen.fsub(c(1), axes[a].2)) }
-                }
-                let v = gen.load(x, off)
-                acc = gen.fadd(acc, gen.fmul(weight, gen.isFloatType(et) ? LLVMBuildFPCast(gen.builder, v, d, "")! : LLVMBuildSIToFP(gen.builder, v, d, "")!))
-            }
-            let result = gen.isFloatType(et) ? LLVMBuildFPCast(gen.builder, acc, et, "")! : LLVMBuildFPToSI(gen.builder, gen.intrinsic("llvm.rint", [acc]), et, "")!
-            gen.store(result, out, gen.linear(idx, oDims))
         }
     }
 }

@@ -44,6 +44,29 @@ import Testing
         #expect(throws: VerifierError.self) { try m.verify() }
     }
 
+    /// Resize: mode and coordinate mode are checked, and tf_crop_and_resize needs a roi (attribute or
+    /// float operand) of 2 * rank entries.
+    @Test func resizeRejectsBadModesAndRois() throws {
+        let x = TensorType(.f32, static: [1, 1, 4, 4]), out = TensorType(.f32, static: [1, 1, 8, 8])
+        let scales: Attribute = .floats([1, 1, 2, 2])
+        func check(_ attrs: Attributes, _ extra: [TensorType] = []) throws -> TensorType {
+            try OpKind.resize.inferResultType(operands: [x] + extra, attributes: attrs, explicit: out)
+        }
+        _ = try check(["scales": scales, "mode": .string("cubic"), "cubic_coeff_a": .float(-0.5)])
+        _ = try check(["scales": scales, "coordinate_mode": .string("tf_crop_and_resize"), "roi": .floats([0, 0, 0, 0, 1, 1, 1, 1])])
+        _ = try check(["scales": scales, "coordinate_mode": .string("tf_crop_and_resize")], [TensorType(.f32, static: [8])])
+        #expect(throws: ShapeError.self) { try check(["scales": scales, "mode": .string("area")]) }
+        #expect(throws: ShapeError.self) { try check(["scales": scales, "coordinate_mode": .string("half_pixel_symmetric")]) }
+        #expect(throws: ShapeError.self) { try check(["scales": scales, "coordinate_mode": .string("tf_crop_and_resize")]) }
+        #expect(throws: ShapeError.self) {
+            try check(["scales": scales, "coordinate_mode": .string("tf_crop_and_resize"), "roi": .floats([0, 0, 1, 1])])
+        }
+        #expect(throws: ShapeError.self) {
+            try check(["scales": scales, "coordinate_mode": .string("tf_crop_and_resize")], [TensorType(.i64, static: [8])])
+        }
+        #expect(throws: ShapeError.self) { try check(["scales": scales, "roi": .floats([0, 0, 0, 0, 1, 1, 1, 1])]) }
+    }
+
     /// Every op in the table has a shape rule that accepts a well-formed use.
     @Test(arguments: OpKind.allCases)
     func everyOpHasAWorkingShapeRule(_ kind: OpKind) throws {
@@ -60,6 +83,29 @@ import Testing
             if kind == .topkValues || kind == .topkIndices { attrs = ["k": .int(2)] }
             if kind == .batchNorm { operands += [TensorType](repeating: TensorType(.f32, static: [3]), count: 4) }
             if kind == .maxPool2dBackward || kind == .avgPool2dBackward { operands.append(x) }
+            if kind == .nonMaxSuppression {
+                operands = [TensorType(.f32, [.symbol("b"), .constant(6), .constant(4)]), TensorType(.f32, [.symbol("b"), .constant(2), .constant(6)]),
+                            TensorType(.i64, static: [1]), TensorType(.f32, static: []), TensorType(.f32, static: [1])]
+                explicit = TensorType(.i64, [.symbol("c"), .constant(3)])
+                attrs = ["center_point_box": .int(1), "has_score": .int(1)]
+                #expect(throws: ShapeError.self) {
+                    try kind.inferResultType(operands: operands, attributes: [:], explicit: TensorType(.i64, [.symbol("c"), .constant(2)]))
+                }
+            }
+            if kind == .unique {
+                explicit = TensorType(.i64, [.symbol("u")])
+                attrs = ["axis": .int(1), "output": .string("counts")]
+                #expect(throws: ShapeError.self) {   // inverse has one entry per slice (3 along axis 1)
+                    try kind.inferResultType(operands: operands, attributes: ["axis": .int(1), "output": .string("inverse")],
+                                             explicit: TensorType(.i64, [.symbol("u")]))
+                }
+            }
+            if kind == .nonzero {
+                explicit = TensorType(.i64, [.constant(4), .symbol("c")])
+                #expect(throws: ShapeError.self) {
+                    try kind.inferResultType(operands: operands, attributes: [:], explicit: TensorType(.i64, [.constant(3), .symbol("c")]))
+                }
+            }
             if kind == .tfidfVectorizer {
                 operands = [TensorType(.i64, [.symbol("n"), .constant(6)])]
                 attrs = ["max_gram_length": .int(2), "ngram_counts": .ints([0, 2]), "ngram_indexes": .ints([0, 1, 2]),

@@ -41,6 +41,8 @@ VALUE_SYMBOL_TESTS = [
     "test_split_variable_parts_2d", "test_onehot_with_axis", "test_constant_pad", "test_constantofshape_int_zeros",
     "test_top_k_smallest", "test_expand_dim_changed", "test_tile_precomputed", "test_range_float_type_positive_delta",
     "test_hannwindow_expanded", "test_blackmanwindow_symmetric", "test_maxunpool_export_with_output_shape",
+    "test_nonzero_example", "test_compress_default_axis", "test_resize_tf_crop_and_resize", "test_stft",
+    "test_melweightmatrix", "test_nonmaxsuppression_two_batches", "test_unique_sorted_with_axis_3d",
 ]
 
 
@@ -67,7 +69,8 @@ def test_conformance_value_symbols(mcc: Path, tmp_path: Path) -> None:
 OPERATOR_TESTS = ["test_cumsum_", "test_gridsample", "test_roialign_", "test_tfidfvectorizer_", "test_training_dropout_zero_ratio",
                   "test_batchnorm_epsilon_training_mode", "test_batchnorm_example_training_mode", "test_maxpool_with_argmax_",
                   "test_scatternd_multiply", "test_convtranspose_output_shape", "test_convtranspose_3d", "test_lstm_with_peepholes",
-                  "test_cast_BFLOAT16_to_FLOAT"]
+                  "test_cast_BFLOAT16_to_FLOAT", "test_resize_", "test_nonzero_example", "test_compress_",
+                  "test_stft", "test_melweightmatrix", "test_nonmaxsuppression_", "test_unique_"]
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="libonnx-testdata is installed by scripts/install-deps.sh")

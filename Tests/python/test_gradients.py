@@ -215,6 +215,12 @@ CASES: list[Case] = [
     Case("resize_linear_align_corners", [("x", "f64[2, 3]", normal)],
          '%y = resize %x {scales = [2.0, 2.0], mode = "linear", coordinate_mode = "align_corners"} : f64[4, 6]',
          "%y", "f64[4, 6]"),
+    Case("resize_cubic", [("x", "f64[2, 4, 5]", normal)],
+         '%y = resize %x {scales = [1.0, 1.5, 0.8], mode = "cubic", cubic_coeff_a = -0.5, exclude_outside = 1} : f64[2, 6, 4]',
+         "%y", "f64[2, 6, 4]"),
+    Case("resize_tf_crop_and_resize", [("x", "f64[4, 5]", normal)],
+         '%y = resize %x {scales = [1.75, 1.4], mode = "cubic", coordinate_mode = "tf_crop_and_resize", '
+         'roi = [0.2, -0.3, 0.9, 1.4], extrapolation_value = 3.0} : f64[7, 7]', "%y", "f64[7, 7]"),
     Case("batch_norm_inference", [("x", "f64[3, 2, 2, 2]", normal), ("g", "f64[2]", normal), ("b", "f64[2]", normal),
                                   ("m", "f64[2]", normal), ("v", "f64[2]", positive)],
          "%y = batch_norm %x, %g, %b, %m, %v {epsilon = 0.001} : f64[3, 2, 2, 2]", "%y", "f64[3, 2, 2, 2]"),

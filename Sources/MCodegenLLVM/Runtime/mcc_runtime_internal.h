@@ -28,6 +28,13 @@ typedef void (*mcc_kernel_entry)(void *const *args, const int64_t *syms, int64_t
 /* Runs fn for parts 0..n-1, one per pool thread (any thread may run any part) and returns
  * when all are done. A NULL pool runs the whole kernel on the calling thread. */
 void mcc_rt_parallel(void *pool, mcc_kernel_entry fn, void *const *args, const int64_t *syms);
+/* NonMaxSuppression's selection (mcc_nms.c): the count, and the triples when `out` is given. */
+int64_t mcc_rt_nms(const float *boxes, const float *scores, int64_t batches, int64_t classes, int64_t n,
+                   int64_t max_out, float iou_threshold, float score_threshold, int32_t has_score,
+                   int32_t center, int64_t *out, int64_t cap);
+/* Unique's slices along an axis (mcc_unique.c): the count, and first/inverse/counts when given. */
+int64_t mcc_rt_unique(const void *x, int32_t code, int32_t bits, int64_t outer, int64_t len, int64_t inner,
+                      int32_t sorted, int64_t *first, int64_t *inverse, int64_t *counts, int64_t cap);
 
 typedef struct mcc_desc_model {
   const char *name;

@@ -6,7 +6,10 @@
  *   kind (1 = symbol, 2 = check), index (symbol slot or check number), length, expression...
  *
  * and the expression in postfix: 1 v (integer), 2 bits (double), 3 s (symbol slot),
- * 4 a i (element i of input a), 5 f (function f of SymFunction's order, popping its arity).
+ * 4 a i (element i of input a), 5 f (function f of SymFunction's order, popping its arity),
+ * 6 a (how many elements of input a are nonzero), 7 b s (how many boxes NonMaxSuppression
+ * selects from inputs b and s, popping max_output, iou, score_threshold, has_score, center),
+ * 8 a axis (how many distinct slices input a has along axis; -1: distinct elements).
  * A zero word ends the program. Integers are int64 and floats double, as in MIR; every
  * failure (division by zero, overflow, an element past the input's end, a failed check)
  * is a clear error, never undefined behaviour. */
@@ -53,6 +56,28 @@ static int load_element(const mcc_model *m, const DLTensor *inputs, int64_t a, i
   }
   *out = int_value(v);
   return 0;
+}
+
+/* The number of nonzero elements of input `a` (NaN counts, as in ONNX NonZero). */
+static int64_t count_nonzero(const mcc_model *m, const DLTensor *inputs, int64_t a) {
+  const mcc_desc_tensor *d = &m->desc->inputs[a];
+  int64_t numel = 1, count = 0;
+  for (int32_t k = 0; k < inputs[a].ndim; k++) numel *= inputs[a].shape[k];
+  const char *p = (const char *)m->input_ptrs[a];
+  if (d->dtype_code == kDLFloat && d->dtype_bits == 64) {
+    for (int64_t i = 0; i < numel; i++) count += ((const double *)p)[i] != 0;
+  } else if (d->dtype_code == kDLFloat && d->dtype_bits == 32) {
+    for (int64_t i = 0; i < numel; i++) count += ((const float *)p)[i] != 0;
+  } else {
+    /* Integers and bools (the verifier admits no other types): any nonzero byte is nonzero. */
+    int64_t bytes = (d->dtype_bits + 7) / 8;
+    for (int64_t i = 0; i < numel; i++) {
+      int nonzero = 0;
+      for (int64_t b = 0; b < bytes; b++) nonzero |= p[i * bytes + b] != 0;
+      count += nonzero;
+    }
+  }
+  return count;
 }
 
 /* Converts a double to int64, rounding with `fn`; 0 when not finite or out of range. */
@@ -153,6 +178,43 @@ mcc_status mcc_rt_value_symbols(mcc_model *m, const DLTensor *inputs) {
           return fail(MCC_ERR_SHAPE_MISMATCH, "model '%s': input '%s' (#%lld) is too short: %s %s reads its element %lld",
                       d->name, d->inputs[e[1]].name, (long long)e[1], what, name, (long long)e[2]);
         top++; e += 3; break;
+      case 6: stack[top++] = int_value(count_nonzero(m, inputs, e[1])); e += 2; break;
+      case 8: {
+        const DLTensor *x = &inputs[e[1]];
+        const mcc_desc_tensor *xd = &d->inputs[e[1]];
+        int64_t outer = 1, len = 1, inner = 1, axis = e[2];
+        for (int32_t k = 0; k < x->ndim; k++) {
+          if (axis < 0 || k == axis) len *= x->shape[k];
+          else if (k < axis) outer *= x->shape[k];
+          else inner *= x->shape[k];
+        }
+        int64_t count = mcc_rt_unique(m->input_ptrs[e[1]], xd->dtype_code, xd->dtype_bits, outer, len, inner, 0,
+                                      NULL, NULL, NULL, 0);
+        if (count < 0) return fail(MCC_ERR_OUT_OF_MEMORY, "model '%s': Unique: out of memory", d->name);
+        stack[top++] = int_value(count);
+        e += 3;
+        break;
+      }
+      case 7: {
+        const DLTensor *b = &inputs[e[1]], *s = &inputs[e[2]];
+        if (top < 5 || b->ndim != 3 || s->ndim != 3)
+          return fail(MCC_ERR_INTERNAL, "model '%s': %s %s is malformed", d->name, what, name);
+        if (b->shape[2] != 4 || s->shape[0] != b->shape[0] || s->shape[2] != b->shape[1])
+          return fail(MCC_ERR_SHAPE_MISMATCH, "model '%s': NonMaxSuppression: boxes '%s' must be [batches, n, 4] and "
+                      "scores '%s' [batches, classes, n] with the same batches and n", d->name, d->inputs[e[1]].name, d->inputs[e[2]].name);
+        top -= 5;
+        int64_t max_out;
+        if (!stack[top].is_float) max_out = stack[top].i;
+        else if (!to_int(stack[top].f, &max_out)) max_out = 0;
+        int64_t count = mcc_rt_nms((const float *)m->input_ptrs[e[1]], (const float *)m->input_ptrs[e[2]], b->shape[0],
+                                   s->shape[1], b->shape[1], max_out, (float)as_double(stack[top + 1]),
+                                   (float)as_double(stack[top + 2]), as_double(stack[top + 3]) != 0,
+                                   as_double(stack[top + 4]) != 0, NULL, 0);
+        if (count < 0) return fail(MCC_ERR_OUT_OF_MEMORY, "model '%s': NonMaxSuppression: out of memory", d->name);
+        stack[top++] = int_value(count);
+        e += 3;
+        break;
+      }
       case 5: {
         int64_t f = e[1];
         if (f < 0 || f >= F_COUNT || top < arity[f])

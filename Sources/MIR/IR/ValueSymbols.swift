@@ -20,6 +20,16 @@ public indirect enum SymExpr: Hashable, Sendable, CustomStringConvertible {
     /// Element `index` (row-major, flat) of argument `%name`.
     case element(String, Int)
     case call(SymFunction, [SymExpr])
+    /// How many elements of argument `%name` are nonzero (the size of an ONNX NonZero or
+    /// Compress result when its input is an argument).
+    case countNonzero(String)
+    /// How many boxes ONNX NonMaxSuppression selects from arguments `%boxes` (f32 [batches, n, 4])
+    /// and `%scores` (f32 [batches, classes, n]), given max_output_boxes_per_class,
+    /// iou_threshold, score_threshold, has_score_threshold (0/1) and center_point_box (0/1).
+    case countNMS(String, String, [SymExpr])
+    /// How many distinct slices argument `%name` has along `axis` (nil: distinct elements),
+    /// the size of an ONNX Unique result.
+    case countUnique(String, Int?)
 
     public var description: String {
         switch self {
@@ -28,15 +38,18 @@ public indirect enum SymExpr: Hashable, Sendable, CustomStringConvertible {
         case .symbol(let s): return s
         case .element(let a, let i): return "%\(a)[\(i)]"
         case .call(let f, let args): return "\(f.rawValue)(" + args.map(\.description).joined(separator: ", ") + ")"
+        case .countNonzero(let a): return "count_nonzero(%\(a))"
+        case .countUnique(let a, let axis): return "count_unique(%\(a)" + (axis.map { ", \($0))" } ?? ")")
+        case .countNMS(let b, let s, let xs): return "count_nms(%\(b), %\(s), " + xs.map(\.description).joined(separator: ", ") + ")"
         }
     }
 
     /// Symbols the expression reads, in first-seen order.
     public var symbols: [String] {
         switch self {
-        case .int, .float, .element: return []
+        case .int, .float, .element, .countNonzero, .countUnique: return []
         case .symbol(let s): return [s]
-        case .call(_, let args):
+        case .call(_, let args), .countNMS(_, _, let args):
             var out: [String] = []
             for a in args { for s in a.symbols where !out.contains(s) { out.append(s) } }
             return out
@@ -46,9 +59,9 @@ public indirect enum SymExpr: Hashable, Sendable, CustomStringConvertible {
     /// Arguments whose elements the expression reads.
     public var elements: [(String, Int)] {
         switch self {
-        case .int, .float, .symbol: return []
+        case .int, .float, .symbol, .countNonzero, .countUnique: return []
         case .element(let a, let i): return [(a, i)]
-        case .call(_, let args): return args.flatMap(\.elements)
+        case .call(_, let args), .countNMS(_, _, let args): return args.flatMap(\.elements)
         }
     }
 
@@ -138,6 +151,24 @@ extension Function {
                 else if let n = t.elementCount.constantValue, i >= n {
                     errors.append("\(here) reads element \(i) of '%\(a)', which has \(n) elements")
                 }
+            case .countNonzero(let a):
+                guard let t = args[a] else { errors.append("\(here) reads '%\(a)', which is not an argument"); break }
+                if !(t.dtype.isInteger || t.dtype == .bool || t.dtype == .f32 || t.dtype == .f64) {
+                    errors.append("\(here) counts '%\(a)' of type \(t), which is not a bool, integer, f32 or f64 tensor")
+                }
+            case .countUnique(let a, let axis):
+                guard let t = args[a] else { errors.append("\(here) reads '%\(a)', which is not an argument"); break }
+                if !(t.dtype.isInteger || t.dtype == .bool || t.dtype == .f32 || t.dtype == .f64) {
+                    errors.append("\(here) counts '%\(a)' of type \(t), which is not a bool, integer, f32 or f64 tensor")
+                }
+                if let axis, axis < 0 || axis >= t.rank { errors.append("\(here): count_unique axis \(axis) is out of range for \(t)") }
+            case .countNMS(let b, let s, let xs):
+                for a in [b, s] {
+                    guard let t = args[a] else { errors.append("\(here) reads '%\(a)', which is not an argument"); continue }
+                    if t.dtype != .f32 || t.rank != 3 { errors.append("\(here): count_nms reads '%\(a)' of type \(t), expected f32 of rank 3") }
+                }
+                if xs.count != 5 { errors.append("\(here): 'count_nms' takes 2 arguments and 5 operands, got \(xs.count) operands") }
+                for x in xs { check(x, here, depth: depth + 1) }
             case .call(let f, let xs):
                 if xs.count != f.arity { errors.append("\(here): '\(f.rawValue)' takes \(f.arity) operands, got \(xs.count)") }
                 for x in xs { check(x, here, depth: depth + 1) }
@@ -156,6 +187,7 @@ extension SymExpr {
     /// Calls on integer constants evaluated (with the runtime's semantics), so that dims
     /// that do not depend on data stay static.
     public var folded: SymExpr {
+        if case .countNMS(let b, let s, let xs) = self { return .countNMS(b, s, xs.map(\.folded)) }
         guard case .call(let f, let raw) = self else { return self }
         let args = raw.map(\.folded)
         let ints = args.compactMap { e -> Int? in if case .int(let v) = e { return v }; return nil }
@@ -195,7 +227,7 @@ extension SymExpr {
         switch self {
         case .int(let v): return .constant(v)
         case .symbol(let s): return .symbol(s)
-        case .float, .element: return nil
+        case .float, .element, .countNonzero, .countNMS, .countUnique: return nil
         case .call(let f, let args):
             let ds = args.compactMap(\.dim)
             guard ds.count == args.count else { return nil }
@@ -212,7 +244,8 @@ extension SymExpr {
     /// The expression with symbols replaced by dims (to pin shape symbols).
     public func substituting(_ map: [String: Dim]) -> SymExpr {
         switch self {
-        case .int, .float, .element: return self
+        case .int, .float, .element, .countNonzero, .countUnique: return self
+        case .countNMS(let b, let s, let xs): return .countNMS(b, s, xs.map { $0.substituting(map) })
         case .symbol(let s): return map[s].map { SymExpr($0) } ?? self
         case .call(let f, let args): return .call(f, args.map { $0.substituting(map) })
         }

@@ -85,7 +85,29 @@ extension OpKind {
             guard let explicit, explicit.dtype == x.dtype, explicit.rank == x.rank else {
                 throw ShapeError("'resize' needs an explicit result type of the same dtype and rank")
             }
-            if ops.count == 2 {
+            let mode = attrs["mode"]?.stringValue ?? "nearest"
+            guard ["nearest", "linear", "cubic"].contains(mode) else {
+                throw ShapeError("'resize' mode must be nearest, linear or cubic, got '\(mode)'")
+            }
+            let coordinate = attrs["coordinate_mode"]?.stringValue ?? "half_pixel"
+            let coordinates = ["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel", "tf_half_pixel_for_nearest", "tf_crop_and_resize"]
+            guard coordinates.contains(coordinate) else {
+                throw ShapeError("'resize' coordinate_mode must be one of \(coordinates.joined(separator: ", ")), got '\(coordinate)'")
+            }
+            // tf_crop_and_resize reads roi ([starts..., ends...]) from an attribute or, given as data,
+            // from the last operand; other modes take none.
+            let roi = attrs["roi"]?.floatsValue
+            let roiOperand = coordinate == "tf_crop_and_resize" && roi == nil
+            guard coordinate == "tf_crop_and_resize" || roi == nil, roi.map({ $0.count == 2 * x.rank }) ?? true else {
+                throw ShapeError("'resize' takes a roi of \(2 * x.rank) entries exactly with coordinate_mode tf_crop_and_resize")
+            }
+            if roiOperand {
+                guard ops.count >= 2, let r = ops.last, r.rank == 1, r.dtype.isFloat,
+                      r.shape[0] == .constant(2 * x.rank) || !r.shape[0].isStatic else {
+                    throw ShapeError("'resize' with coordinate_mode tf_crop_and_resize needs a roi attribute or a float [\(2 * x.rank)] last operand")
+                }
+            }
+            if ops.count - (roiOperand ? 1 : 0) == 2 {
                 let s = ops[1]
                 guard s.rank == 1, s.dtype == .f32 || s.dtype == .f64 || s.dtype.isInteger,
                       s.shape[0] == .constant(x.rank) || !s.shape[0].isStatic else {

@@ -37,6 +37,9 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case reduceL2 = "reduce_l2", reduceLogSum = "reduce_log_sum", reduceLogSumExp = "reduce_log_sum_exp"
     case argmax, argmin                    // {axis, keepdims, select_last_index} -> i64
     case tfidfVectorizer = "tfidf_vectorizer"   // token ids -> f32 n-gram counts {mode, min/max_gram_length, max_skip_count, pool, ngram_counts, ngram_indexes, weights} (TextShapes.swift)
+    case nonMaxSuppression = "non_max_suppression"  // boxes, scores, max_per_class, iou, score {center_point_box, has_score} -> i64 [count, 3]; count is a value symbol (count_nms)
+    case unique                            // x -> i64 {axis (absent: elements), sorted, output = "indices"|"inverse"|"counts"}: ONNX Unique's index outputs; [count] (count_unique) or [len] for inverse
+    case nonzero                           // x -> i64 [rank, count]: coordinates of the nonzero elements, row-major; count is a value symbol (count_nonzero)
     case cumsum                            // x[, axis: int scalar] {axis, exclusive, reverse}: the operand form reads the axis at run time
     // Contractions.
     case matmul                            // [..., m, k] x [..., k, n] -> [..., m, n], batch dims broadcast
@@ -61,7 +64,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case expand                            // result type is the broadcast target
     case tile                              // {repeats}
     case pad                               // x[, value: scalar read at run time] {pads = [begins..., ends...] (dims), mode, value}
-    case resize                            // x[, scales|sizes] {scales, mode = "nearest"|"linear", coordinate_mode, nearest_mode}
+    case resize                            // x[, scales|sizes][, roi] {scales, mode = "nearest"|"linear"|"cubic", coordinate_mode, nearest_mode, cubic_coeff_a, exclude_outside, roi, extrapolation_value}
                                            // a float operand: scales read at run time; an integer one: sizes (scale = out / in)
     // Sampling at fractional positions of an NCHW image (SamplingShapes.swift).
     case gridSample = "grid_sample"        // x, grid[N, Ho, Wo, 2] {mode, padding_mode, align_corners}
@@ -117,6 +120,10 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .argmax, .argmin:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "keepdims", "select_last_index"])
         case .cumsum: return OpInfo(arity: 1...2, category: .reduction, attributes: ["axis", "exclusive", "reverse"])
+        case .nonzero: return OpInfo(arity: 1...1, category: .reduction, resultTypeIsExplicit: true)
+        case .unique: return OpInfo(arity: 1...1, category: .reduction, attributes: ["axis", "sorted", "output"], resultTypeIsExplicit: true)
+        case .nonMaxSuppression:
+            return OpInfo(arity: 5...5, category: .reduction, attributes: ["center_point_box", "has_score"], resultTypeIsExplicit: true)
         case .tfidfVectorizer:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["mode", "min_gram_length", "max_gram_length", "max_skip_count",
                                                                            "pool", "ngram_counts", "ngram_indexes", "weights"])
@@ -144,7 +151,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .tile: return OpInfo(arity: 1...1, category: .movement, attributes: ["repeats"])
         case .pad: return OpInfo(arity: 1...2, category: .movement, attributes: ["pads", "mode", "value"])
         case .resize:
-            return OpInfo(arity: 1...2, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode"],
+            return OpInfo(arity: 1...3, category: .movement, attributes: ["scales", "mode", "coordinate_mode", "nearest_mode", "cubic_coeff_a",
+                                                                         "exclude_outside", "roi", "extrapolation_value"],
                           resultTypeIsExplicit: true)
         case .gridSample:
             return OpInfo(arity: 2...2, category: .movement, attributes: ["mode", "padding_mode", "align_corners"])

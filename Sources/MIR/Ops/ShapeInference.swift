@@ -55,6 +55,44 @@ extension OpKind {
         case .reduction:
             if self == .cumsum, operands.count == 2 { return try inferRuntimeAxisCumsum(operands, attrs) }
             if self == .tfidfVectorizer { return try inferTfIdf(operands[0], attrs) }
+            if self == .nonMaxSuppression {
+                // boxes f32 [b, n, 4], scores f32 [b, c, n], scalar (or [1]) i64 max and f32 thresholds.
+                let (b, s) = (operands[0], operands[1])
+                guard b.dtype == .f32, s.dtype == .f32, b.rank == 3, s.rank == 3, b.shape[2] == .constant(4) else {
+                    throw ShapeError("'non_max_suppression' expects f32 boxes [b, n, 4] and scores [b, c, n], got \(b) and \(s)")
+                }
+                for (i, dt) in [(2, DType.i64), (3, .f32), (4, .f32)] where operands[i].dtype != dt || operands[i].elementCount != .constant(1) {
+                    throw ShapeError("'non_max_suppression' operand \(i) must be one \(dt), got \(operands[i])")
+                }
+                guard let explicit, explicit.dtype == .i64, explicit.rank == 2, explicit.shape[1] == .constant(3) else {
+                    throw ShapeError("'non_max_suppression' needs an explicit result type i64[count, 3]")
+                }
+                return explicit
+            }
+            if self == .unique {
+                let x = operands[0]
+                let axis = attrs["axis"]?.intValue
+                if let axis, axis < 0 || axis >= x.rank { throw ShapeError("'unique' axis \(axis) is out of range for \(x)") }
+                let output = attrs["output"]?.stringValue ?? "indices"
+                guard ["indices", "inverse", "counts"].contains(output) else {
+                    throw ShapeError("'unique' output must be indices, inverse or counts, got '\(output)'")
+                }
+                guard let explicit, explicit.dtype == .i64, explicit.rank == 1 else {
+                    throw ShapeError("'unique' needs an explicit result type i64[n]")
+                }
+                if output == "inverse" {
+                    let len = axis.map { x.shape[$0] } ?? x.elementCount
+                    guard explicit.shape[0] == len else { throw ShapeError("'unique' inverse has one entry per slice: i64[\(len)], got \(explicit)") }
+                }
+                return explicit
+            }
+            if self == .nonzero {
+                // The count is data: the explicit type's second dim (a count_nonzero value symbol).
+                guard let explicit, explicit.dtype == .i64, explicit.rank == 2, explicit.shape[0] == .constant(operands[0].rank) else {
+                    throw ShapeError("'nonzero' needs an explicit result type i64[\(operands[0].rank), count]")
+                }
+                return explicit
+            }
             return try inferReduction(operands[0], attrs)
         case .contraction: return try inferMatmul(operands[0], operands[1])
         case .convolution: return try inferConvolution(operands, attrs)

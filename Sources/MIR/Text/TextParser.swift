@@ -317,6 +317,49 @@ struct TextParser {
                 guard f.symbols.contains(s) else { throw .error("unknown symbol '\(s)'", at: SourceRange(loc)) }
                 return .symbol(s)
             }
+            if s == "count_nms" {
+                var names: [String] = []
+                for _ in 0..<2 {
+                    guard case .percent(let a) = token, let arg = f.arguments.first(where: { $0.name == a }),
+                          arg.type.dtype == .f32, arg.type.rank == 3 else {
+                        throw fail("count_nms takes two f32 rank-3 arguments (boxes, scores) first")
+                    }
+                    advance(); try expect(",")
+                    names.append(a)
+                }
+                var xs: [SymExpr] = []
+                repeat { xs.append(try parseSymExpr(f, depth: depth + 1)) } while consume(",")
+                try expect(")")
+                guard xs.count == 5 else { throw .error("'count_nms' takes 5 operands after its arguments, got \(xs.count)", at: SourceRange(loc)) }
+                return .countNMS(names[0], names[1], xs)
+            }
+            if s == "count_unique" {
+                guard case .percent(let a) = token, let arg = f.arguments.first(where: { $0.name == a }) else {
+                    throw fail("count_unique takes an argument ('%name')")
+                }
+                guard arg.type.dtype.isInteger || arg.type.dtype == .bool || arg.type.dtype == .f32 || arg.type.dtype == .f64 else {
+                    throw fail("'%\(a)' of type \(arg.type) cannot be counted (bool, integers, f32 or f64)")
+                }
+                advance()
+                var axis: Int?
+                if consume(",") {
+                    let v = try int()
+                    guard v >= 0, v < arg.type.rank else { throw fail("count_unique axis \(v) is out of range for \(arg.type)") }
+                    axis = v
+                }
+                try expect(")")
+                return .countUnique(a, axis)
+            }
+            if s == "count_nonzero" {
+                guard case .percent(let a) = token, let arg = f.arguments.first(where: { $0.name == a }) else {
+                    throw fail("count_nonzero takes an argument ('%name')")
+                }
+                guard arg.type.dtype.isInteger || arg.type.dtype == .bool || arg.type.dtype == .f32 || arg.type.dtype == .f64 else {
+                    throw fail("'%\(a)' of type \(arg.type) cannot be counted (bool, integers, f32 or f64)")
+                }
+                advance(); try expect(")")
+                return .countNonzero(a)
+            }
             guard let fn = SymFunction(rawValue: s) else { throw .error("unknown symbol function '\(s)'", at: SourceRange(loc)) }
             var args: [SymExpr] = []
             if !consume(")") {

@@ -133,6 +133,11 @@ extension ONNXExportContext {
         case .tile: node("Tile", [xs[0], int64s(a["repeats"]?.intsValue ?? [], hint: "repeats")], output: out)
         case .pad: try pad(op, xs[0], out)
         case .resize: try resize(op, xs[0], out)
+        case .nonzero: node("NonZero", xs, output: out)
+        case .unique: throw unsupported(op, "Unique's index outputs are exported only with the whole Unique node (not yet)")
+        case .nonMaxSuppression:
+            guard op.attributes["has_score"]?.intValue != 0 else { throw unsupported(op, "a NonMaxSuppression without score_threshold") }
+            node("NonMaxSuppression", xs, output: out, [("center_point_box", i("center_point_box", 0))])
         case .tfidfVectorizer:
             var attrs: [(name: String, value: ExportAttribute)] = [
                 ("mode", .string(a["mode"]?.stringValue ?? "TF")), ("min_gram_length", i("min_gram_length", 1)),
@@ -319,14 +324,24 @@ extension ONNXExportContext {
     /// shape, else with static `sizes` (whose implied scales MIR must then agree with).
     private mutating func resize(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
         let inType = function.type(of: op.operands[0]), outType = function.type(of: op.result)
-        guard op.operands.count == 1 else { throw unsupported(op, "run-time scales or sizes") }
+        guard op.operands.count == 1 else { throw unsupported(op, "run-time scales, sizes or roi") }
         let scales = op.attributes["scales"]?.floatsValue ?? [Double](repeating: 1, count: inType.rank)
         guard scales.count == inType.rank else { throw unsupported(op, "\(scales.count) scales for rank \(inType.rank)") }
         let mode = op.attributes["mode"]?.stringValue ?? "nearest"
-        let attrs: [(name: String, value: ExportAttribute)] = [
+        var attrs: [(name: String, value: ExportAttribute)] = [
             ("mode", .string(mode)),
             ("coordinate_transformation_mode", .string(op.attributes["coordinate_mode"]?.stringValue ?? "half_pixel")),
             ("nearest_mode", .string(op.attributes["nearest_mode"]?.stringValue ?? "round_prefer_floor"))]
+        if mode == "cubic" {
+            attrs.append(("cubic_coeff_a", .float(op.attributes["cubic_coeff_a"]?.floatValue ?? -0.75)))
+            attrs.append(("exclude_outside", .int(op.attributes["exclude_outside"]?.intValue ?? 0)))
+        }
+        var roiName = ""
+        if let roi = op.attributes["roi"]?.floatsValue {
+            attrs.append(("extrapolation_value", .float(op.attributes["extrapolation_value"]?.floatValue ?? 0)))
+            roiName = constant(ExportTensor(name: "roi", elementType: DType.f32.onnxElementType, dims: [roi.count],
+                                            rawData: packValues(roi, as: .f32)))
+        }
         var scalesGiveShape = true
         for (axis, s) in scales.enumerated() {
             let (i, o) = (inType.shape[axis], outType.shape[axis])
@@ -339,7 +354,7 @@ extension ONNXExportContext {
         if scalesGiveShape {
             let name = constant(ExportTensor(name: "scales", elementType: DType.f32.onnxElementType, dims: [scales.count],
                                              rawData: packValues(scales, as: .f32)))
-            node("Resize", [x, "", name], output: out, attrs)
+            node("Resize", [x, roiName, name], output: out, attrs)
             return
         }
         let mismatch = unsupported(op, "its scales \(scales) and result type \(outType) do not follow ONNX's Resize size rule")
@@ -348,6 +363,6 @@ extension ONNXExportContext {
             let implied: Double = Double(outs[axis]) / Double(max(ins[axis], 1))
             if abs(implied - scales[axis]) > 1e-6 * max(1, abs(scales[axis])) { throw mismatch }
         }
-        node("Resize", [x, "", "", int64s(outs, hint: "sizes")], output: out, attrs)
+        node("Resize", [x, roiName, "", int64s(outs, hint: "sizes")], output: out, attrs)
     }
 }

@@ -264,22 +264,44 @@ extension ONNXImporter {
             scales = (0..<t.rank).map { i in Double(sizes[i]) / Double(t.shape[i].constantValue ?? 1) }
         }
         let mode = n.string("mode", "nearest")
-        guard mode == "nearest" || mode == "linear" || mode == "bilinear" else { throw .unsupported("Resize mode '\(mode)'") }
+        guard ["nearest", "linear", "bilinear", "cubic", "bicubic"].contains(mode) else { throw .unsupported("Resize mode '\(mode)'") }
         var coordinate = n.string("coordinate_transformation_mode", "half_pixel")
         if n.opType == "Upsample" || opset < 11 { coordinate = "asymmetric" }
         // The opset-11 test data spells tf_half_pixel_for_nearest as tf_half_pixel_for_nn.
         if coordinate == "tf_half_pixel_for_nn" { coordinate = "tf_half_pixel_for_nearest" }
-        guard ["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel", "tf_half_pixel_for_nearest"].contains(coordinate) else {
+        guard ["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel", "tf_half_pixel_for_nearest",
+               "tf_crop_and_resize"].contains(coordinate) else {
             throw .unsupported("coordinate_transformation_mode '\(coordinate)'")
         }
         if n.int("antialias", 0) != 0 || n.has("axes") { throw .unsupported("Resize antialias/axes") }
         var nearest = n.string("nearest_mode", "round_prefer_floor")
         if n.opType == "Upsample" || opset < 11 { nearest = "floor" }
         var attrs: Attributes = [
-            "scales": .floats(scales), "mode": .string(mode == "nearest" ? "nearest" : "linear"),
+            "scales": .floats(scales), "mode": .string(["cubic", "bicubic"].contains(mode) ? "cubic" : mode == "nearest" ? "nearest" : "linear"),
             "coordinate_mode": .string(coordinate), "nearest_mode": .string(nearest)]
+        if attrs["mode"] == .string("cubic") {
+            attrs["cubic_coeff_a"] = .float(n.float("cubic_coeff_a", -0.75))
+            attrs["exclude_outside"] = .int(n.int("exclude_outside", 0))
+        }
+        var operands = runTime.map { [x, $0.operand] } ?? [x]
+        if coordinate == "tf_crop_and_resize" {
+            // roi is [starts..., ends...] in normalized input coordinates; only this mode reads it.
+            // It moves no shape, so run-time data becomes the last operand.
+            guard opset >= 11, let roi = try input(n, 1) else {
+                throw NodeError("coordinate_transformation_mode tf_crop_and_resize needs the roi input")
+            }
+            let count = type(roi).shape.first?.constantValue
+            guard type(roi).rank == 1, count == nil || count == 2 * t.rank else {
+                throw NodeError("roi has type \(type(roi)) for rank \(t.rank) (needs \(2 * t.rank) entries)")
+            }
+            if case .constant(let c) = roi { attrs["roi"] = .floats(c.values) } else {
+                guard type(roi).dtype.isFloat else { throw NodeError("roi must be a float tensor, got \(type(roi))") }
+                operands.append(try tensor(roi))
+            }
+            attrs["extrapolation_value"] = .float(n.float("extrapolation_value", 0))
+        }
         if runTime != nil { attrs["scales"] = nil }
-        return try emit(.resize, runTime.map { [x, $0.operand] } ?? [x], attributes: attrs, explicit: TensorType(t.dtype, shape))
+        return try emit(.resize, operands, attributes: attrs, explicit: TensorType(t.dtype, shape))
     }
 
     mutating func reduction(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {

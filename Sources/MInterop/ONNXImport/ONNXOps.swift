@@ -127,9 +127,15 @@ extension ONNXImporter {
         case "Einsum": return [.tensor(try einsum(n))]
         case "Det": return [.tensor(try determinant(n))]
         case "DFT": return [.tensor(try dft(n))]
+        case "STFT": return [.tensor(try stft(n))]
+        case "MelWeightMatrix": return [.tensor(try melWeightMatrix(n))]
         case "GridSample": return [.tensor(try gridSample(n))]
         case "RoiAlign": return [.tensor(try roiAlign(n))]
         case "TfIdfVectorizer": return [.tensor(try tfidfVectorizer(n))]
+        case "NonZero": return [try nonZero(n)]
+        case "Unique": return try unique(n)
+        case "NonMaxSuppression": return [.tensor(try nonMaxSuppression(n))]
+        case "Compress": return [.tensor(try compress(n))]
         case "DynamicQuantizeLinear": return try dynamicQuantize(n)
         case _ where Self.localNormOps.contains(n.opType): return [.tensor(try localNorm(n))]
         case "LSTM", "GRU", "RNN": return try recurrent(n)

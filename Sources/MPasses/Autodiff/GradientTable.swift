@@ -49,7 +49,7 @@ extension OpKind {
         case .batchNorm: return .expandedFirst
         case .sign, .floor, .ceil, .round, .isNaN, .isInf, .logicalNot, .equal, .less, .lessEqual, .greater, .greaterEqual,
              .logicalAnd, .logicalOr, .logicalXor, .argmax, .argmin, .topkIndices, .shiftLeft, .shiftRight,
-             .tfidfVectorizer, .maxPool2dIndices:
+             .tfidfVectorizer, .maxPool2dIndices, .nonzero, .nonMaxSuppression, .unique:
             return .nonDifferentiable
         case .resize: return .resize
         case .fused:

@@ -59,27 +59,47 @@ extension GradientBuilder {
         let a = op.attributes
         let rank = xt.rank
         guard op.operands.count == 1 else {
-            throw AutodiffError("resize with run-time scales or sizes is not differentiable", at: location)
+            throw AutodiffError("resize with run-time scales, sizes or roi is not differentiable", at: location)
         }
         let scales = a["scales"]?.floatsValue ?? [Double](repeating: 1, count: rank)
         let mode = a["mode"]?.stringValue ?? "nearest"
         let coordinate = a["coordinate_mode"]?.stringValue ?? "half_pixel"
         let nearest = a["nearest_mode"]?.stringValue ?? "round_prefer_floor"
-        guard scales.count == rank, mode == "nearest" || mode == "linear" else {
+        let roi = a["roi"]?.floatsValue ?? []
+        let cubicA = a["cubic_coeff_a"]?.floatValue ?? -0.75
+        let excludeOutside = (a["exclude_outside"]?.intValue ?? 0) != 0
+        guard scales.count == rank, ["nearest", "linear", "cubic"].contains(mode),
+              coordinate != "tf_crop_and_resize" || roi.count == 2 * rank else {
             throw AutodiffError("resize mode '\(mode)' is not differentiable", at: location)
         }
         var cur = g
         for axis in 0..<rank {
             guard let inLen = xt.shape[axis].constantValue, let outLen = gt.shape[axis].constantValue else {
-                guard scales[axis] == 1, xt.shape[axis] == gt.shape[axis], coordinate != "tf_half_pixel_for_nearest" else {
+                let identityCrop = coordinate != "tf_crop_and_resize" || (roi[axis] == 0 && roi[axis + rank] == 1)
+                guard scales[axis] == 1, xt.shape[axis] == gt.shape[axis], coordinate != "tf_half_pixel_for_nearest", identityCrop else {
                     throw AutodiffError("resize gradient needs static sizes along resized dim \(axis), got \(xt)", at: location)
                 }
                 continue   // scale 1 over a symbolic dim is the identity in every other coordinate mode
             }
             var matrix = [Double](repeating: 0, count: outLen * inLen)
             for o in 0..<outLen {
-                let coord = Self.sourceCoordinate(o, inLen: inLen, outLen: outLen, scale: scales[axis], mode: coordinate)
-                if mode == "nearest" {
+                let crop = coordinate == "tf_crop_and_resize" ? (roi[axis], roi[axis + rank]) : nil
+                // As the kernel: the resized length before flooring (in * scale) when scales are given.
+                let resized = a["scales"] != nil ? Double(inLen) * scales[axis] : Double(outLen)
+                let coord = Self.sourceCoordinate(o, inLen: inLen, resized: resized, scale: scales[axis], mode: coordinate, roi: crop)
+                // An extrapolated output is a constant: no gradient flows from it.
+                if crop != nil, coord < 0 || coord > Double(inLen - 1) { continue }
+                if mode == "cubic" {
+                    let f = coord.rounded(.down), t = coord - f
+                    var ws = Self.cubicWeights(t, a: cubicA)
+                    let raw = (0..<4).map { Int(f) + $0 - 1 }
+                    if excludeOutside {
+                        for j in 0..<4 where raw[j] < 0 || raw[j] >= inLen { ws[j] = 0 }
+                        let sum = ws.reduce(0, +)
+                        ws = ws.map { $0 / sum }
+                    }
+                    for j in 0..<4 { matrix[o * inLen + max(0, min(raw[j], inLen - 1))] += ws[j] }
+                } else if mode == "nearest" {
                     let r: Double
                     switch nearest {
                     case "floor": r = coord.rounded(.down)
@@ -101,13 +121,25 @@ extension GradientBuilder {
         return cur
     }
 
-    static func sourceCoordinate(_ o: Int, inLen: Int, outLen: Int, scale s: Double, mode: String) -> Double {
-        let o = Double(o), inL = Double(inLen), outL = Double(outLen)
+    /// Keys' cubic weights for taps at distances 1 + t, t, 1 - t, 2 - t (as the codegen kernel).
+    static func cubicWeights(_ t: Double, a: Double) -> [Double] {
+        func near(_ x: Double) -> Double { ((a + 2) * x - (a + 3)) * x * x + 1 }
+        func far(_ x: Double) -> Double { ((a * x - 5 * a) * x + 8 * a) * x - 4 * a }
+        return [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    }
+
+    static func sourceCoordinate(_ o: Int, inLen: Int, resized outL: Double, scale s: Double, mode: String,
+                                 roi: (Double, Double)? = nil) -> Double {
+        let o = Double(o), inL = Double(inLen)
         switch mode {
         case "asymmetric": return o / s
         case "align_corners": return outL <= 1 ? 0 : o * (inL - 1) / (outL - 1)
+        case "tf_crop_and_resize":
+            let (start, end) = roi ?? (0, 1)
+            let span = (end - start) * (inL - 1)
+            return (outL <= 1 ? span / 2 : o * span / (outL - 1)) + start * (inL - 1)
         case "tf_half_pixel_for_nearest": return (o + 0.5) / s
-        case "pytorch_half_pixel": return outL > 1 ? (o + 0.5) / s - 0.5 : 0
+        case "pytorch_half_pixel": return outL > 1 ? (o + 0.5) / s - 0.5 : -0.5
         default: return (o + 0.5) / s - 0.5
         }
     }
