@@ -30,6 +30,23 @@ extension ONNXImporter {
         try emit(.slice, [x], attributes: ["starts": .ints([k * h]), "ends": .ints([(k + 1) * h]), "axes": .ints([0])])
     }
 
+    /// Direction d of a constant W ([dirs, g, input]) with the bias of B ([dirs, 2g]) as a last
+    /// column: Wb, or Wb + Rb when `rBiasToo`. Nil when either is not a constant.
+    func augmentedWeight(_ w: ImportValue, _ b: ImportValue, _ d: Int, _ g: Int, rBiasToo: Bool) -> ConstTensor? {
+        guard case .constant(let wc) = w, case .constant(let bc) = b, let wd = wc.slice0(d), let bd = bc.slice0(d),
+              wd.shape.count == 2, wd.shape[0] == g, bd.shape == [2 * g] else { return nil }
+        func values(_ c: ConstTensor) -> [Double] { c.values.count == c.count ? c.values : (decodeValues(c.bytes, c.dtype) ?? []) }
+        let wv = values(wd), bv = values(bd), size = wd.shape[1]
+        guard wv.count == g * size, bv.count == 2 * g else { return nil }
+        var out: [Double] = []
+        out.reserveCapacity(g * (size + 1))
+        for row in 0..<g {
+            out += wv[(row * size)..<((row + 1) * size)]
+            out.append(rBiasToo ? bv[row] + bv[g + row] : bv[row])
+        }
+        return ConstTensor(dtype: wd.dtype, shape: [g, size + 1], values: out)
+    }
+
     /// The recurrence runs on transposed states ([hidden, batch]) so that each step's gate
     /// pre-activations [gates*h, batch] split into gates by rows, which are views (no copies),
     /// and every gate's sums and nonlinearities and the state update fuse into elementwise
@@ -84,6 +101,7 @@ extension ONNXImporter {
             return try emit(.transpose, [try take(s, d)], attributes: ["perm": .ints([1, 0])])
         }
         var ys: [[ValueID]] = [], lastH: [ValueID] = [], lastC: [ValueID] = []
+        var xOnes: ValueID?   // x with a row of ones: [seq, input + 1, batch]
         for d in 0..<directions {
             let reverse = direction == "reverse" || d == 1
             func act(_ i: Int) -> (String, Double?, Double?) {
@@ -98,10 +116,26 @@ extension ONNXImporter {
                 wb = try column(try emit(.slice, [bd], attributes: ["starts": .ints([0]), "ends": .ints([gates * hidden]), "axes": .ints([0])]))
                 rb = try column(try emit(.slice, [bd], attributes: ["starts": .ints([gates * hidden]), "ends": .ints([2 * gates * hidden]), "axes": .ints([0])]))
             }
-            // All steps' input projections at once: [seq, gates*h, batch]. GRU keeps R's bias in
-            // the recurrence (linear_before_reset multiplies it by the reset gate).
-            var xw = try emit(.matmul, [w, x])
-            if let wb, let rb { xw = try emit(.add, [xw, kind == "GRU" ? wb : try emit(.add, [wb, rb])]) }
+            // All steps' input projections at once: [seq, gates*h, batch]. The input bias is an
+            // extra column of W against a row of ones in x: a broadcast add over the whole
+            // projection costs more (measured: most of the b1 run). GRU keeps R's bias in the
+            // recurrence (linear_before_reset multiplies it by the reset gate).
+            var xw: ValueID
+            if let b = try input(n, 3), let wb, let rb {
+                let wAug: ValueID
+                if let folded = augmentedWeight(wValue, b, d, gates * hidden, rBiasToo: kind != "GRU") {
+                    wAug = try tensor(.constant(folded))
+                } else {
+                    wAug = try emit(.concat, [w, kind == "GRU" ? wb : try emit(.add, [wb, rb])], attributes: ["axis": .int(1)])
+                }
+                if xOnes == nil {
+                    let ones = try emit(.expand, [try scalar(1, dt)], explicit: TensorType(dt, [.constant(seq), .constant(1), batch]))
+                    xOnes = try emit(.concat, [x, ones], attributes: ["axis": .int(1)])
+                }
+                xw = try emit(.matmul, [wAug, xOnes!])
+            } else {
+                xw = try emit(.matmul, [w, x])
+            }
             let zero = try emit(.expand, [try scalar(0, dt)], explicit: stateType)
             var h = try initialState(5, d) ?? zero
             var c = try initialState(6, d) ?? zero
