@@ -25,9 +25,9 @@ extension ONNXImporter {
         return try emit(.reshape, [s], explicit: TensorType(t.dtype, Array(t.shape.dropFirst())))
     }
 
-    /// Rows [k*h, (k+1)*h) of a [n*h, ...] tensor: a contiguous part, which codegen makes a view.
+    /// Gate k of a [..., n*h] tensor: its last axis' block [k*h, (k+1)*h).
     mutating func gate(_ x: ValueID, _ k: Int, _ h: Int) throws(NodeError) -> ValueID {
-        try emit(.slice, [x], attributes: ["starts": .ints([k * h]), "ends": .ints([(k + 1) * h]), "axes": .ints([0])])
+        try emit(.slice, [x], attributes: ["starts": .ints([k * h]), "ends": .ints([(k + 1) * h]), "axes": .ints([-1])])
     }
 
     /// Direction d of a constant W ([dirs, g, input]) with the bias of B ([dirs, 2g]) as a last
@@ -38,20 +38,19 @@ extension ONNXImporter {
         func values(_ c: ConstTensor) -> [Double] { c.values.count == c.count ? c.values : (decodeValues(c.bytes, c.dtype) ?? []) }
         let wv = values(wd), bv = values(bd), size = wd.shape[1]
         guard wv.count == g * size, bv.count == 2 * g else { return nil }
-        var out: [Double] = []
-        out.reserveCapacity(g * (size + 1))
+        // Transposed, [input + 1, g], for x [steps*batch, input + 1] on the left.
+        var out = [Double](repeating: 0, count: g * (size + 1))
         for row in 0..<g {
-            out += wv[(row * size)..<((row + 1) * size)]
-            out.append(rBiasToo ? bv[row] + bv[g + row] : bv[row])
+            for j in 0..<size { out[j * g + row] = wv[row * size + j] }
+            out[size * g + row] = rBiasToo ? bv[row] + bv[g + row] : bv[row]
         }
-        return ConstTensor(dtype: wd.dtype, shape: [g, size + 1], values: out)
+        return ConstTensor(dtype: wd.dtype, shape: [size + 1, g], values: out)
     }
 
-    /// The recurrence runs on transposed states ([hidden, batch]) so that each step's gate
-    /// pre-activations [gates*h, batch] split into gates by rows, which are views (no copies),
-    /// and every gate's sums and nonlinearities and the state update fuse into elementwise
-    /// kernels. The input projection of all steps is one batched matmul before the recurrence;
-    /// each step is then one recurrent matmul plus the fused cell.
+    /// The input projection of all steps is one matmul before the recurrence; each step is
+    /// then one recurrent matmul (weights on the right: at batch 1 OpenBLAS runs M = 1 several
+    /// times faster than the N = 1 of a transposed [hidden, batch] state) plus the gate sums,
+    /// nonlinearities and state update, which fuse-elementwise merges into the cell kernels.
     mutating func recurrent(_ n: ONNXNode) throws(NodeError) -> [ImportValue] {
         let kind = n.opType
         let gates = kind == "LSTM" ? 4 : kind == "GRU" ? 3 : 1
@@ -69,19 +68,22 @@ extension ONNXImporter {
             if case .constant(let c) = v, let s = c.slice0(d) { return try tensor(.constant(s)) }
             return try take(try tensor(v), d)
         }
-        /// A [n] vector as a [n, 1] column, broadcast over the batch.
-        func column(_ v: ValueID) throws(NodeError) -> ValueID {
-            try emit(.reshape, [v], explicit: TensorType(dt, [function.type(of: v).shape[0], .constant(1)]))
+        /// Direction d of a [dirs, gates*h, k] weight as [k, gates*h], transposed at compile time when constant.
+        func transposedWeight(_ v: ImportValue, _ d: Int) throws(NodeError) -> ValueID {
+            if case .constant(let c) = v, let t = c.slice0(d)?.transposed2D() { return try tensor(.constant(t)) }
+            return try emit(.transpose, [try perDirection(v, d)], attributes: ["perm": .ints([1, 0])])
         }
-        // [seq, input, batch]: the projection of step t is then the t-th [gates*h, batch] block.
-        let x = try emit(.transpose, [xIn], attributes: ["perm": .ints(batchMajor ? [1, 2, 0] : [0, 2, 1])])
+        func column(_ v: ValueID) throws(NodeError) -> ValueID { v }
+        // [seq*batch, input]: the projection of step t is then the t-th [batch, gates*h] block.
+        let x = try emit(.reshape, [batchMajor ? try emit(.transpose, [xIn], attributes: ["perm": .ints([1, 0, 2])]) : xIn],
+                         explicit: TensorType(dt, [.constant(seq) * batch, xt.shape[2]]))
         let direction = n.string("direction", "forward")
         let directions = direction == "bidirectional" ? 2 : 1
         let names = n.attributes["activations"]?.stringsValue
         let alphas = n.floats("activation_alpha") ?? [], betas = n.floats("activation_beta") ?? []
         let perDir = kind == "LSTM" ? 3 : kind == "GRU" ? 2 : 1
         let defaults = kind == "RNN" ? ["Tanh"] : kind == "GRU" ? ["Sigmoid", "Tanh"] : ["Sigmoid", "Tanh", "Tanh"]
-        let stateType = TensorType(dt, [.constant(hidden), batch])
+        let stateType = TensorType(dt, [batch, .constant(hidden)])
         // sequence_lens (constant or run-time): step t updates batch column b only while t < lens[b];
         // later steps keep the state and output zeros. Lengths that all equal seq need no masks.
         var lens: ValueID?
@@ -90,15 +92,15 @@ extension ONNXImporter {
                 let l = try tensor(v)
                 let lt = function.type(of: l)
                 guard lt.dtype.isInteger, lt.rank == 1 else { throw NodeError("sequence_lens must be an integer [batch] tensor, got \(lt)") }
-                lens = try emit(.reshape, [l], explicit: TensorType(lt.dtype, [.constant(1), lt.shape[0]]))
+                lens = try emit(.reshape, [l], explicit: TensorType(lt.dtype, [lt.shape[0], .constant(1)]))
             }
         }
-        /// Initial state input i ([dirs, batch, h], or [batch, dirs, h] batch-major) of direction d, as [h, batch].
+        /// Initial state input i ([dirs, batch, h], or [batch, dirs, h] batch-major) of direction d, as [batch, h].
         func initialState(_ i: Int, _ d: Int) throws(NodeError) -> ValueID? {
             guard let v = try input(n, i) else { return nil }
             var s = try tensor(v)
             if batchMajor { s = try emit(.transpose, [s], attributes: ["perm": .ints([1, 0, 2])]) }
-            return try emit(.transpose, [try take(s, d)], attributes: ["perm": .ints([1, 0])])
+            return try take(s, d)
         }
         var ys: [[ValueID]] = [], lastH: [ValueID] = [], lastC: [ValueID] = []
         var xOnes: ValueID?   // x with a row of ones: [seq, input + 1, batch]
@@ -108,9 +110,9 @@ extension ONNXImporter {
                 let k = d * perDir + i
                 return (names.flatMap { k < $0.count ? $0[k] : nil } ?? defaults[i], k < alphas.count ? alphas[k] : nil, k < betas.count ? betas[k] : nil)
             }
-            let w = try perDirection(wValue, d)   // [gates*h, input]
-            let r = try perDirection(rValue, d)   // [gates*h, h]
-            var wb: ValueID?, rb: ValueID?        // [gates*h, 1]
+            let w = try transposedWeight(wValue, d)   // [input, gates*h]
+            let r = try transposedWeight(rValue, d)   // [h, gates*h]
+            var wb: ValueID?, rb: ValueID?            // [gates*h]
             if let b = try input(n, 3) {
                 let bd = try perDirection(b, d)
                 wb = try column(try emit(.slice, [bd], attributes: ["starts": .ints([0]), "ends": .ints([gates * hidden]), "axes": .ints([0])]))
@@ -126,16 +128,19 @@ extension ONNXImporter {
                 if let folded = augmentedWeight(wValue, b, d, gates * hidden, rBiasToo: kind != "GRU") {
                     wAug = try tensor(.constant(folded))
                 } else {
-                    wAug = try emit(.concat, [w, kind == "GRU" ? wb : try emit(.add, [wb, rb])], attributes: ["axis": .int(1)])
+                    let bias = kind == "GRU" ? wb : try emit(.add, [wb, rb])
+                    let row = try emit(.reshape, [bias], explicit: TensorType(dt, [.constant(1), .constant(gates * hidden)]))
+                    wAug = try emit(.concat, [w, row], attributes: ["axis": .int(0)])
                 }
                 if xOnes == nil {
-                    let ones = try emit(.expand, [try scalar(1, dt)], explicit: TensorType(dt, [.constant(seq), .constant(1), batch]))
+                    let ones = try emit(.expand, [try scalar(1, dt)], explicit: TensorType(dt, [.constant(seq) * batch, .constant(1)]))
                     xOnes = try emit(.concat, [x, ones], attributes: ["axis": .int(1)])
                 }
-                xw = try emit(.matmul, [wAug, xOnes!])
+                xw = try emit(.matmul, [xOnes!, wAug])
             } else {
-                xw = try emit(.matmul, [w, x])
+                xw = try emit(.matmul, [x, w])
             }
+            xw = try emit(.reshape, [xw], explicit: TensorType(dt, [.constant(seq), batch, .constant(gates * hidden)]))
             let zero = try emit(.expand, [try scalar(0, dt)], explicit: stateType)
             var h = try initialState(5, d) ?? zero
             var c = try initialState(6, d) ?? zero
@@ -147,13 +152,13 @@ extension ONNXImporter {
             let linearBeforeReset = n.int("linear_before_reset", 0) != 0
             // GRU without linear_before_reset multiplies the reset gate into h before R's last block.
             let rStep = kind == "GRU" && !linearBeforeReset
-                ? try emit(.slice, [r], attributes: ["starts": .ints([0]), "ends": .ints([2 * hidden]), "axes": .ints([0])]) : r
+                ? try emit(.slice, [r], attributes: ["starts": .ints([0]), "ends": .ints([2 * hidden]), "axes": .ints([1])]) : r
             var outputs: [ValueID] = []
             for step in 0..<seq {
                 let t = reverse ? seq - 1 - step : step
                 let (hPrev, cPrev) = (h, c)
-                let xwt = try take(xw, t)                         // [gates*h, batch]
-                let hr = try emit(.matmul, [rStep, h])            // [gates*h, batch] (GRU: [2h, batch] without lbr)
+                let xwt = try take(xw, t)                         // [batch, gates*h]
+                let hr = try emit(.matmul, [h, rStep])            // [batch, gates*h] (GRU: [batch, 2h] without lbr)
                 switch kind {
                 case "LSTM":
                     func pre(_ k: Int) throws(NodeError) -> ValueID { try emit(.add, [try gate(xwt, k, hidden), try gate(hr, k, hidden)]) }
@@ -183,7 +188,7 @@ extension ONNXImporter {
                     if linearBeforeReset {
                         candidate = try emit(.add, [try gate(xwt, 2, hidden), try emit(.mul, [rg, try recurrentGate(2)])])
                     } else {
-                        var proj = try emit(.matmul, [try gate(r, 2, hidden), try emit(.mul, [rg, h])])
+                        var proj = try emit(.matmul, [try emit(.mul, [rg, h]), try gate(r, 2, hidden)])
                         if let rb { proj = try emit(.add, [proj, try gate(rb, 2, hidden)]) }
                         candidate = try emit(.add, [try gate(xwt, 2, hidden), proj])
                     }
@@ -206,9 +211,9 @@ extension ONNXImporter {
             if reverse { outputs.reverse() }
             ys.append(outputs); lastH.append(h); lastC.append(c)
         }
-        // Stacked as [seq, dirs, h, batch], then transposed to Y: [seq, dirs, batch, h] (batch-major
-        // [batch, seq, dirs, h]); Y_h, Y_c: [dirs, batch, h] (batch-major [batch, dirs, h]).
-        let stepType = TensorType(dt, [.constant(1), .constant(1), .constant(hidden), batch])
+        // Y: [seq, dirs, batch, h] (batch-major [batch, seq, dirs, h]); Y_h, Y_c: [dirs, batch, h]
+        // (batch-major [batch, dirs, h]).
+        let stepType = TensorType(dt, [.constant(1), .constant(1), batch, .constant(hidden)])
         var perStep: [ValueID] = []
         for t in 0..<seq {
             var parts: [ValueID] = []
@@ -216,11 +221,11 @@ extension ONNXImporter {
             perStep.append(parts.count == 1 ? parts[0] : try emit(.concat, parts, attributes: ["axis": .int(1)]))
         }
         let stacked = perStep.count == 1 ? perStep[0] : try emit(.concat, perStep, attributes: ["axis": .int(0)])
-        let y = try emit(.transpose, [stacked], attributes: ["perm": .ints(batchMajor ? [3, 0, 1, 2] : [0, 1, 3, 2])])
+        let y = batchMajor ? try emit(.transpose, [stacked], attributes: ["perm": .ints([2, 0, 1, 3])]) : stacked
         func stack(_ states: [ValueID]) throws(NodeError) -> ValueID {
-            let reshaped = try states.map { s throws(NodeError) in try emit(.reshape, [s], explicit: TensorType(dt, [.constant(1), .constant(hidden), batch])) }
+            let reshaped = try states.map { s throws(NodeError) in try emit(.reshape, [s], explicit: TensorType(dt, [.constant(1), batch, .constant(hidden)])) }
             let s = reshaped.count == 1 ? reshaped[0] : try emit(.concat, reshaped, attributes: ["axis": .int(0)])
-            return try emit(.transpose, [s], attributes: ["perm": .ints(batchMajor ? [2, 0, 1] : [0, 2, 1])])
+            return batchMajor ? try emit(.transpose, [s], attributes: ["perm": .ints([1, 0, 2])]) : s
         }
         return [.tensor(y), .tensor(try stack(lastH)), .tensor(try stack(lastC))]
     }
