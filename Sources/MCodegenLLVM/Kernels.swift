@@ -22,6 +22,7 @@ struct KernelEmitter {
     func lower(_ op: Operation, index: Int, scratch: Bool = false) throws(CodegenError) -> Lowering {
         switch op.kind {
         case .param, .reshape, .flatten: return .alias
+        case .slice where KernelEmitter.sliceViewOffset(op, function) != nil: return .alias
         default: break
         }
         // bf16 is storage only (its bits in an i16): ops that move bits or cast are safe, arithmetic is not.

@@ -8,6 +8,8 @@ enum Storage {
     case parameter(byteOffset: Int)
     case workspace(slot: Int)
     case alias(ValueID)
+    /// A contiguous part of another value's buffer (a slice that needs no copy).
+    case view(ValueID, elementOffset: Dim)
 }
 
 /// Emits, for one MIR function (one model): its kernels, the forward entry point, the
@@ -58,18 +60,30 @@ struct ModelEmitter {
                 storage[op.result.raw] = .parameter(byteOffset: parameterOffsets[op.attributes["name"]?.stringValue ?? ""] ?? 0)
             case .reshape, .flatten:
                 storage[op.result.raw] = .alias(op.operands[0])
+            case .slice where KernelEmitter.sliceViewOffset(op, function) != nil:
+                storage[op.result.raw] = .view(op.operands[0], elementOffset: KernelEmitter.sliceViewOffset(op, function)!)
             default:
                 storage[op.result.raw] = .workspace(slot: -1)   // a slot is chosen by the plan below
             }
         }
         func root(_ v: ValueID) -> ValueID {
-            if case .alias(let of) = storage[v.raw] { return root(of) }
-            return v
+            switch storage[v.raw] {
+            case .alias(let of), .view(let of, _): return root(of)
+            default: return v
+            }
+        }
+        /// Whether v is (through reshapes) a part of a larger buffer.
+        func viewed(_ v: ValueID) -> Bool {
+            switch storage[v.raw] {
+            case .alias(let of): return viewed(of)
+            case .view: return true
+            default: return false
+            }
         }
         var copies: [(Int, ValueID)] = []
         for (i, r) in function.results.enumerated() {
             let producer = root(r.value)
-            if case .workspace = storage[producer.raw] { storage[producer.raw] = .output(i) }
+            if !viewed(r.value), case .workspace = storage[producer.raw] { storage[producer.raw] = .output(i) }
             else { copies.append((i, r.value)) }
         }
         // Static memory plan: a buffer whose last reader has run is reused by the next value
@@ -249,6 +263,9 @@ struct ModelEmitter {
             case .parameter(let offset): p = bytePointer(gen.param(fwd.0, 3), gen.int(offset))
             case .workspace(let slot): p = bytePointer(gen.param(fwd.0, 4), slotOffsets[slot])
             case .alias(let of): p = pointer(of)
+            case .view(let of, let offset):
+                let bytes = offset * .constant(function.type(of: v).dtype.byteSize)
+                p = bytePointer(gen.bitcast(pointer(of), gen.i8Ptr), ctx.dim(bytes))
             }
             pointers[v.raw] = p
             return p
