@@ -105,13 +105,13 @@ def test_broken_onnx_files_are_clear_errors(mcc: Path, tmp_path: Path, content: 
 
 def test_unsupported_ops_are_listed_together(mcc: Path, tmp_path: Path) -> None:
     graph = helper.make_graph(
-        [helper.make_node("Unique", ["x"], ["d"], name="first"), helper.make_node("NonZero", ["x"], ["nz"], name="second")],
+        [helper.make_node("Bernoulli", ["x"], ["d"], name="first"), helper.make_node("RandomUniformLike", ["x"], ["r"], name="second")],
         "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 3])],
-        [helper.make_tensor_value_info("d", TensorProto.FLOAT, [None]), helper.make_tensor_value_info("nz", TensorProto.INT64, [2, None])])
+        [helper.make_tensor_value_info("d", TensorProto.FLOAT, [3, 3]), helper.make_tensor_value_info("r", TensorProto.FLOAT, [3, 3])])
     path = tmp_path / "unsupported.onnx"
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8), str(path))
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)], ir_version=8), str(path))
     proc = subprocess.run([str(mcc), "check", str(path)], capture_output=True)
     err = proc.stderr.decode()
     assert proc.returncode == 1
-    assert "ONNX op 'Unique' (opset 13) at node 'first' is not supported" in err, err
-    assert "ONNX op 'NonZero' (opset 13) at node 'second' is not supported" in err, err
+    assert "ONNX op 'Bernoulli' (opset 15) at node 'first' is not supported" in err, err
+    assert "ONNX op 'RandomUniformLike' (opset 15) at node 'second' is not supported" in err, err
