@@ -19,18 +19,25 @@ public struct PassError: Error, Sendable, CustomStringConvertible {
 
 /// Every pass, by name. The default pipeline is a flat list, like Go's `passes`.
 public enum PassRegistry {
-    public static let all: [any ModulePass.Type] = [LowerInference.self, CommonSubexpressionElimination.self, DeadCodeElimination.self,
+    public static let all: [any ModulePass.Type] = [FoldBatchNorm.self, LowerInference.self, FoldConstants.self, SimplifyAlgebra.self,
+                                                    CommonSubexpressionElimination.self, DeadCodeElimination.self,
                                                     SimplifyMovement.self, FuseEpilogue.self, FuseElementwise.self,
                                                     AutodiffPass.self,
                                                     QuantizeWeightOnly.self, QuantizeDynamic.self, QuantizeStatic.self,
                                                     PruneMagnitude.self, PruneStructured.self, Sparsify.self,
                                                     SelectLayout.self]
-    public static let defaultPipeline: [String] = [LowerInference.name, SimplifyMovement.name, CommonSubexpressionElimination.name,
+    public static let defaultPipeline: [String] = [FoldBatchNorm.name, LowerInference.name, SimplifyMovement.name,
+                                                   FoldConstants.name, SimplifyAlgebra.name, CommonSubexpressionElimination.name,
                                                    DeadCodeElimination.name, FuseEpilogue.name, DeadCodeElimination.name,
                                                    FuseElementwise.name, DeadCodeElimination.name]
 
     /// Ordering rules checked by a test, with the reason each holds.
     public static let order: [(before: String, after: String, why: String)] = [
+        (FoldBatchNorm.name, LowerInference.name, "lower-inference expands batch_norm into arithmetic that no longer shows the pattern"),
+        (LowerInference.name, FoldConstants.name, "the batch_norm expansion computes per-channel factors from parameters, which fold"),
+        (FoldConstants.name, SimplifyAlgebra.name, "folded constants expose identities (a splat computed from constants)"),
+        (SimplifyAlgebra.name, FuseElementwise.name, "identity ops removed first do not take a slot in a fused loop"),
+        (SimplifyAlgebra.name, FuseEpilogue.name, "an identity op between a matmul/conv and its activation hides the epilogue"),
         (LowerInference.name, SimplifyMovement.name, "the batch_norm expansion emits reshapes that later passes simplify"),
         (LowerInference.name, FuseElementwise.name, "the batch_norm expansion is elementwise and fuses"),
         (SimplifyMovement.name, FuseElementwise.name, "dropping identity movement exposes more elementwise chains"),

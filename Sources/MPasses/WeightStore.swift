@@ -45,8 +45,12 @@ public typealias ActivationRanges = [String: [Int: ClosedRange<Float>]]
 public struct PassContext {
     public var weights: WeightStore
     public var ranges: ActivationRanges
-    public init(weights: WeightStore = InlineWeights(), ranges: ActivationRanges = [:]) {
-        self.weights = weights; self.ranges = ranges
+    /// The build only runs inference on the parameters as compiled (no training function, no
+    /// ONNX export or weight saving): passes may fold parameters into each other (fold-batch-norm)
+    /// and treat them as known values (fold-constants, simplify-algebra). Off by default.
+    public var frozenParameters: Bool
+    public init(weights: WeightStore = InlineWeights(), ranges: ActivationRanges = [:], frozenParameters: Bool = false) {
+        self.weights = weights; self.ranges = ranges; self.frozenParameters = frozenParameters
     }
 }
 

@@ -119,9 +119,12 @@ struct Compile: ParsableCommand {
                 // AVX-512 targets run conv chains in the blocked layout (select-layout); training
                 // builds keep NCHW, which their backward ops read, and ONNX export and
                 // --save-weights keep the weights as the model declares them.
-                let blocked = target.hasAVX512 && trainLoss == nil && !noSelectLayout && emit != .onnx && saveWeights == nil
+                // The same builds may fold parameters into each other (fold-batch-norm) and treat
+                // them as constants: nothing trains or exports them as the model declares them.
+                let frozen = trainLoss == nil && emit != .onnx && saveWeights == nil
+                let blocked = target.hasAVX512 && frozen && !noSelectLayout
                 var manager = try PassManager(pipeline: pipeline ?? (blocked ? PassRegistry.blockedPipeline : PassRegistry.defaultPipeline))
-                manager.context = PassContext(weights: DriverWeights(store))
+                manager.context = PassContext(weights: DriverWeights(store), frozenParameters: frozen)
                 try runPasses(manager, module)
             }
         } catch let e as ExitCode { throw e } catch { printError("\(error)"); throw ExitCode(1) }

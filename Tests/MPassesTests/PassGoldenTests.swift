@@ -4,7 +4,8 @@ import MIR
 @testable import MPasses
 
 /// Golden tests: Inputs/NAME.mir starts with `// RUN: pass,pass`; running those passes
-/// (with the verifier after each) must print exactly Inputs/NAME.expected.mir.
+/// (with the verifier after each) must print exactly Inputs/NAME.expected.mir. `// FROZEN`
+/// runs them as an inference-only build (parameters may be folded).
 @Suite struct PassGoldenTests {
     static let inputs = Bundle.module.url(forResource: "Inputs", withExtension: nil)!
 
@@ -22,6 +23,8 @@ import MIR
         let module = try parseModule(text: text, path: name)
         try module.verify()
         var manager = try PassManager(pipeline: passes)
+        // `// FROZEN`: an inference-only build whose parameters passes may fold (PassContext.frozenParameters).
+        manager.context.frozenParameters = text.split(separator: "\n").contains { $0.hasPrefix("// FROZEN") }
         // `// RANGES: 0=-1.0:3.0 4=0.0:2.0`: calibration ranges (value number = [min:max]) for every function.
         if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("// RANGES:") }) {
             var ranges: [Int: ClosedRange<Float>] = [:]

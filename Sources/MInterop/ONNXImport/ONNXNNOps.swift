@@ -142,56 +142,19 @@ extension ONNXImporter {
         let xt = function.type(of: x)
         let eps = n.float("epsilon", 1e-5)
         let ins = [try required(n, 1), try required(n, 2), try required(n, 3), try required(n, 4)]
-        if case .constant(let scale) = ins[0], case .constant(let bias) = ins[1], case .constant(let mean) = ins[2],
-           case .constant(let variance) = ins[3], scale.count == bias.count, scale.count == mean.count, scale.count == variance.count {
-            // Fold to y = x * a + b with per-channel constants.
-            var a = [Double](), b = [Double]()
-            for c in 0..<scale.count {
-                let s = scale.values[c] / (variance.values[c] + eps).squareRoot()
-                a.append(s); b.append(bias.values[c] - mean.values[c] * s)
-            }
-            if let folded = try foldIntoConvolution(x, readers: readers[n.inputs[0]] ?? 0, scale: a, shift: b) { return folded }
-            let shape = [scale.count] + [Int](repeating: 1, count: max(0, xt.rank - 2))
-            let av = try tensor(.constant(ConstTensor(dtype: xt.dtype, shape: shape, values: a)))
-            let bv = try tensor(.constant(ConstTensor(dtype: xt.dtype, shape: shape, values: b)))
-            return try emit(.add, [try emit(.mul, [x, av]), bv])
+        // Constant statistics: the batch_norm op, which fold-batch-norm folds into a conv2d before
+        // it and lower-inference expands otherwise (builds that export or train keep it as declared).
+        if case .constant(let c) = xt.shape.count >= 2 ? xt.shape[1] : .constant(-1),
+           ins.allSatisfy({ if case .constant(let t) = $0 { return t.shape == [c] && t.dtype == xt.dtype }; return false }) {
+            var operands = [x]
+            for v in ins { operands.append(try tensor(v)) }
+            return try emit(.batchNorm, operands, attributes: ["epsilon": .float(eps)])
         }
         let scale = try perChannel(ins[0], rank: xt.rank), bias = try perChannel(ins[1], rank: xt.rank)
         let mean = try perChannel(ins[2], rank: xt.rank), variance = try perChannel(ins[3], rank: xt.rank)
         let epsilon = try tensor(.constant(.scalar(eps, xt.dtype)))
         let std = try emit(.sqrt, [try emit(.add, [variance, epsilon])])
         return try emit(.add, [try emit(.mul, [try emit(.div, [try emit(.sub, [x, mean]), std]), scale]), bias])
-    }
-
-    /// BatchNorm folding: when `x` is a conv2d with constant f32 weight (and bias) read only by
-    /// this BatchNorm, emits a new conv2d with W' = W * a[oc] and b' = b * a + shift, so the
-    /// normalization costs nothing at run time. The old conv becomes dead (removed by dce).
-    mutating func foldIntoConvolution(_ x: ValueID, readers: Int, scale a: [Double], shift: [Double]) throws(NodeError) -> ValueID? {
-        guard readers == 1, let conv = function.ops.last(where: { $0.result == x }), conv.kind == .conv2d,
-              function.type(of: x).dtype == .f32 else { return nil }
-        func parameterData(_ v: ValueID) -> (Parameter, [UInt8])? {
-            guard let op = function.ops.last(where: { $0.result == v }), op.kind == .param,
-                  let name = op.attributes["name"]?.stringValue, let p = module.parameter(named: name),
-                  case .external(let key) = p.initializer, let bytes = data[key] else { return nil }
-            return (p, bytes)
-        }
-        guard let (w, wBytes) = parameterData(conv.operands[1]), let shape = w.type.staticShape, shape.count == 4,
-              shape[0] == a.count, let weights = decodeValues(wBytes, .f32) else { return nil }
-        var bias = [Double](repeating: 0, count: a.count)
-        if conv.operands.count == 3 {
-            guard let (_, bBytes) = parameterData(conv.operands[2]), let b = decodeValues(bBytes, .f32), b.count == a.count else { return nil }
-            bias = b
-        }
-        let perChannel = weights.count / a.count
-        var scaled = weights
-        for i in scaled.indices { scaled[i] *= a[i / perChannel] }
-        let newBias = (0..<a.count).map { bias[$0] * a[$0] + shift[$0] }
-        var wc = ConstTensor(dtype: .f32, shape: shape, values: scaled)
-        wc.name = w.name + ".bn_folded"
-        var bc = ConstTensor(dtype: .f32, shape: [a.count], values: newBias)
-        bc.name = w.name + ".bn_folded_bias"
-        let operands = [conv.operands[0], try tensor(.constant(wc)), try tensor(.constant(bc))]
-        return try emit(.conv2d, operands, attributes: conv.attributes)
     }
 
     /// (x - mean) / sqrt(var + eps) over `axes`; returns (normalized, mean, 1 / std).

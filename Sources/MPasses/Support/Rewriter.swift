@@ -33,10 +33,9 @@ struct ConstantPool {
         if let p = module.parameters.first(where: { $0.type == type && $0.initializer == wanted && ConstantPool.isConstant($0.name) }) {
             return p.name
         }
-        var n = module.parameters.count
-        while module.parameter(named: "mcc.const\(n)") != nil { n += 1 }
-        module.parameters.append(Parameter(name: "mcc.const\(n)", type: type, initializer: wanted))
-        return "mcc.const\(n)"
+        let name = freshName()
+        module.parameters.append(Parameter(name: name, type: type, initializer: wanted))
+        return name
     }
 
     /// A constant tensor (e.g. the class indices 0..<C of a one-hot), reused when one with the
@@ -46,9 +45,15 @@ struct ConstantPool {
         if let p = module.parameters.first(where: { $0.type == type && $0.initializer == wanted && ConstantPool.isConstant($0.name) }) {
             return p.name
         }
+        let name = freshName()
+        module.parameters.append(Parameter(name: name, type: type, initializer: wanted))
+        return name
+    }
+
+    /// A constant name not yet used (`mcc.constN`).
+    func freshName() -> String {
         var n = module.parameters.count
         while module.parameter(named: "mcc.const\(n)") != nil { n += 1 }
-        module.parameters.append(Parameter(name: "mcc.const\(n)", type: type, initializer: wanted))
         return "mcc.const\(n)"
     }
 

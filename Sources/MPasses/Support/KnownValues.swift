@@ -1,0 +1,51 @@
+import MIR
+
+/// Which values a pass may treat as known at compile time, and their data. A value is known
+/// when a `param` op reads a compiler constant (`constN`, `mcc.constN`), or any parameter when
+/// the driver declares the parameters frozen (an inference-only build: no training function,
+/// no ONNX export, no weight saving). Frozen or not, `mcc_model_set_param` can still write a
+/// parameter at run time, which is why only frozen builds fold model weights.
+struct KnownValues {
+    let module: Module
+    let context: PassContext
+    /// The parameter each `param` op's result reads.
+    private(set) var reads: [ValueID: String] = [:]
+    /// Largest tensor read for folding: bigger ones are weights, not constants worth evaluating.
+    static let maxElements = 1 << 16
+
+    init(module: Module, function: Function, context: PassContext) {
+        self.module = module; self.context = context
+        for op in function.ops where op.kind == .param { reads[op.result] = op.attributes["name"]?.stringValue }
+    }
+
+    /// Notes a `param` op a pass added.
+    mutating func record(_ v: ValueID, reads name: String) { reads[v] = name }
+
+    /// The parameter a value reads, if it is known.
+    func parameter(_ v: ValueID) -> Parameter? {
+        guard let name = reads[v], let p = module.parameter(named: name) else { return nil }
+        return context.frozenParameters || ConstantPool.isConstant(name) ? p : nil
+    }
+
+    /// The values of a known value (row-major, as Doubles), or nil when it is not known, has a
+    /// symbolic shape or is larger than `maxElements`.
+    func values(_ v: ValueID) throws(PassError) -> [Double]? {
+        guard let p = parameter(v), let count = p.type.staticShape?.reduce(1, *),
+              count <= KnownValues.maxElements else { return nil }
+        switch p.initializer {
+        case .zeros: return [Double](repeating: 0, count: count)
+        case .constant(let c): return [Double](repeating: c, count: count)
+        case .values(let vs) where vs.count == count: return vs
+        default:
+            // Integers wider than f32's 24-bit mantissa would not survive the float read.
+            guard p.type.dtype.isFloat || p.type.dtype == .bool || p.type.dtype.byteSize <= 2 else { return nil }
+            return try context.weights.floats(of: p).map(Double.init)
+        }
+    }
+
+    /// The single value every element of a known value has (a scalar or a splat), if any.
+    func splat(_ v: ValueID) throws(PassError) -> Double? {
+        guard let vs = try values(v), let first = vs.first, vs.allSatisfy({ $0 == first }) else { return nil }
+        return first
+    }
+}
