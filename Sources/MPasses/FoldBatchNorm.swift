@@ -6,7 +6,8 @@ import MIR
 ///     (w's output channels scaled; grouped and depthwise convs too);
 ///   - `batch_norm(matmul(x, w)[ + b])` on a [N, C] value becomes `matmul(x, w * s) + b'`,
 ///     b' = (b - mean) * s + bias (w's columns scaled; b = 0 when there was no add).
-/// Only with frozen parameters (PassContext.frozenParameters, inference-only builds): the
+/// Only with frozen parameters (PassContext.frozenParameters, inference-only builds) that hold
+/// data (trained weights, not an initializer recipe waiting for a checkpoint): the
 /// folded weights are new parameters (`<w>.bn`, `<w>.bn_bias`), so a checkpoint written for the
 /// unfolded model is refused by name instead of being loaded into the wrong slot. Requires: a
 /// verified module, before lower-inference (which expands batch_norm). Ensures: each folded
@@ -46,13 +47,14 @@ public struct FoldBatchNorm: WeightPass {
         }
         // A weight this pass rewrites: read once in the module, by this layer only.
         func ownedWeight(_ v: ValueID) -> String? {
-            guard uses[v.raw] == 1, let n = paramName(v), paramReads[n] == 1,
-                  module.parameter(named: n)?.type.staticShape != nil else { return nil }
+            guard uses[v.raw] == 1, let n = paramName(v), paramReads[n] == 1, let p = module.parameter(named: n),
+                  p.type.staticShape != nil, p.initializer.holdsData else { return nil }
             return n
         }
         var out: [Match] = []
         for bn in f.ops where bn.kind == .batchNorm && f.type(of: bn.result).dtype == .f32 {
             let normParams = bn.operands.dropFirst().compactMap(paramName)
+                .filter { module.parameter(named: $0)?.initializer.holdsData == true }
             guard normParams.count == 4, let j = producer[bn.operands[0]], uses[bn.operands[0].raw] == 1 else { continue }
             let layer = f.ops[j]
             switch layer.kind {

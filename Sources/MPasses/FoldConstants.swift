@@ -23,7 +23,7 @@ public struct FoldConstants: WeightPass {
                 guard op.kind != .param, !op.operands.isEmpty else { continue }
                 var operands: [(values: [Double], shape: [Int])] = []
                 for v in op.operands {
-                    guard let shape = f.type(of: v).staticShape, let values = try known.values(v) else { break }
+                    guard let shape = f.type(of: v).staticShape, let values = known.values(v) else { break }
                     operands.append((values, shape))
                 }
                 let type = f.type(of: op.result)

@@ -27,24 +27,24 @@ public struct SimplifyAlgebra: WeightPass {
                 let type = f.type(of: op.result)
                 guard type.dtype.isFloat, op.attributes.isEmpty || op.kind == .cast else { continue }
                 // x's value when `c` is the splat `value` and x alone already has the result's type.
-                func identity(_ x: ValueID, _ c: ValueID, _ value: Double) throws(PassError) -> Bool {
+                func identity(_ x: ValueID, _ c: ValueID, _ value: Double) -> Bool {
                     guard f.type(of: x) == type else { return false }
-                    return try known.splat(c) == value
+                    return known.splat(c) == value
                 }
                 var replacement: ValueID?
                 switch op.kind {
                 case .add where op.operands.count == 2:
                     let (a, b) = (op.operands[0], op.operands[1])
-                    replacement = try identity(a, b, 0) ? a : try identity(b, a, 0) ? b : nil
+                    replacement = identity(a, b, 0) ? a : identity(b, a, 0) ? b : nil
                 case .sub:
-                    replacement = try identity(op.operands[0], op.operands[1], 0) ? op.operands[0] : nil
+                    replacement = identity(op.operands[0], op.operands[1], 0) ? op.operands[0] : nil
                 case .mul:
                     let (a, b) = (op.operands[0], op.operands[1])
-                    replacement = try identity(a, b, 1) ? a : try identity(b, a, 1) ? b : nil
+                    replacement = identity(a, b, 1) ? a : identity(b, a, 1) ? b : nil
                 case .div:
                     let (x, c) = (op.operands[0], op.operands[1])
-                    if try identity(x, c, 1) { replacement = x; break }
-                    guard f.type(of: x) == type, let v = try known.splat(c), v.isNormal, v.significandBitPattern == 0,
+                    if identity(x, c, 1) { replacement = x; break }
+                    guard f.type(of: x) == type, let v = known.splat(c), v.isNormal, v.significandBitPattern == 0,
                           (1 / v).isNormal else { break }
                     let r = f.insertParam(module, pool.scalar(1 / v, type.dtype), at: i)
                     f.ops[i + 1].kind = .mul
@@ -52,7 +52,7 @@ public struct SimplifyAlgebra: WeightPass {
                     i += 1; producer[op.result] = i
                 case .pow:
                     let (x, e) = (op.operands[0], op.operands[1])
-                    guard f.type(of: x) == type, let v = try known.splat(e) else { break }
+                    guard f.type(of: x) == type, let v = known.splat(e) else { break }
                     switch v {
                     case 1: replacement = x
                     case 2: f.ops[i].kind = .mul; f.ops[i].operands = [x, x]

@@ -1,10 +1,11 @@
 import MIR
 
 /// Which values a pass may treat as known at compile time, and their data. A value is known
-/// when a `param` op reads a compiler constant (`constN`, `mcc.constN`), or any parameter when
-/// the driver declares the parameters frozen (an inference-only build: no training function,
-/// no ONNX export, no weight saving). Frozen or not, `mcc_model_set_param` can still write a
-/// parameter at run time, which is why only frozen builds fold model weights.
+/// when a `param` op reads a compiler constant (`constN`, `mcc.constN`), or a parameter that
+/// holds data (trained weights: ONNX initializers, safetensors, inline values) when the driver
+/// declares the parameters frozen (an inference-only build: no training function, no ONNX
+/// export, no weight saving). A parameter initialized by a recipe (zeros, uniform) is a
+/// placeholder for weights loaded later (`mcc_model_set_param`, a checkpoint), never known.
 struct KnownValues {
     let module: Module
     let context: PassContext
@@ -24,12 +25,12 @@ struct KnownValues {
     /// The parameter a value reads, if it is known.
     func parameter(_ v: ValueID) -> Parameter? {
         guard let name = reads[v], let p = module.parameter(named: name) else { return nil }
-        return context.frozenParameters || ConstantPool.isConstant(name) ? p : nil
+        return ConstantPool.isConstant(name) || (context.frozenParameters && p.initializer.holdsData) ? p : nil
     }
 
     /// The values of a known value (row-major, as Doubles), or nil when it is not known, has a
     /// symbolic shape or is larger than `maxElements`.
-    func values(_ v: ValueID) throws(PassError) -> [Double]? {
+    func values(_ v: ValueID) -> [Double]? {
         guard let p = parameter(v), let count = p.type.staticShape?.reduce(1, *),
               count <= KnownValues.maxElements else { return nil }
         switch p.initializer {
@@ -37,15 +38,26 @@ struct KnownValues {
         case .constant(let c): return [Double](repeating: c, count: count)
         case .values(let vs) where vs.count == count: return vs
         default:
-            // Integers wider than f32's 24-bit mantissa would not survive the float read.
-            guard p.type.dtype.isFloat || p.type.dtype == .bool || p.type.dtype.byteSize <= 2 else { return nil }
-            return try context.weights.floats(of: p).map(Double.init)
+            // The weight store reads f32 data; other dtypes held outside the module stay unknown,
+            // and so does data the store cannot read (the op then simply runs at run time).
+            guard p.type.dtype == .f32, let v = try? context.weights.floats(of: p), v.count == count else { return nil }
+            return v.map(Double.init)
         }
     }
 
     /// The single value every element of a known value has (a scalar or a splat), if any.
-    func splat(_ v: ValueID) throws(PassError) -> Double? {
-        guard let vs = try values(v), let first = vs.first, vs.allSatisfy({ $0 == first }) else { return nil }
+    func splat(_ v: ValueID) -> Double? {
+        guard let vs = values(v), let first = vs.first, vs.allSatisfy({ $0 == first }) else { return nil }
         return first
+    }
+}
+
+extension Initializer {
+    /// Data from outside the compiler (trained weights), as opposed to a recipe.
+    var holdsData: Bool {
+        switch self {
+        case .values, .external, .safetensors: return true
+        case .zeros, .constant, .uniform: return false
+        }
     }
 }
