@@ -58,15 +58,19 @@ extension KernelEmitter {
         }
     }
 
-    /// conv2d_nchwc, dense (groups = 1) or depthwise.
+    /// conv2d_nchwc, dense (groups = 1) or depthwise, from a blocked input or (the stem) from
+    /// an NCHW one: then an input "block" is one channel plane, read one float per pixel, and
+    /// the weight is [ocb][c][kh][kw][16 oc], so the loop nest is the same with inner = 1.
     func emitConv2dNCHWc(_ ctx: KernelContext, op: Operation, out: LLVMValueRef, ins: [LLVMValueRef],
                          inTypes: [TensorType], outType: TensorType) throws(CodegenError) {
         let p = try windowParams(op.attributes)
-        guard let ws = inTypes[1].staticShape, let b = inTypes[0].shape[4].constantValue,
+        guard let ws = inTypes[1].staticShape, let b = outType.shape[4].constantValue,
               let icb = inTypes[0].shape[1].constantValue, let ocb = outType.shape[1].constantValue else {
             throw .unsupported("conv2d_nchwc with a symbolic weight or channel count")
         }
         let depthwise = p.groups != 1
+        let nchwInput = inTypes[0].rank == 4
+        let inner = nchwInput ? 1 : b                        // input channels per input block
         let (kh, kw) = depthwise ? (ws[1], ws[2]) : (ws[2], ws[3])
         let xs = inTypes[0].shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
         let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
@@ -76,20 +80,9 @@ extension KernelEmitter {
         let tile = KernelEmitter.blockedTile
         let (sy, sx, dy, dx, pt, pl) = (p.strides[0], p.strides[1], p.dilations[0], p.dilations[1], p.pads[0], p.pads[1])
 
-        func vload(_ base: LLVMValueRef, _ index: LLVMValueRef) -> LLVMValueRef {
-            let ptr = gen.bitcast(gen.gep(base, index), LLVMPointerType(vec, 0))
-            let v = LLVMBuildLoad2(gen.builder, vec, ptr, "")!
-            LLVMSetAlignment(v, 4)
-            return v
-        }
-        func vstore(_ v: LLVMValueRef, _ base: LLVMValueRef, _ index: LLVMValueRef) {
-            let s = LLVMBuildStore(gen.builder, v, gen.bitcast(gen.gep(base, index), LLVMPointerType(vec, 0)))!
-            LLVMSetAlignment(s, 4)
-        }
-        func splat(_ s: LLVMValueRef) -> LLVMValueRef {
-            let one = LLVMBuildInsertElement(gen.builder, LLVMGetUndef(vec), s, gen.int32(0), "")!
-            return LLVMBuildShuffleVector(gen.builder, one, LLVMGetUndef(vec), LLVMConstNull(LLVMVectorType(gen.i32, UInt32(b))), "")!
-        }
+        func vload(_ base: LLVMValueRef, _ index: LLVMValueRef) -> LLVMValueRef { blockLoad(vec, base, index) }
+        func vstore(_ v: LLVMValueRef, _ base: LLVMValueRef, _ index: LLVMValueRef) { blockStore(v, base, index) }
+        func splat(_ s: LLVMValueRef) -> LLVMValueRef { self.splat(s, vec) }
         func fma(_ a: LLVMValueRef, _ bv: LLVMValueRef, _ c: LLVMValueRef) -> LLVMValueRef { gen.intrinsic("llvm.fma", [a, bv, c]) }
         let zeroVec = LLVMConstNull(vec)!
         let activation = op.attributes["activation"]?.stringValue
@@ -126,7 +119,7 @@ extension KernelEmitter {
                 let inBlocks = depthwise ? gen.int(1) : gen.int(icb)
                 gen.loop(gen.int(0), inBlocks) { ib in
                     let inBlock = depthwise ? blk : ib
-                    let plane = gen.mul(gen.add(gen.mul(n, gen.int(icb)), inBlock), height)
+                    let plane = gen.mul(gen.add(gen.mul(n, gen.int(icb)), inBlock), height)   // icb = c for NCHW
                     gen.loop(gen.int(0), gen.int(kh)) { ky in
                         let iy = gen.add(gen.mul(oy, gen.int(sy)), gen.sub(gen.mul(ky, gen.int(dy)), gen.int(pt)))
                         let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
@@ -142,9 +135,9 @@ extension KernelEmitter {
                                     if let zeros = zeroBlock {
                                         let valid = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(0)), gen.icmp(LLVMIntSLT, ix, width), "")!
                                         let clamped = gen.imin(gen.imax(ix, gen.int(0)), gen.sub(width, gen.int(1)))
-                                        pixels.append(gen.select(valid, gen.gep(x, gen.mul(gen.add(inRow, clamped), gen.int(b))), zeros))
+                                        pixels.append(gen.select(valid, gen.gep(x, gen.mul(gen.add(inRow, clamped), gen.int(inner))), zeros))
                                     } else {
-                                        pixels.append(gen.gep(x, gen.mul(gen.add(inRow, ix), gen.int(b))))
+                                        pixels.append(gen.gep(x, gen.mul(gen.add(inRow, ix), gen.int(inner))))
                                     }
                                 }
                                 let tap = gen.add(gen.mul(ky, gen.int(kw)), kx)
@@ -154,9 +147,9 @@ extension KernelEmitter {
                                         gen.write(accs[j], fma(vload(px, gen.int(0)), wv, gen.read(accs[j])))
                                     }
                                 } else {
-                                    // w[blk][ib][ky][kx][ic][oc]
-                                    let wBase = gen.mul(gen.add(gen.mul(gen.add(gen.mul(blk, gen.int(icb)), ib), gen.int(kh * kw)), tap), gen.int(b * b))
-                                    for ic in 0..<b {
+                                    // w[blk][ib][ky][kx][ic][oc] (NCHW input: w[blk][c][ky][kx][oc])
+                                    let wBase = gen.mul(gen.add(gen.mul(gen.add(gen.mul(blk, gen.int(icb)), ib), gen.int(kh * kw)), tap), gen.int(inner * b))
+                                    for ic in 0..<inner {
                                         let wv = vload(w, gen.add(wBase, gen.int(ic * b)))
                                         for (j, px) in pixels.enumerated() {
                                             let xs = gen.load(px, gen.int(ic))

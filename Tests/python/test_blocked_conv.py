@@ -213,7 +213,7 @@ def test_select_layout_matches_nchw(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr.decode()
     ir = run_mcc(src, "--emit=mir-opt").stdout.decode()
     if host_has_avx512():
-        assert ir.count("conv2d_nchwc") == 4 and ir.count("to_nchwc") == 1, ir
+        assert ir.count("conv2d_nchwc") == 5 and "to_nchwc" not in ir, ir   # the stem reads NCHW
     x = np.random.default_rng(3).standard_normal((3, 3, 13, 11)).astype(np.float32)
     with mlang.load(plain) as model:
         ref = model.run(x)
