@@ -104,6 +104,76 @@ extension KernelEmitter {
 
         // b zeros that border taps read in place of the padding (a stack slot in the entry block).
         let zeros = gen.bitcast(gen.slot(zeroVec), LLVMPointerType(gen.f32, 0))
+        // Small planes of a big weight (ResNet's 14x14 and 7x7 layers: a weight slab per output
+        // block of icb x kh x kw x b x b floats = 147 and 295 KB, an output plane of 12.5 and
+        // 3 KB): row by row, every row re-streams the slab from L2 for only `tile` FMAs per
+        // weight vector. There, a part is a whole output plane of one block, accumulated in the
+        // output itself (in L1), with the taps outermost: each tap's b x b weights are read from
+        // L2 once and then from L1 for every tile of the plane.
+        let slabBytes = icb * kh * kw * inner * b * 4
+        if !depthwise, slabBytes >= 128 * 1024, let h = outType.shape[2].constantValue, let wd = outType.shape[3].constantValue,
+           h * wd * b * 4 <= 16 * 1024 {
+            gen.parallelLoop(gen.int(0), gen.mul(xs[0], gen.int(ocb))) { nb in
+                let blk = LLVMBuildSRem(gen.builder, nb, gen.int(ocb), "")!
+                let n = gen.sdiv(nb, gen.int(ocb))
+                let outPlane = gen.mul(nb, gen.int(h * wd))          // pixel index of (n, blk, 0, 0)
+                let biasVec = vload(bias, gen.mul(blk, gen.int(b)))
+                gen.loop(gen.int(0), gen.int(h * wd)) { i in vstore(biasVec, out, gen.mul(gen.add(outPlane, i), gen.int(b))) }
+                gen.loop(gen.int(0), gen.int(icb)) { ib in
+                    let plane = gen.mul(gen.add(gen.mul(n, gen.int(icb)), ib), height)
+                    gen.loop(gen.int(0), gen.int(kh)) { ky in
+                        gen.loop(gen.int(0), gen.int(kw)) { kx in
+                            let tap = gen.add(gen.mul(ky, gen.int(kw)), kx)
+                            let wBase = gen.mul(gen.add(gen.mul(gen.add(gen.mul(blk, gen.int(icb)), ib), gen.int(kh * kw)), tap), gen.int(inner * b))
+                            let off = gen.sub(gen.mul(kx, gen.int(dx)), gen.int(pl))
+                            gen.loop(gen.int(0), gen.int(h)) { oy in
+                                let iy = gen.add(gen.mul(oy, gen.int(sy)), gen.sub(gen.mul(ky, gen.int(dy)), gen.int(pt)))
+                                let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
+                                gen.ifThen(inside) {
+                                    let inRow = gen.mul(gen.add(plane, iy), width)
+                                    let outRow = gen.add(outPlane, gen.mul(oy, gen.int(wd)))
+                                    /// `count` pixels from x0 of this row: load, one tap's FMAs, store.
+                                    func tapTile(_ x0: LLVMValueRef, count: Int, checked: Bool) {
+                                        let at = (0..<count).map { gen.mul(gen.add(outRow, gen.add(x0, gen.int($0))), gen.int(b)) }
+                                        var accs = at.map { vload(out, $0) }
+                                        let pixels = (0..<count).map { j -> LLVMValueRef in
+                                            let ix = gen.add(gen.mul(gen.add(x0, gen.int(j)), gen.int(sx)), off)
+                                            guard checked else { return gen.gep(x, gen.mul(gen.add(inRow, ix), gen.int(inner))) }
+                                            let valid = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(0)), gen.icmp(LLVMIntSLT, ix, width), "")!
+                                            let clamped = gen.imin(gen.imax(ix, gen.int(0)), gen.sub(width, gen.int(1)))
+                                            return gen.select(valid, gen.gep(x, gen.mul(gen.add(inRow, clamped), gen.int(inner))), zeros)
+                                        }
+                                        for ic in 0..<inner {
+                                            let wv = vload(w, gen.add(wBase, gen.int(ic * b)))
+                                            for j in 0..<count { accs[j] = fma(splat(gen.load(pixels[j], gen.int(ic))), wv, accs[j]) }
+                                        }
+                                        for j in 0..<count { vstore(accs[j], out, at[j]) }
+                                    }
+                                    let tiles = wd / tile
+                                    gen.loop(gen.int(0), gen.int(tiles)) { t in
+                                        let x0 = gen.mul(t, gen.int(tile))
+                                        // This tap's columns inside the input (not the whole window's).
+                                        let (lo, hi) = validRange(offset: gen.sub(gen.mul(kx, gen.int(dx)), gen.int(pl)), stride: sx, input: width, output: gen.int(wd))
+                                        let interior = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, x0, lo),
+                                                                    gen.icmp(LLVMIntSLE, gen.add(x0, gen.int(tile)), hi), "")!
+                                        gen.ifThen(interior) { tapTile(x0, count: tile, checked: false) }
+                                        gen.ifThen(LLVMBuildNot(gen.builder, interior, "")!) { tapTile(x0, count: tile, checked: true) }
+                                    }
+                                    gen.loop(gen.int(tiles * tile), gen.int(wd)) { x0 in tapTile(x0, count: 1, checked: true) }
+                                }
+                            }
+                        }
+                    }
+                }
+                gen.loop(gen.int(0), gen.int(h * wd)) { i in
+                    let o = gen.mul(gen.add(outPlane, i), gen.int(b))
+                    var v = vload(out, o)
+                    if let residual { v = gen.fadd(v, vload(residual, o)) }
+                    vstore(activate(v), out, o)
+                }
+            }
+            return
+        }
         gen.parallelLoop(gen.int(0), gen.mul(gen.mul(xs[0], gen.int(ocb)), oh)) { row in
             let oy = LLVMBuildSRem(gen.builder, row, oh, "")!
             let nb = gen.sdiv(row, oh)                       // n * ocb + oc block

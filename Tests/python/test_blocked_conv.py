@@ -106,6 +106,12 @@ CASES = [
     (24, 24, 14, 14, 3, 1, 1, 1, True, False, "clip"),      # depthwise (MobileNet)
     (40, 40, 15, 9, 3, 2, 1, 1, True, False, "relu"),       # depthwise stride 2, partial block
     (16, 16, 10, 10, 5, 1, 4, 2, True, True, None),         # depthwise dilation + residual
+    # Weight slabs of >= 128 KB per output block on small planes accumulate whole planes tap by
+    # tap (ResNet's 14x14 / 7x7 layers):
+    (256, 20, 7, 9, 3, 1, 1, 1, False, True, "relu"),      # residual, a 2-pixel column tail
+    (144, 24, 9, 16, (3, 5), 2, (1, 2, 0, 2), 1, False, False, "clip"),  # stride 2, asymmetric
+    (48, 16, 10, 12, 7, 1, 3, 1, False, False, None),       # 7x7 kernel: mostly border rows
+    (232, 17, 12, 15, 3, 1, 2, 2, False, True, None),       # dilation 2, partial blocks
 ]
 
 
