@@ -104,15 +104,16 @@ extension KernelEmitter {
 
         // b zeros that border taps read in place of the padding (a stack slot in the entry block).
         let zeros = gen.bitcast(gen.slot(zeroVec), LLVMPointerType(gen.f32, 0))
-        // Small planes of a big weight (ResNet's 14x14 and 7x7 layers: a weight slab per output
-        // block of icb x kh x kw x b x b floats = 147 and 295 KB, an output plane of 12.5 and
-        // 3 KB): row by row, every row re-streams the slab from L2 for only `tile` FMAs per
-        // weight vector. There, a part is a whole output plane of one block, accumulated in the
-        // output itself (in L1), with the taps outermost: each tap's b x b weights are read from
-        // L2 once and then from L1 for every tile of the plane.
+        // Small planes of a big weight (ResNet's 7x7 layers: a weight slab per output block of
+        // icb x kh x kw x b x b floats = 295 KB, an output plane of 3 KB): row by row, every
+        // row re-streams the slab from L2 for only `tile` FMAs per weight vector (92 GFLOP/s
+        // where 56x56 layers reach 117). There, a part is a whole output plane of one block,
+        // accumulated in the output itself (in L1), with the taps outermost: each tap's b x b
+        // weights come from L2 once, then from L1 for every tile of the plane (113 GFLOP/s).
+        // 14x14 planes (12.5 KB, plus as much input per block) measured 2% slower this way.
         let slabBytes = icb * kh * kw * inner * b * 4
         if !depthwise, slabBytes >= 128 * 1024, let h = outType.shape[2].constantValue, let wd = outType.shape[3].constantValue,
-           h * wd * b * 4 <= 16 * 1024 {
+           h * wd * b * 4 <= 8 * 1024 {
             gen.parallelLoop(gen.int(0), gen.mul(xs[0], gen.int(ocb))) { nb in
                 let blk = LLVMBuildSRem(gen.builder, nb, gen.int(ocb), "")!
                 let n = gen.sdiv(nb, gen.int(ocb))
