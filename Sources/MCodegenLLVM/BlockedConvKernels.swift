@@ -1,62 +1,19 @@
 internal import CLLVM
 import MIR
 
-/// Kernels of the blocked NCHWc layout (see MIR's BlockedShapes.swift): the reorders and the
-/// direct convolution. The convolution keeps a tile of `tile` output pixels x b output channels
-/// in vector accumulators (7 x 16 = 7 zmm for b = 16) and, per input channel of a block and
-/// kernel tap, does one vector load of the b output channels' weights and `tile` FMAs with the
-/// broadcast input values: no im2col buffer, and every weight vector is reused `tile` times.
-/// 7 pixels per tile because every ResNet / MobileNet plane width (112, 56, 28, 14, 7) is a
-/// multiple of 7, so the scalar-pixel tail never runs there.
+/// The direct convolution of the blocked NCHWc layout (see MIR's BlockedShapes.swift; the
+/// reorders are in BlockedReorderKernels.swift). It keeps a tile of `tile` output pixels x b
+/// output channels in vector accumulators (7 x 16 = 7 zmm for b = 16) and, per input channel of
+/// a block and kernel tap, does one vector load of the b output channels' weights and `tile`
+/// FMAs with the broadcast input values: no im2col buffer, and every weight vector is reused
+/// `tile` times. 7 pixels per tile because every ResNet / MobileNet plane width (112, 56, 28,
+/// 14, 7) is a multiple of 7, so the scalar-pixel tail never runs there.
 /// Tiles whose whole window lies inside the input run without bounds checks; in border tiles a
-/// tap in the padding reads a block of zeros (a pointer chosen per tap, no per-FMA select). Parts of the pool split (image, oc block, output row) triples.
+/// tap in the padding reads a block of zeros (a pointer chosen per tap, no per-FMA select).
+/// Parts are (image, oc block, output row) triples, or (image, oc block) planes for small
+/// planes of a big weight (see below).
 extension KernelEmitter {
     static let blockedTile = 7
-
-    /// Both reorders go row by row: the 16 channel passes over one row of the blocked tensor
-    /// (w x 64 bytes) stay in L1, where whole planes (h x w x 64 bytes) would not.
-    func emitToNCHWc(_ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType, outType: TensorType) {
-        let xs = xType.shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
-        let (c, cb, height, width) = (xs[1], os[1], xs[2], xs[3])
-        let b = outType.shape[4].constantValue ?? 16
-        let zero = gen.constant(0, gen.f32)
-        gen.parallelLoop(gen.int(0), gen.mul(xs[0], cb)) { ncb in
-            let n = gen.sdiv(ncb, cb), blk = LLVMBuildSRem(gen.builder, ncb, cb, "")!
-            // Real channels of this block are copied; the padding ones are zero.
-            let real = gen.imin(gen.int(b), gen.sub(c, gen.mul(blk, gen.int(b))))
-            gen.loop(gen.int(0), height) { y in
-                let outRow = gen.mul(gen.add(gen.mul(ncb, height), y), gen.mul(width, gen.int(b)))
-                gen.loop(gen.int(0), real) { ci in
-                    let inRow = gen.mul(gen.add(gen.mul(gen.add(gen.mul(n, c), gen.add(gen.mul(blk, gen.int(b)), ci)), height), y), width)
-                    gen.loop(gen.int(0), width) { i in
-                        gen.store(gen.load(x, gen.add(inRow, i)), out, gen.add(outRow, gen.add(gen.mul(i, gen.int(b)), ci)))
-                    }
-                }
-                gen.loop(real, gen.int(b)) { ci in
-                    gen.loop(gen.int(0), width) { i in gen.store(zero, out, gen.add(outRow, gen.add(gen.mul(i, gen.int(b)), ci))) }
-                }
-            }
-        }
-    }
-
-    func emitFromNCHWc(_ ctx: KernelContext, out: LLVMValueRef, x: LLVMValueRef, xType: TensorType, outType: TensorType) {
-        let xs = xType.shape.map(ctx.dim), os = outType.shape.map(ctx.dim)
-        let (c, cb, height, width) = (os[1], xs[1], os[2], os[3])
-        let b = xType.shape[4].constantValue ?? 16
-        gen.parallelLoop(gen.int(0), gen.mul(os[0], cb)) { ncb in
-            let n = gen.sdiv(ncb, cb), blk = LLVMBuildSRem(gen.builder, ncb, cb, "")!
-            let real = gen.imin(gen.int(b), gen.sub(c, gen.mul(blk, gen.int(b))))
-            gen.loop(gen.int(0), height) { y in
-                let inRow = gen.mul(gen.add(gen.mul(ncb, height), y), gen.mul(width, gen.int(b)))
-                gen.loop(gen.int(0), real) { ci in
-                    let outRow = gen.mul(gen.add(gen.mul(gen.add(gen.mul(n, c), gen.add(gen.mul(blk, gen.int(b)), ci)), height), y), width)
-                    gen.loop(gen.int(0), width) { i in
-                        gen.store(gen.load(x, gen.add(inRow, gen.add(gen.mul(i, gen.int(b)), ci))), out, gen.add(outRow, i))
-                    }
-                }
-            }
-        }
-    }
 
     /// conv2d_nchwc, dense (groups = 1) or depthwise, from a blocked input or (the stem) from
     /// an NCHW one: then an input "block" is one channel plane, read one float per pixel, and

@@ -155,6 +155,30 @@ def test_reorders_round_trip(tmp_path: Path) -> None:
         np.testing.assert_array_equal(model(x=x)["y"], np.maximum(x, 0))
 
 
+@pytest.mark.parametrize("block", [16, 8])
+def test_reorders_full_tiles_tails_and_partial_block(tmp_path: Path, block: int) -> None:
+    """40 channels: whole blocks (transposed tile by tile: 63 pixels = 3 or 7 tiles + a tail) and
+    a partial last block (zero padded); the blocked value itself is a result too."""
+    c, h, w = 40, 7, 9
+    cb = cdiv(c, block)
+    text = (f"module @m\n\nfunc @f(%x: f32[n, {c}, {h}, {w}]) -> (b: f32[n, {cb}, {h}, {w}, {block}], y: f32[n, {c}, {h}, {w}]) {{\n"
+            f"  %0 = to_nchwc %x {{block = {block}}} : f32[n, {cb}, {h}, {w}, {block}]\n"
+            f"  %y = from_nchwc %0 {{channels = {c}}} : f32[n, {c}, {h}, {w}]\n  return %0, %y\n}}\n")
+    (tmp_path / "r.mir").write_text(text)
+    proc = run_mcc(tmp_path / "r.mir", "-o", tmp_path / "libr.so")
+    assert proc.returncode == 0, proc.stderr.decode()
+    x = np.random.default_rng(1).standard_normal((2, c, h, w)).astype(np.float32)
+    padded = np.zeros((2, cb * block, h, w), np.float32)
+    padded[:, :c] = x
+    expected = padded.reshape(2, cb, block, h, w).transpose(0, 1, 3, 4, 2)
+    for threads in (1, 2):
+        with mlang.load(tmp_path / "libr.so") as model:
+            model.set_num_threads(threads)
+            got = model(x=x)
+        np.testing.assert_array_equal(got["b"], expected)
+        np.testing.assert_array_equal(got["y"], x)
+
+
 @pytest.mark.parametrize("bad, message", [
     ("%0 = to_nchwc %x {block = 12} : f32[n, 2, 5, 3, 12]", b"block must be 8 or 16"),
     ("%0 = to_nchwc %x {block = 16} : f32[n, 1, 5, 3, 16]", b"f32[n, 2, 5, 3, 16]"),
