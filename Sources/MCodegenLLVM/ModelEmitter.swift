@@ -220,7 +220,7 @@ struct ModelEmitter {
                 case .conv2dNCHWc:
                     // Counted over the padded channels (the work the kernel does).
                     let w = function.type(of: op.operands[1]).shape
-                    let perOutput = op.attributes["groups"]?.intValue ?? 1 == 1 ? w[1] * w[2] * w[3] * w[4] : w[1] * w[2]
+                    let perOutput = op.attributes["groups"]?.intValue ?? 1 != 1 ? w[1] * w[2] : w.count == 5 ? w[1] * w[2] * w[3] : w[1] * w[2] * w[3] * w[4]
                     flops = gen.mul(gen.mul(flops, ctx.dim(perOutput)), gen.int(2))
                 case .qmatmul, .qconv2d:
                     // Integer multiply-adds, counted like float ones: 2 per MAC of the real reduction.

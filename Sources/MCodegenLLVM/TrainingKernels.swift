@@ -108,22 +108,8 @@ extension KernelEmitter {
                     let count = gen.slot(gen.constant(0, t))
                     let padCount = gen.slot(gen.constant(0, t))
                     func window(_ body: (_ offset: LLVMValueRef) -> Void, padded: (() -> Void)? = nil) {
-                        gen.loop(gen.int(0), gen.int(p.kernel[0])) { ky in
-                            gen.loop(gen.int(0), gen.int(p.kernel[1])) { kx in
-                                let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0])))
-                                let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1])))
-                                let inY = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, xs[2]), "")!
-                                let inX = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(0)), gen.icmp(LLVMIntSLT, ix, xs[3]), "")!
-                                gen.ifThen(LLVMBuildAnd(gen.builder, inY, inX, "")!) { body(gen.add(inPlane, gen.add(gen.mul(iy, xs[3]), ix))) }
-                                if let padded {
-                                    let padY = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(-p.pads[0])),
-                                                            gen.icmp(LLVMIntSLT, iy, gen.add(xs[2], gen.int(p.pads[2]))), "")!
-                                    let padX = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(-p.pads[1])),
-                                                            gen.icmp(LLVMIntSLT, ix, gen.add(xs[3], gen.int(p.pads[3]))), "")!
-                                    gen.ifThen(LLVMBuildAnd(gen.builder, padY, padX, "")!, padded)
-                                }
-                            }
-                        }
+                        windowTaps(p, y: y, x: xo, height: xs[2], width: xs[3],
+                                   inside: { iy, ix in body(gen.add(inPlane, gen.add(gen.mul(iy, xs[3]), ix))) }, padded: padded)
                     }
                     if isMax {
                         window { off in

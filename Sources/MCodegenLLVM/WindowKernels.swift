@@ -247,6 +247,28 @@ extension KernelEmitter {
         validRange(offset: gen.int(offset), stride: stride, input: input, output: output)   // LLVM folds the constant
     }
 
+    /// The taps of output pixel (y, x)'s pooling window, at run time (kernels can be large: 60x80
+    /// in the wild, so no unrolling): `inside(iy, ix)` for each tap inside the height x width
+    /// input, `padded()` for each inside the padded input (count_include_pad's divisor).
+    func windowTaps(_ p: WindowParams, y: LLVMValueRef, x: LLVMValueRef, height: LLVMValueRef, width: LLVMValueRef,
+                    inside: (_ iy: LLVMValueRef, _ ix: LLVMValueRef) -> Void, padded: (() -> Void)? = nil) {
+        func within(_ v: LLVMValueRef, _ lo: LLVMValueRef, _ hi: LLVMValueRef) -> LLVMValueRef {
+            LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, v, lo), gen.icmp(LLVMIntSLT, v, hi), "")!
+        }
+        gen.loop(gen.int(0), gen.int(p.kernel[0])) { ky in
+            gen.loop(gen.int(0), gen.int(p.kernel[1])) { kx in
+                let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0])))
+                let ix = gen.add(gen.mul(x, gen.int(p.strides[1])), gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1])))
+                gen.ifThen(LLVMBuildAnd(gen.builder, within(iy, gen.int(0), height), within(ix, gen.int(0), width), "")!) { inside(iy, ix) }
+                if let padded {
+                    let padY = within(iy, gen.int(-p.pads[0]), gen.add(height, gen.int(p.pads[2])))
+                    let padX = within(ix, gen.int(-p.pads[1]), gen.add(width, gen.int(p.pads[3])))
+                    gen.ifThen(LLVMBuildAnd(gen.builder, padY, padX, "")!, padded)
+                }
+            }
+        }
+    }
+
     /// Max or average pooling. Padding never wins a max; averages divide by the number of
     /// in-bounds elements, or (count_include_pad) of positions inside the padded input.
     func emitPool(_ ctx: KernelContext, isMax: Bool, attrs: Attributes, out: LLVMValueRef, x: LLVMValueRef,
@@ -271,29 +293,11 @@ extension KernelEmitter {
                     let acc = gen.slot(isMax ? gen.constant(lowest, t) : gen.constant(0, t))
                     let count = gen.slot(gen.constant(0, t))
                     let padCount = gen.slot(gen.constant(0, t))
-                    // Runtime window loops: kernels can be large (60x80 in the wild), so no unrolling here.
-                    gen.loop(gen.int(0), gen.int(p.kernel[0])) { ky in
-                        gen.loop(gen.int(0), gen.int(p.kernel[1])) { kx in
-                            let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0])))
-                            let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1])))
-                            let inY = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, xs[2]), "")!
-                            let inX = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(0)), gen.icmp(LLVMIntSLT, ix, xs[3]), "")!
-                            gen.ifThen(LLVMBuildAnd(gen.builder, inY, inX, "")!) {
-                                let v = gen.load(x, gen.add(inPlane, gen.add(gen.mul(iy, xs[3]), ix)))
-                                gen.write(acc, isMax ? maximum(gen.read(acc), v) : gen.fadd(gen.read(acc), v))
-                                if !isMax { gen.write(count, gen.fadd(gen.read(count), gen.constant(1, t))) }
-                            }
-                            let padY = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(-p.pads[0])),
-                                                    gen.icmp(LLVMIntSLT, iy, gen.add(xs[2], gen.int(p.pads[2]))), "")!
-                            let padX = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(-p.pads[1])),
-                                                    gen.icmp(LLVMIntSLT, ix, gen.add(xs[3], gen.int(p.pads[3]))), "")!
-                            if !isMax {
-                                gen.ifThen(LLVMBuildAnd(gen.builder, padY, padX, "")!) {
-                                    gen.write(padCount, gen.fadd(gen.read(padCount), gen.constant(1, t)))
-                                }
-                            }
-                        }
-                    }
+                    windowTaps(p, y: y, x: xo, height: xs[2], width: xs[3], inside: { iy, ix in
+                        let v = gen.load(x, gen.add(inPlane, gen.add(gen.mul(iy, xs[3]), ix)))
+                        gen.write(acc, isMax ? maximum(gen.read(acc), v) : gen.fadd(gen.read(acc), v))
+                        if !isMax { gen.write(count, gen.fadd(gen.read(count), gen.constant(1, t))) }
+                    }, padded: isMax ? nil : { gen.write(padCount, gen.fadd(gen.read(padCount), gen.constant(1, t))) })
                     let result = isMax ? gen.read(acc)
                         : gen.fdiv(gen.read(acc), gen.fmax(gen.read(includePad ? padCount : count), gen.constant(1, t)))
                     gen.store(result, out, gen.add(outPlane, gen.add(gen.mul(y, os[3]), xo)))
@@ -321,22 +325,14 @@ extension KernelEmitter {
                 gen.loop(gen.int(0), os[3]) { xo in
                     let best = gen.slot(gen.int(-1))
                     let bestValue = gen.slot(gen.load(x, inPlane))
-                    gen.loop(gen.int(0), gen.int(p.kernel[0])) { ky in
-                        gen.loop(gen.int(0), gen.int(p.kernel[1])) { kx in
-                            let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0])))
-                            let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1])))
-                            let inY = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, xs[2]), "")!
-                            let inX = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, ix, gen.int(0)), gen.icmp(LLVMIntSLT, ix, xs[3]), "")!
-                            gen.ifThen(LLVMBuildAnd(gen.builder, inY, inX, "")!) {
-                                let v = gen.load(x, gen.add(inPlane, gen.add(gen.mul(iy, xs[3]), ix)))
-                                let first = gen.icmp(LLVMIntSLT, gen.read(best), gen.int(0))
-                                let take = LLVMBuildOr(gen.builder, first, greater(v, gen.read(bestValue)), "")!
-                                let at = columnMajor ? gen.add(gen.mul(ix, xs[2]), iy) : gen.add(gen.mul(iy, xs[3]), ix)
-                                gen.write(best, gen.select(take, at, gen.read(best)))
-                                gen.write(bestValue, gen.select(take, v, gen.read(bestValue)))
-                            }
-                        }
-                    }
+                    windowTaps(p, y: y, x: xo, height: xs[2], width: xs[3], inside: { iy, ix in
+                        let v = gen.load(x, gen.add(inPlane, gen.add(gen.mul(iy, xs[3]), ix)))
+                        let first = gen.icmp(LLVMIntSLT, gen.read(best), gen.int(0))
+                        let take = LLVMBuildOr(gen.builder, first, greater(v, gen.read(bestValue)), "")!
+                        let at = columnMajor ? gen.add(gen.mul(ix, xs[2]), iy) : gen.add(gen.mul(iy, xs[3]), ix)
+                        gen.write(best, gen.select(take, at, gen.read(best)))
+                        gen.write(bestValue, gen.select(take, v, gen.read(bestValue)))
+                    })
                     // A window entirely in the padding (possible with ceil_mode) has no maximum: -1.
                     let index = gen.read(best)
                     let flat = gen.select(gen.icmp(LLVMIntSLT, index, gen.int(0)), index, gen.add(inPlane, index))

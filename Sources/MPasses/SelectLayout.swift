@@ -6,14 +6,20 @@ import MIR
 ///
 /// Which convs (the rule, `isEligible`): f32 `conv2d x, param W[, param b]` with static channels,
 /// no fourth operand, and either groups = 1 with at least 16 input channels, or depthwise
-/// (groups = channels = output channels, at least 16). Stems with 1-15 input channels stay NCHW:
-/// padding 3 channels to 16 would multiply their work by 5. The driver runs this pass only for
-/// AVX-512 targets (16 lanes = one zmm per block).
+/// (groups = channels = output channels, at least 16). A stem (groups = 1, 1-15 input channels,
+/// at least 16 output channels, reading a function argument: the image, which would otherwise
+/// need a reorder; a narrow conv inside an NCHW chain stays there) reads its NCHW input directly, with the weight packed
+/// [ocb][c][kh][kw][16 oc]: padding 3 channels to 16 would multiply its work by 5, and its
+/// reorder disappears. The driver runs this pass only for AVX-512 targets (16 lanes = one zmm
+/// per block).
 ///
 /// Between convs, the ops that do not care about the layout follow their operands into it:
 /// float elementwise unary ops, and add/sub/mul/maximum/minimum of two values of one type at
 /// least one of which is blocked (the residual add; the other is reordered). Padding channels hold garbage after e.g. sigmoid, which is harmless:
-/// the packed weights are zero there and from_nchwc drops them. Reorders sit only at the chain's
+/// the packed weights are zero there and from_nchwc drops them. f32 max/avg pooling of a blocked
+/// value becomes max_pool2d_nchwc / avg_pool2d_nchwc (ResNet's stem pool), and reduce_mean over
+/// a static H x W (global average pooling) avg_pool2d_nchwc with the whole plane as its window.
+/// Reorders sit only at the chain's
 /// boundaries: `to_nchwc` once per NCHW value a blocked op reads, `from_nchwc` for each blocked
 /// value an NCHW op or a result reads (the original value ID, so those readers are untouched).
 /// Then `add(conv, r)` whose conv has no activation and one reader becomes conv2d_nchwc's
@@ -42,8 +48,18 @@ public struct SelectLayout: WeightPass {
               let w = f.type(of: op.operands[1]).staticShape, w.count == 4,
               let c = f.type(of: op.operands[0]).shape[1].constantValue,
               op.operands.dropFirst().prefix(2).allSatisfy({ paramName($0, ops, producer) != nil }) else { return false }
-        if p.groups == 1 { return c >= block }
+        if p.groups == 1 { return c >= block || (w[0] >= block && producer[op.operands[0]] == nil) }
         return p.groups == c && w[0] == c && w[1] == 1 && c >= block
+    }
+
+    /// The [h, w] window of a reduce_mean that is a global average pooling: axes {2, 3} of a
+    /// rank-4 value with static spatial dims, dims kept.
+    static func globalPool(_ op: Operation, _ f: Function) -> [Int]? {
+        let x = f.type(of: op.operands[0])
+        guard x.rank == 4, (op.attributes["keepdims"]?.intValue ?? 1) != 0, op.attributes["to_shape"] == nil,
+              let axes = op.attributes["axes"]?.intsValue, Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [2, 3],
+              let h = x.shape[2].constantValue, let w = x.shape[3].constantValue else { return nil }
+        return [h, w]
     }
 
     static func paramName(_ v: ValueID, _ ops: [Operation], _ producer: [ValueID: Int]) -> String? {
@@ -87,11 +103,16 @@ public struct SelectLayout: WeightPass {
         for op in old {
             if SelectLayout.isEligible(op, f, old, producer: producer) {
                 let (w, bias) = try packed(op, old, module, weights, producer)
-                var operands = [input(op.operands[0], op.location),
+                // A stem (weight [ocb][c][kh][kw][16]) reads its NCHW input as is.
+                var operands = [w.type.rank == 5 ? op.operands[0] : input(op.operands[0], op.location),
                                 emit(.param, [], ["name": .string(w.name)], w.type, op.location),
                                 emit(.param, [], ["name": .string(bias.name)], bias.type, op.location)]
                 if op.operands.count == 4 { operands.append(input(op.operands[3], op.location)) }
                 replace(op, .conv2dNCHWc, operands, op.attributes)
+            } else if op.kind == .maxPool2d || op.kind == .avgPool2d, let u = blocked[op.operands[0]], f.type(of: op.result).dtype == .f32 {
+                replace(op, op.kind == .maxPool2d ? .maxPool2dNCHWc : .avgPool2dNCHWc, [u], op.attributes)
+            } else if op.kind == .reduceMean, let u = blocked[op.operands[0]], let window = SelectLayout.globalPool(op, f) {
+                replace(op, .avgPool2dNCHWc, [u], ["kernel": .ints(window)])
             } else if op.kind.info.category == .elementwiseUnary, op.kind.requiresFloat || op.kind == .neg || op.kind == .abs || op.kind == .clip,
                       op.kind != .dropout, let u = blocked[op.operands[0]], f.type(of: op.result) == f.type(of: op.operands[0]) {
                 replace(op, op.kind, [u], op.attributes)
@@ -158,7 +179,15 @@ public struct SelectLayout: WeightPass {
         let ocb = (oc + b - 1) / b, icb = (icg + b - 1) / b
         var data: [Double]
         let shape: [Int]
-        if groups == 1 {
+        if groups == 1 && icg < b {
+            shape = [ocb, icg, kh, kw, b]
+            data = [Double](repeating: 0, count: shape.reduce(1, *))
+            for o in 0..<oc {
+                for c in 0..<icg {
+                    for y in 0..<kh { for x in 0..<kw { data[(((o / b * icg + c) * kh + y) * kw + x) * b + o % b] = Double(w[((o * icg + c) * kh + y) * kw + x]) } }
+                }
+            }
+        } else if groups == 1 {
             shape = [ocb, icb, kh, kw, b, b]
             data = [Double](repeating: 0, count: shape.reduce(1, *))
             for o in 0..<oc {

@@ -144,12 +144,24 @@ import Testing
             switch kind {
             case .toNCHWc: attrs = ["block": .int(16)]
             case .fromNCHWc: operands = [blockedX]; attrs = ["channels": .int(3)]
-            default:
+            case .maxPool2dNCHWc, .avgPool2dNCHWc:
+                operands = [blockedX]; attrs = ["kernel": .ints([3, 3]), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1])]
+                #expect(try kind.inferResultType(operands: operands, attributes: attrs)
+                        == TensorType(.f32, [.symbol("n"), .constant(1), .constant(4), .constant(4), .constant(16)]))
+                #expect(throws: ShapeError.self) { try kind.inferResultType(operands: [x], attributes: attrs) }   // not blocked
+            case .conv2dNCHWc:
                 let y = TensorType(.f32, [.symbol("n"), .constant(2), .constant(6), .constant(6), .constant(16)])
                 operands = [blockedX, TensorType(.f32, static: [2, 1, 3, 3, 16, 16]), TensorType(.f32, static: [32]), y]
                 #expect(throws: ShapeError.self) {
                     try kind.inferResultType(operands: [blockedX, TensorType(.f32, static: [2, 1, 3, 3, 16, 16]), TensorType(.f32, static: [20])], attributes: [:])
                 }
+                // A stem reads NCHW x (3 channels) with a weight [ocb, 3, kh, kw, 16]; 4 channels in the weight is an error.
+                #expect(try kind.inferResultType(operands: [x, TensorType(.f32, static: [2, 3, 3, 3, 16]), TensorType(.f32, static: [32])], attributes: [:]) == y)
+                #expect(throws: ShapeError.self) {
+                    try kind.inferResultType(operands: [x, TensorType(.f32, static: [2, 4, 3, 3, 16]), TensorType(.f32, static: [32])], attributes: [:])
+                }
+            default:
+                Issue.record("blocked op '\(kind.rawValue)' has no well-formed use in this test yet")
             }
         case .movement:
             switch kind {

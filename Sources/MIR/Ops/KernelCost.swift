@@ -100,7 +100,11 @@ extension Operation {
             // weight's reduction per output channel ([ocb][icb][kh][kw][16][16] or depthwise
             // [cb][kh][kw][16]). The reorders are plain copies.
             if kind == .conv2dNCHWc, let w = f.type(of: operands[1]).staticShape {
-                work = out.elementCount * .constant(w.count == 6 ? w[1] * w[2] * w[3] * w[4] : w[1] * w[2])
+                // [ocb][c][kh][kw][16] for an NCHW input.
+                work = out.elementCount * .constant(w.count == 6 ? w[1] * w[2] * w[3] * w[4] : w.count == 5 ? w[1] * w[2] * w[3] : w[1] * w[2])
+            }
+            if kind == .maxPool2dNCHWc || kind == .avgPool2dNCHWc, let k = attributes["kernel"]?.intsValue {
+                work = out.elementCount * .constant(k.reduce(1, *))
             }
         }
         return KernelCost(work: work, grain: grain, batchedGrain: batchedGrain)

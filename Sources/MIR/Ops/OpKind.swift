@@ -92,7 +92,9 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     // [n, ceil(c/16), h, w, 16] holds channel c = 16 * cb + ci at [n, cb, h, w, ci], zero padded.
     case toNCHWc = "to_nchwc"              // x NCHW {block} -> NCHW16c
     case fromNCHWc = "from_nchwc"          // x NCHW16c {channels} -> NCHW
-    case conv2dNCHWc = "conv2d_nchwc"      // x NCHW16c, w packed, bias f32[ocb*16][, residual NCHW16c] {strides, pads, dilations, groups, activation...}
+    case conv2dNCHWc = "conv2d_nchwc"      // x NCHW16c (or NCHW with few channels), w packed, bias f32[ocb*16][, residual NCHW16c] {strides, pads, dilations, groups, activation...}
+    case maxPool2dNCHWc = "max_pool2d_nchwc" // x NCHW16c {kernel, strides, pads, dilations, ceil_mode} -> NCHW16c
+    case avgPool2dNCHWc = "avg_pool2d_nchwc" // x NCHW16c {kernel, strides, pads, ceil_mode, count_include_pad} -> NCHW16c
 
     public var info: OpInfo {
         switch self {
@@ -182,6 +184,10 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .conv2dNCHWc:
             return OpInfo(arity: 3...4, category: .blocked,
                           attributes: ["strides", "pads", "dilations", "groups", "activation", "activation_min", "activation_max"])
+        case .maxPool2dNCHWc:
+            return OpInfo(arity: 1...1, category: .blocked, attributes: ["kernel", "strides", "pads", "dilations", "ceil_mode"])
+        case .avgPool2dNCHWc:
+            return OpInfo(arity: 1...1, category: .blocked, attributes: ["kernel", "strides", "pads", "ceil_mode", "count_include_pad"])
         }
     }
 
@@ -207,7 +213,7 @@ public enum OpCategory: Sendable {
     case quantized
     /// A matmul by a constant weight stored compressed (sparse_matmul).
     case sparse
-    /// Ops on the blocked NCHWc layout (to_nchwc, from_nchwc, conv2d_nchwc): their operands are
+    /// Ops on the blocked NCHWc layout (reorders, conv2d_nchwc, pooling): their operands are
     /// not NCHW, so no NCHW rule (pooling, fusion, the conv cost model) may apply to them.
     case blocked
 }

@@ -181,7 +181,7 @@ extension ONNXExportContext {
             // The CSR operands are run-time-format constants; the dense pruned model is the ONNX form.
             throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,
                                reason: "sparse ops are not exported; export before --prune (the pruned dense weights export as MatMul)")
-        case .toNCHWc, .fromNCHWc, .conv2dNCHWc:
+        case .toNCHWc, .fromNCHWc, .conv2dNCHWc, .maxPool2dNCHWc, .avgPool2dNCHWc:
             // The packed weight and blocked activations have no ONNX equivalent.
             throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,
                                reason: "blocked-layout ops are not exported; export before select-layout")

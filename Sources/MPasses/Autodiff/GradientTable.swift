@@ -62,7 +62,7 @@ extension OpKind {
             return .unsupported("'\(rawValue)' is an int8 inference kernel; train the float model, then quantize it")
         case .sparseMatmul:
             return .unsupported("'sparse_matmul' is an inference kernel over a constant CSR weight; train the dense model, then prune it")
-        case .toNCHWc, .fromNCHWc, .conv2dNCHWc:
+        case .toNCHWc, .fromNCHWc, .conv2dNCHWc, .maxPool2dNCHWc, .avgPool2dNCHWc:
             return .unsupported("'\(rawValue)' is a blocked-layout inference op made by select-layout; differentiate before the pass pipeline runs")
         }
     }
