@@ -80,7 +80,7 @@ def test_conv_batch_norm_folds(mcc: Path, tmp_path: Path, groups: int, bias: boo
              **stats(rng, c)})
     path = conv_bn_module(tmp_path, d, groups, cin, c)
     text = mir(mcc, path)
-    assert "batch_norm" not in text and "@w.bn " in text and "gamma" not in text and "sqrt" not in text, text
+    assert "batch_norm" not in text and "@w.bn" in text and "gamma" not in text and "sqrt" not in text, text
     x = rng.standard_normal((2, cin, 9, 9)).astype(np.float32)
     y = conv_ref(x.astype(np.float64), d["w"], d.get("b", np.zeros(c)), 1, 1, 1, groups)
     ref = np.maximum(bn_ref(y, d["gamma"], d["beta"], d["mean"], d["var"], 1e-3), 0)
