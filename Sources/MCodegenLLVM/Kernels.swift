@@ -149,6 +149,8 @@ struct KernelEmitter {
             emitFromNCHWc(ctx, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .conv2dNCHWc:
             try emitConv2dNCHWc(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+        case .attention:
+            try emitAttention(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
         }
         gen.retVoid()
         gen.partition = nil

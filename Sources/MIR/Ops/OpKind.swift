@@ -93,6 +93,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case toNCHWc = "to_nchwc"              // x NCHW {block} -> NCHW16c
     case fromNCHWc = "from_nchwc"          // x NCHW16c {channels} -> NCHW
     case conv2dNCHWc = "conv2d_nchwc"      // x NCHW16c, w packed, bias f32[ocb*16][, residual NCHW16c] {strides, pads, dilations, groups, activation...}
+    // Fused scaled dot-product attention (made by the fuse-attention pass; AttentionShapes.swift).
+    case attention                         // q, k, v[, mask] {scale, q_perm, k_perm, v_perm, out_perm}: softmax(Q K^T * scale + mask) V
 
     public var info: OpInfo {
         switch self {
@@ -182,6 +184,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .conv2dNCHWc:
             return OpInfo(arity: 3...4, category: .blocked,
                           attributes: ["strides", "pads", "dilations", "groups", "activation", "activation_min", "activation_max"])
+        case .attention:
+            return OpInfo(arity: 3...4, category: .attention, attributes: ["scale", "q_perm", "k_perm", "v_perm", "out_perm"])
         }
     }
 
@@ -192,7 +196,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
              .asin, .acos, .atan, .sinh, .cosh, .asinh, .acosh, .atanh, .softplus, .softsign, .leakyRelu, .elu, .celu,
              .selu, .hardSigmoid, .hardSwish, .thresholdedRelu, .gelu, .isNaN, .isInf, .softmax, .logSoftmax,
              .reduceMean, .reduceL2, .reduceLogSum, .reduceLogSumExp, .dropout, .batchNorm, .maxPool2dBackward,
-             .avgPool2dBackward:
+             .avgPool2dBackward, .attention:
             return true
         default:
             return false
@@ -210,6 +214,9 @@ public enum OpCategory: Sendable {
     /// Ops on the blocked NCHWc layout (to_nchwc, from_nchwc, conv2d_nchwc): their operands are
     /// not NCHW, so no NCHW rule (pooling, fusion, the conv cost model) may apply to them.
     case blocked
+    /// Fused attention: softmax(Q K^T * scale + mask) V in one kernel, its operands read
+    /// through layout permutations (no elementwise, movement or contraction rule applies).
+    case attention
 }
 
 /// The static description of an op.
