@@ -139,3 +139,19 @@ def test_bert_bench_model_matches_onnxruntime(mcc: Path, tmp_path: Path) -> None
             m.set_num_threads(threads)
             got = m(x=x)["hidden_states"]
         np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-4, err_msg=f"threads {threads}")
+
+
+def test_export_writes_the_decomposed_graph(mcc: Path, tmp_path: Path) -> None:
+    """`--emit=onnx` runs the pipeline (fuse-attention included) and writes attention back as
+    opset-13 nodes, which onnxruntime runs to the reference."""
+    ort = pytest.importorskip("onnxruntime")
+    path, out = tmp_path / "attn.onnx", tmp_path / "exported.onnx"
+    onnx.save(attention_model(2, 7, 9, 16, 12, "b11k", "q"), str(path))
+    subprocess.run([str(mcc), str(path), "--emit=onnx", "-o", str(out)], check=True)
+    ops = [n.op_type for n in onnx.load(str(out)).graph.node]
+    assert ops == ["Transpose", "Transpose", "Transpose", "MatMul", "Mul", "Add", "Softmax", "MatMul", "Transpose"], ops
+    rng = np.random.default_rng(1)
+    q, k, v = (rng.standard_normal(s).astype(np.float32) for s in ((2, 7, 2, 16), (2, 9, 2, 16), (2, 9, 2, 12)))
+    m = rng.standard_normal((2, 1, 1, 9)).astype(np.float32)
+    got = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"]).run(None, {"q": q, "k": k, "v": v, "mask": m})[0]
+    np.testing.assert_allclose(got, reference(q, k, v, m), rtol=1e-4, atol=1e-5)
