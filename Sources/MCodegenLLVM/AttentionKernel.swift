@@ -69,24 +69,23 @@ extension KernelEmitter {
             LLVMSetAlignment(LLVMBuildStore(gen.builder, v, ptr), 4)
         }
         func fma(_ a: LLVMValueRef, _ b: LLVMValueRef, _ c: LLVMValueRef) -> LLVMValueRef { gen.intrinsic("llvm.fma", [a, b, c]) }
-        /// exp on a vector: IRGen.exp's range reduction and polynomial, lane-wise (NaN propagates,
-        /// -inf gives 0).
+        /// exp on a vector of x <= 0 (scores minus their running max): IRGen.exp's range reduction
+        /// and polynomial without the overflow side; below -87.3 (and at -inf) it gives 0, NaN propagates.
         func vexp(_ x0: LLVMValueRef) -> LLVMValueRef {
-            let x = gen.fmin(gen.fmax(x0, constant(-87.33654)), constant(88.72283))
-            let n = gen.intrinsic("llvm.floor", [gen.fadd(gen.fmul(x, constant(1.44269504088896341)), constant(0.5))])
-            var r = gen.fsub(x, gen.fmul(n, constant(0.693359375)))
-            r = gen.fsub(r, gen.fmul(n, constant(-2.12194440e-4)))
+            let low = constant(-87.33654)
+            let under = gen.fcmp(LLVMRealOLT, x0, low)
+            let x = gen.select(under, low, x0)
+            let n = gen.intrinsic("llvm.floor", [fma(x, constant(1.44269504088896341), constant(0.5))])
+            let r = fma(n, constant(2.12194440e-4), fma(n, constant(-0.693359375), x))
             var p = constant(1.9875691500e-4)
             for c in [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1] {
                 p = fma(p, r, constant(c))
             }
             let er = gen.fadd(fma(p, gen.fmul(r, r), r), constant(1))
+            // 2^n from the exponent bits; n >= -126 since x >= -87.34.
             let ni = LLVMBuildFPToSI(gen.builder, n, iType, "")!
-            let clamped = gen.select(gen.icmp(LLVMIntSLT, ni, intConstant(-126)), intConstant(-126), ni)
-            let bits = LLVMBuildShl(gen.builder, LLVMBuildAdd(gen.builder, clamped, intConstant(127), "")!, intConstant(23), "")!
-            let result = gen.fmul(er, gen.bitcast(bits, vType))
-            let under = gen.select(gen.fcmp(LLVMRealOLT, x0, constant(-87.33654)), constant(0), result)
-            return gen.select(gen.fcmp(LLVMRealOGT, x0, constant(88.72283)), constant(Double.infinity), under)
+            let bits = LLVMBuildShl(gen.builder, LLVMBuildAdd(gen.builder, ni, intConstant(127), "")!, intConstant(23), "")!
+            return gen.select(under, constant(0), gen.fmul(er, gen.bitcast(bits, vType)))
         }
         /// Strides of the logical axes (b, h, s, d) of an operand read through `perm`.
         func logicalStrides(_ t: TensorType, _ perm: [Int]) -> [LLVMValueRef] {
@@ -134,9 +133,7 @@ extension KernelEmitter {
             gen.loop(zero, gen.int(dv * w), vectorize: true) { e in gen.store(gen.float(0), acc, e) }
             let mSlot = gen.slot(negInf), lSlot = gen.slot(constant(0))
 
-            gen.loop(zero, keyBlocks) { kbIndex in
-                let j0 = gen.mul(kbIndex, gen.int(kb)), n = gen.imin(gen.int(kb), gen.sub(sk, j0))
-                let keys = (0..<kb).map { gen.add(j0, gen.imin(gen.int($0), gen.sub(n, one))) }
+            func keyBlock(j0: LLVMValueRef, n: LLVMValueRef, keys: [LLVMValueRef]) {
                 let kRows = keys.map { gen.add(kBase, gen.mul($0, ks[2])) }
                 // 1. Scores, one vector of W query rows per key.
                 let sAcc = (0..<kb).map { _ in gen.slot(constant(0)) }
@@ -186,6 +183,16 @@ extension KernelEmitter {
                 }
                 gen.loop(zero, gen.int(dv / chunk)) { ci in columns(gen.mul(ci, gen.int(chunk)), chunk) }
                 if dv % chunk != 0 { columns(gen.int(dv / chunk * chunk), dv % chunk) }
+            }
+            gen.loop(zero, keyBlocks) { kbIndex in
+                let j0 = gen.mul(kbIndex, gen.int(kb)), n = gen.imin(gen.int(kb), gen.sub(sk, j0))
+                let full = gen.icmp(LLVMIntEQ, n, gen.int(kb))
+                // Full blocks index keys as j0 + j, so static strides fold into the addresses;
+                // the last, partial block clamps them.
+                gen.ifThen(full) { keyBlock(j0: j0, n: n, keys: (0..<kb).map { gen.add(j0, gen.int($0)) }) }
+                gen.ifThen(LLVMBuildNot(gen.builder, full, "")!) {
+                    keyBlock(j0: j0, n: n, keys: (0..<kb).map { gen.add(j0, gen.imin(gen.int($0), gen.sub(n, one))) })
+                }
             }
             // Normalize and write the group's valid rows.
             let inv = gen.fdiv(constant(1), gen.read(lSlot))
