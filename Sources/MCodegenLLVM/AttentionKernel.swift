@@ -25,8 +25,10 @@ extension KernelEmitter {
         do { layout = try AttentionLayout(op.attributes) } catch { throw .unsupported(error.message) }
         let qL = layout.logicalShape(inTypes[0], layout.q), kL = layout.logicalShape(inTypes[1], layout.k)
         let vL = layout.logicalShape(inTypes[2], layout.v)
-        guard let d = qL[3].constantValue, let dv = vL[3].constantValue, d > 0, dv > 0 else {
-            throw .unsupported("'attention' needs static head sizes (got \(qL[3]) and \(vL[3]))")
+        // The stack buffers are d x W and dv x W floats: at most 64 KB each.
+        guard let d = qL[3].constantValue, let dv = vL[3].constantValue, (1...AttentionLayout.maxHeadSize).contains(d),
+              (1...AttentionLayout.maxHeadSize).contains(dv) else {
+            throw .unsupported("'attention' needs static head sizes in 1...\(AttentionLayout.maxHeadSize) (got \(qL[3]) and \(vL[3]))")
         }
         // Registers: KB score vectors + the query vector; C accumulators + KB probabilities.
         let w = gen.preferWide ? 16 : 8, kb = w, chunk = gen.preferWide ? 8 : 4

@@ -13,7 +13,7 @@ import MIR
 /// The scores, softmax and product must each have one reader; the replaced ops are left dead
 /// for `dce`. Requires: a verified module, after CSE (single-use values) and before
 /// fuse-elementwise (which would merge the scale and mask into a `fused` op). Ensures: the
-/// verifier passes; each attention has static head sizes (the kernel's vector blocking).
+/// verifier passes; each attention has static head sizes of at most `AttentionLayout.maxHeadSize`.
 ///
 ///     %s = matmul %q, %kt                     ->    %o = attention %q4, %k4, %v4, %m
 ///     %t = mul %s, %scale                                {q_perm = [0, 2, 1, 3], ..., scale = 0.17}
@@ -95,7 +95,8 @@ public struct FuseAttention: WeightPass {
                 target = j; outPerm = p
             }
             let layout = AttentionLayout(q: qPerm, k: kPerm, v: vPerm, out: outPerm, scale: scale)
-            guard let headDim = f.type(of: q).shape[3].constantValue, f.type(of: pv.operands[1]).shape[3].constantValue != nil else { continue }
+            guard let headDim = f.type(of: q).shape[3].constantValue, let valueDim = f.type(of: pv.operands[1]).shape[3].constantValue,
+                  max(headDim, valueDim) <= AttentionLayout.maxHeadSize else { continue }
             let operands = [qv, kv, vv] + (mask.map { [$0] } ?? [])
             guard let type = try? OpKind.attention.inferResultType(operands: operands.map(f.type(of:)), attributes: layout.attributes),
                   type == f.type(of: f.ops[target].result), headDim > 0 else { continue }

@@ -15,6 +15,9 @@ public struct AttentionLayout: Sendable, Equatable {
     public var scale: Double?
 
     public static let identity = [0, 1, 2, 3]
+    /// The largest static head size the kernel takes (it keeps head size x 16 floats on the
+    /// stack per operand); fuse-attention leaves larger heads unfused.
+    public static let maxHeadSize = 1024
 
     public init(q: [Int], k: [Int], v: [Int], out: [Int], scale: Double?) {
         self.q = q; self.k = k; self.v = v; self.out = out; self.scale = scale
