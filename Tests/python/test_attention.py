@@ -155,3 +155,29 @@ def test_export_writes_the_decomposed_graph(mcc: Path, tmp_path: Path) -> None:
     m = rng.standard_normal((2, 1, 1, 9)).astype(np.float32)
     got = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"]).run(None, {"q": q, "k": k, "v": v, "mask": m})[0]
     np.testing.assert_allclose(got, reference(q, k, v, m), rtol=1e-4, atol=1e-5)
+
+
+def test_handwritten_layouts(mcc: Path, tmp_path: Path) -> None:
+    """The kernel reads any layout its perms name: q as [b, h, s, d], k as K^T [b, h, d, s],
+    v as [b, s, h, dv], the output as [b, h, s, dv], and a [h, 1, sk] mask."""
+    src = tmp_path / "layouts.mir"
+    src.write_text("""module @layouts
+
+func @f(%q: f32[n, 3, 21, 12], %k: f32[n, 3, 12, 35], %v: f32[n, 35, 3, 20], %m: f32[3, 1, 35]) -> (y: f32[n, 3, 21, 20]) {
+  %0 = attention %q, %k, %v, %m {k_perm = [0, 1, 3, 2], scale = 0.3, v_perm = [0, 2, 1, 3]} : f32[n, 3, 21, 20]
+  return %0
+}
+""")
+    lib = tmp_path / "layouts.so"
+    subprocess.run([str(mcc), str(src), "-o", str(lib)], check=True)
+    rng = np.random.default_rng(5)
+    q, k, v = (rng.standard_normal(s).astype(np.float32) for s in ((2, 3, 21, 12), (2, 3, 12, 35), (2, 35, 3, 20)))
+    m = rng.standard_normal((3, 1, 35)).astype(np.float32)
+    s = q.astype(np.float64) @ k * 0.3 + m
+    p = np.exp(s - s.max(-1, keepdims=True))
+    want = (p / p.sum(-1, keepdims=True)) @ v.astype(np.float64).transpose(0, 2, 1, 3)
+    for threads in (1, 2):
+        with mlang.load(lib) as model:
+            model.set_num_threads(threads)
+            got = model(q=q, k=k, v=v, m=m)["y"]
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5, err_msg=f"threads {threads}")
