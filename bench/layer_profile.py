@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Per-kernel profile of a compiled image model (input [batch, 3, 224, 224]) through the C ABI
+"""Per-kernel profile of a compiled model (input [batch, 3, 224, 224], or --shape) through the C ABI
 profiler: the median time of every kernel over the profiled runs, totals by op kind, and the
 slowest kernels. Writes the Chrome trace JSON too.
 
@@ -31,8 +31,10 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--top", type=int, default=12)
     ap.add_argument("--trace", default="profile.json")
+    ap.add_argument("--shape", default="3,224,224", help="input shape after the batch (BERT: 128,384)")
     args = ap.parse_args()
-    x = np.random.default_rng(0).standard_normal((args.batch, 3, 224, 224)).astype(np.float32)
+    shape = tuple(int(d) for d in args.shape.split(","))
+    x = np.random.default_rng(0).standard_normal((args.batch, *shape)).astype(np.float32)
     with mlang.load(args.lib) as model:
         model.set_num_threads(args.threads)
         for _ in range(3):

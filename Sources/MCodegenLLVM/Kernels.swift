@@ -151,6 +151,8 @@ struct KernelEmitter {
             try emitConv2dNCHWc(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
         case .maxPool2dNCHWc, .avgPool2dNCHWc:
             try emitPoolNCHWc(ctx, isMax: op.kind == .maxPool2dNCHWc, attrs: op.attributes, out: out, x: ins[0], xType: inTypes[0], outType: outType)
+        case .attention:
+            try emitAttention(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
         }
         gen.retVoid()
         gen.partition = nil

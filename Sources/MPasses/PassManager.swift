@@ -21,14 +21,15 @@ public struct PassError: Error, Sendable, CustomStringConvertible {
 public enum PassRegistry {
     public static let all: [any ModulePass.Type] = [FoldBatchNorm.self, LowerInference.self, FoldConstants.self, SimplifyAlgebra.self,
                                                     CommonSubexpressionElimination.self, DeadCodeElimination.self,
-                                                    SimplifyMovement.self, FuseEpilogue.self, FuseElementwise.self,
+                                                    SimplifyMovement.self, FuseAttention.self, FuseEpilogue.self, FuseElementwise.self,
                                                     AutodiffPass.self,
                                                     QuantizeWeightOnly.self, QuantizeDynamic.self, QuantizeStatic.self,
                                                     PruneMagnitude.self, PruneStructured.self, Sparsify.self,
                                                     SelectLayout.self]
     public static let defaultPipeline: [String] = [FoldBatchNorm.name, LowerInference.name, SimplifyMovement.name,
                                                    FoldConstants.name, SimplifyAlgebra.name, CommonSubexpressionElimination.name,
-                                                   DeadCodeElimination.name, FuseEpilogue.name, DeadCodeElimination.name,
+                                                   DeadCodeElimination.name, FuseAttention.name, DeadCodeElimination.name,
+                                                   FuseEpilogue.name, DeadCodeElimination.name,
                                                    FuseElementwise.name, DeadCodeElimination.name]
 
     /// Ordering rules checked by a test, with the reason each holds.
@@ -46,13 +47,18 @@ public enum PassRegistry {
         (CommonSubexpressionElimination.name, FuseEpilogue.name, "epilogue fusion needs single-use values; CSE first removes duplicates"),
         (FuseEpilogue.name, SelectLayout.name, "select-layout keeps a conv's folded activation; its own folding covers only blocked ops"),
         (SelectLayout.name, FuseElementwise.name, "elementwise ops between convs move into the blocked layout before they fuse"),
+        (CommonSubexpressionElimination.name, FuseAttention.name, "attention fusion needs single-use scores; CSE first removes duplicates"),
+        (SimplifyMovement.name, FuseAttention.name, "merged or dropped transposes leave one perm per attention operand to absorb"),
+        (FuseAttention.name, FuseElementwise.name, "fuse-elementwise would merge the scale and mask adds into a fused op the pattern misses"),
+        (FuseAttention.name, FuseEpilogue.name, "an epilogue folded into the scores matmul would hide the Q K^T product"),
     ]
 
     /// Where the driver inserts optimization passes (quantization, pruning): after cleanup,
     /// before fusion hides the bias adds and relus they fold.
     public static func pipeline(inserting optimizations: [String]) -> [String] {
         [SimplifyMovement.name, CommonSubexpressionElimination.name, DeadCodeElimination.name] + optimizations
-            + [DeadCodeElimination.name, FuseEpilogue.name, DeadCodeElimination.name, FuseElementwise.name, DeadCodeElimination.name]
+            + [DeadCodeElimination.name, FuseAttention.name, DeadCodeElimination.name, FuseEpilogue.name, DeadCodeElimination.name,
+               FuseElementwise.name, DeadCodeElimination.name]
     }
 
     /// The default pipeline for a target with 16-lane float vectors (AVX-512): convolution

@@ -62,3 +62,20 @@ import Testing
         #expect(OpKind.allCases.filter { !$0.splits } == [.scatterAdd])
     }
 }
+
+/// Attention's work is both products plus the softmax, over the logical [b, h, sq, sk] scores
+/// its perms describe, and it splits from the loop grain (its kernel makes no GEMM calls).
+@Test func attentionWorkCountsBothProducts() throws {
+    let f = try parseModule(text: """
+    module @m
+
+    func @f(%q: f32[batch, 7, 2, 16], %k: f32[batch, 9, 2, 16], %v: f32[batch, 2, 9, 8]) -> (y: f32[batch, 7, 2, 8]) {
+      %0 = attention %q, %k, %v {k_perm = [0, 2, 1, 3], out_perm = [0, 2, 1, 3], q_perm = [0, 2, 1, 3]} : f32[batch, 7, 2, 8]
+      return %0
+    }
+
+    """, path: "attention.mir").functions[0]
+    let cost = f.ops[0].kernelCost(in: f)
+    #expect(cost.work == Dim.symbol("batch") * .constant(2 * 7 * 9 * (16 + 8 + 4)))
+    #expect(cost.grain == KernelCost.loopGrain)
+}

@@ -138,6 +138,23 @@ import Testing
             #expect(throws: ShapeError.self) {
                 try kind.inferResultType(operands: operands, attributes: [:], explicit: TensorType(.f32, [.symbol("n"), .constant(3), .constant(8), .constant(4)]))
             }
+        case .attention:
+            // q, k as [b, s, h, d] views, v as [b, h, s, dv], a [sq, sk] mask; sq = 8, sk = 5.
+            operands = [TensorType(.f32, [.symbol("n"), .constant(8), .constant(2), .constant(4)]),
+                        TensorType(.f32, [.symbol("n"), .constant(5), .constant(2), .constant(4)]),
+                        TensorType(.f32, [.symbol("n"), .constant(2), .constant(5), .constant(6)]), TensorType(.f32, static: [8, 5])]
+            attrs = ["q_perm": .ints([0, 2, 1, 3]), "k_perm": .ints([0, 2, 1, 3]), "out_perm": .ints([0, 2, 1, 3])]
+            #expect(try kind.inferResultType(operands: operands, attributes: attrs)
+                    == TensorType(.f32, [.symbol("n"), .constant(8), .constant(2), .constant(6)]))
+            #expect(throws: ShapeError.self) {   // k's head size differs from q's
+                try kind.inferResultType(operands: Array(operands[..<3]), attributes: ["q_perm": .ints([0, 2, 1, 3])])
+            }
+            #expect(throws: ShapeError.self) {   // a [sk, sq] mask does not broadcast
+                try kind.inferResultType(operands: Array(operands[..<3]) + [TensorType(.f32, static: [5, 8])], attributes: attrs)
+            }
+            #expect(throws: ShapeError.self) {   // not a permutation
+                try kind.inferResultType(operands: operands, attributes: ["q_perm": .ints([0, 2, 2, 3])])
+            }
         case .blocked:
             // 3 channels -> one 16-lane block; a 3x3 conv to 20 channels (2 blocks) with a residual.
             let blockedX = TensorType(.f32, [.symbol("n"), .constant(1), .constant(8), .constant(8), .constant(16)])

@@ -224,6 +224,11 @@ CASES: list[Case] = [
     Case("batch_norm_inference", [("x", "f64[3, 2, 2, 2]", normal), ("g", "f64[2]", normal), ("b", "f64[2]", normal),
                                   ("m", "f64[2]", normal), ("v", "f64[2]", positive)],
          "%y = batch_norm %x, %g, %b, %m, %v {epsilon = 0.001} : f64[3, 2, 2, 2]", "%y", "f64[3, 2, 2, 2]"),
+    # Expanded into transposes, matmuls and softmax before differentiation; q and k are [b, s, h, d] views.
+    Case("attention", [("q", "f64[1, 3, 2, 4]", normal), ("k", "f64[1, 5, 2, 4]", normal), ("v", "f64[1, 2, 5, 3]", normal),
+                       ("m", "f64[3, 5]", normal)],
+         "%y = attention %q, %k, %v, %m {k_perm = [0, 2, 1, 3], out_perm = [0, 2, 1, 3], q_perm = [0, 2, 1, 3], scale = 0.7} : f64[1, 3, 2, 3]",
+         "%y", "f64[1, 3, 2, 3]"),
 ]
 
 

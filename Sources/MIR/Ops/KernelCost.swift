@@ -95,6 +95,13 @@ extension Operation {
             work = out.elementCount * .constant(f.type(of: operands[1]).staticShape?.first ?? 1)
         case .sparse:
             break
+        case .attention:
+            // Two products of sq x sk x d MACs each, plus the softmax's exps; a loop kernel (no GEMM calls).
+            if let l = try? AttentionLayout(attributes) {
+                let q = l.logicalShape(f.type(of: operands[0]), l.q), v = l.logicalShape(f.type(of: operands[2]), l.v)
+                let k = l.logicalShape(f.type(of: operands[1]), l.k)
+                work = q[0] * q[1] * q[2] * k[2] * (q[3] + v[3] + .constant(4))
+            }
         case .blocked:
             // conv2d_nchwc is a direct loop kernel (no GEMM parts): output elements x the packed
             // weight's reduction per output channel ([ocb][icb][kh][kw][16][16] or depthwise

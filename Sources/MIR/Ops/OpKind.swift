@@ -95,6 +95,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case conv2dNCHWc = "conv2d_nchwc"      // x NCHW16c (or NCHW with few channels), w packed, bias f32[ocb*16][, residual NCHW16c] {strides, pads, dilations, groups, activation...}
     case maxPool2dNCHWc = "max_pool2d_nchwc" // x NCHW16c {kernel, strides, pads, dilations, ceil_mode} -> NCHW16c
     case avgPool2dNCHWc = "avg_pool2d_nchwc" // x NCHW16c {kernel, strides, pads, ceil_mode, count_include_pad} -> NCHW16c
+    // Fused scaled dot-product attention (made by the fuse-attention pass; AttentionShapes.swift).
+    case attention                         // q, k, v[, mask] {scale, q_perm, k_perm, v_perm, out_perm}: softmax(Q K^T * scale + mask) V
 
     public var info: OpInfo {
         switch self {
@@ -188,6 +190,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
             return OpInfo(arity: 1...1, category: .blocked, attributes: ["kernel", "strides", "pads", "dilations", "ceil_mode"])
         case .avgPool2dNCHWc:
             return OpInfo(arity: 1...1, category: .blocked, attributes: ["kernel", "strides", "pads", "ceil_mode", "count_include_pad"])
+        case .attention:
+            return OpInfo(arity: 3...4, category: .attention, attributes: ["scale", "q_perm", "k_perm", "v_perm", "out_perm"])
         }
     }
 
@@ -198,7 +202,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
              .asin, .acos, .atan, .sinh, .cosh, .asinh, .acosh, .atanh, .softplus, .softsign, .leakyRelu, .elu, .celu,
              .selu, .hardSigmoid, .hardSwish, .thresholdedRelu, .gelu, .isNaN, .isInf, .softmax, .logSoftmax,
              .reduceMean, .reduceL2, .reduceLogSum, .reduceLogSumExp, .dropout, .batchNorm, .maxPool2dBackward,
-             .avgPool2dBackward:
+             .avgPool2dBackward, .attention:
             return true
         default:
             return false
@@ -216,6 +220,9 @@ public enum OpCategory: Sendable {
     /// Ops on the blocked NCHWc layout (reorders, conv2d_nchwc, pooling): their operands are
     /// not NCHW, so no NCHW rule (pooling, fusion, the conv cost model) may apply to them.
     case blocked
+    /// Fused attention: softmax(Q K^T * scale + mask) V in one kernel, its operands read
+    /// through layout permutations (no elementwise, movement or contraction rule applies).
+    case attention
 }
 
 /// The static description of an op.

@@ -181,10 +181,45 @@ extension ONNXExportContext {
             // The CSR operands are run-time-format constants; the dense pruned model is the ONNX form.
             throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,
                                reason: "sparse ops are not exported; export before --prune (the pruned dense weights export as MatMul)")
+        case .attention: try attention(op, xs, out)
         case .toNCHWc, .fromNCHWc, .conv2dNCHWc, .maxPool2dNCHWc, .avgPool2dNCHWc:
             // The packed weight and blocked activations have no ONNX equivalent.
             throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,
                                reason: "blocked-layout ops are not exported; export before select-layout")
+        }
+    }
+
+    /// Opset 13 has no attention node: the decomposed graph (Transpose, MatMul, Mul, Add,
+    /// Softmax, MatMul, Transpose), as the fuse-attention pass found it.
+    private mutating func attention(_ op: Operation, _ xs: [String], _ out: String) throws(ONNXExportError) {
+        guard let layout = try? AttentionLayout(op.attributes) else { throw unsupported(op, "its layout attributes are invalid") }
+        let dtype = function.type(of: op.result).dtype
+        let headDim = layout.logicalShape(function.type(of: op.operands[0]), layout.q)[3].constantValue ?? 1
+        func transpose(_ x: String, _ perm: [Int], _ hint: String) -> String {
+            guard perm != AttentionLayout.identity else { return x }
+            let y = fresh(hint)
+            node("Transpose", [x], output: y, [("perm", .ints(perm))])
+            return y
+        }
+        let q = transpose(xs[0], layout.q, "\(out)_q")
+        let kT = transpose(xs[1], [layout.k[0], layout.k[1], layout.k[3], layout.k[2]], "\(out)_kt")
+        let v = transpose(xs[2], layout.v, "\(out)_v")
+        let product = fresh("\(out)_qk"), scaled = fresh("\(out)_scaled")
+        node("MatMul", [q, kT], output: product)
+        node("Mul", [product, scalar(layout.effectiveScale(headDim: headDim), dtype, hint: "\(out)_scale")], output: scaled)
+        var scores = scaled
+        if xs.count == 4 {
+            scores = fresh("\(out)_masked")
+            node("Add", [scaled, xs[3]], output: scores)
+        }
+        let weights = fresh("\(out)_weights")
+        node("Softmax", [scores], output: weights, [("axis", .int(-1))])
+        if layout.out == AttentionLayout.identity {
+            node("MatMul", [weights, v], output: out)
+        } else {
+            let context = fresh("\(out)_context")
+            node("MatMul", [weights, v], output: context)
+            node("Transpose", [context], output: out, [("perm", .ints(layout.out))])
         }
     }
 

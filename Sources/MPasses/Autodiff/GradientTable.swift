@@ -9,7 +9,8 @@ public enum GradientRule: Sendable, Equatable {
          pool, movement, resize
     /// A leaf (parameter read): gradients are collected here.
     case leaf
-    /// Rewritten into differentiable ops before differentiation (batch_norm in inference form).
+    /// Rewritten into differentiable ops before differentiation (batch_norm in inference form,
+    /// attention into its matmuls and softmax).
     case expandedFirst
     /// Zero or undefined gradient almost everywhere (comparisons, rounding, index results).
     /// A float result of such an op on the loss's float path is an error.
@@ -46,7 +47,7 @@ extension OpKind {
         case .convTranspose2d: return .convTranspose2d
         case .maxPool2d, .avgPool2d: return .pool
         case .reshape, .flatten, .transpose, .concat, .slice, .gather, .gatherElements, .expand, .tile, .pad: return .movement
-        case .batchNorm: return .expandedFirst
+        case .batchNorm, .attention: return .expandedFirst
         case .sign, .floor, .ceil, .round, .isNaN, .isInf, .logicalNot, .equal, .less, .lessEqual, .greater, .greaterEqual,
              .logicalAnd, .logicalOr, .logicalXor, .argmax, .argmin, .topkIndices, .shiftLeft, .shiftRight,
              .tfidfVectorizer, .maxPool2dIndices, .nonzero, .nonMaxSuppression, .unique:
