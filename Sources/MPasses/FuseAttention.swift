@@ -26,21 +26,21 @@ public struct FuseAttention: WeightPass {
     public init() {}
 
     public func run(on module: Module, context: PassContext) throws(PassError) {
-        for f in module.functions { rewrite(f, module, context.weights) }
+        for f in module.functions { rewrite(f, module, context) }
     }
 
-    private func rewrite(_ f: Function, _ module: Module, _ weights: any WeightStore) {
+    private func rewrite(_ f: Function, _ module: Module, _ context: PassContext) {
+        let known = KnownValues(module: module, function: f, context: context)
         var uses = f.useCounts()
         let producer = f.producers()
         func def(_ v: ValueID) -> Operation? { producer[v].map { f.ops[$0] } }
         func single(_ v: ValueID) -> Bool { uses[v.raw] == 1 }
 
-        /// The value of a scalar constant parameter (one element), read through the weight store.
+        /// The value of a known scalar (one element; see KnownValues): a compiler constant, or a
+        /// parameter holding data in a frozen build, since the kernel bakes the scale in.
         func scalar(_ v: ValueID) -> Double? {
-            guard let op = def(v), op.kind == .param, f.type(of: v).elementCount == .constant(1),
-                  let name = op.attributes["name"]?.stringValue, let p = module.parameter(named: name),
-                  let values = try? weights.floats(of: p), values.count == 1, values[0].isFinite, values[0] != 0 else { return nil }
-            return Double(values[0])
+            guard f.type(of: v).elementCount == .constant(1), let value = known.splat(v), value.isFinite, value != 0 else { return nil }
+            return value
         }
         /// `x * c`, `c * x` or `x / c` with c a scalar constant: (x, factor).
         func scaled(_ v: ValueID) -> (ValueID, Double)? {
@@ -85,8 +85,11 @@ public struct FuseAttention: WeightPass {
             var q = qk.operands[0], kt = qk.operands[1]
             if let (x, c) = scaled(q) { q = x; scale *= c }
             if let (x, c) = scaled(kt) { kt = x; scale *= c }
-            let (qv, qPerm) = absorbTransposes(q, AttentionLayout.identity)
-            let (kv, kPerm) = absorbTransposes(kt, [0, 1, 3, 2])
+            var (qv, qPerm) = absorbTransposes(q, AttentionLayout.identity)
+            var (kv, kPerm) = absorbTransposes(kt, [0, 1, 3, 2])
+            // A scale under the head transposes (simplify-movement sinks transposes below it).
+            if qv != q, let (x, c) = scaled(qv) { scale *= c; (qv, qPerm) = absorbTransposes(x, qPerm) }
+            if kv != kt, let (x, c) = scaled(kv) { scale *= c; (kv, kPerm) = absorbTransposes(x, kPerm) }
             let (vv, vPerm) = absorbTransposes(pv.operands[1], AttentionLayout.identity)
             // The result transpose, when it is the product's only reader.
             var target = i, outPerm = AttentionLayout.identity
