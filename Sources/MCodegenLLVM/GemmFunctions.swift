@@ -221,7 +221,7 @@ extension KernelEmitter {
                             if epilogue.residual != nil {
                                 v = gen.fadd(v, loadVector(gen.gep(residual, gen.mul(gen.int(i), ldr)), offset: j * t.width, t.width, align: 4))
                             }
-                            if let act = epilogue.activation { v = apply(act, v) }
+                            if let act = epilogue.activation, act.isLaneWise { v = apply(act, v) }
                             gen.write(acc[i][j], v)
                         }
                     }
@@ -230,6 +230,17 @@ extension KernelEmitter {
             for i in 0..<rows {
                 let row = gen.gep(c, gen.mul(gen.int(i), ldc))
                 for j in 0..<vectors { storeVector(gen.read(acc[i][j]), row, offset: j * t.width, align: 4) }
+            }
+            // gelu: over the stored tile (in L1), a loop the vectorizer widens to the tile's vectors.
+            if let act = epilogue.activation, !act.isLaneWise {
+                gen.ifThen(isLast) {
+                    for i in 0..<rows {
+                        let row = gen.gep(c, gen.mul(gen.int(i), ldc))
+                        gen.loop(gen.int(0), gen.int(vectors * t.width), vectorize: true, width: t.width) { j in
+                            gen.store(apply(act, gen.load(row, j)), row, j)
+                        }
+                    }
+                }
             }
         }
         gen.ifThen(LLVMBuildNot(gen.builder, full, "")!) {
@@ -267,10 +278,13 @@ extension KernelEmitter {
 
     // MARK: vector helpers
 
-    /// relu/clip on a float or a float vector, with numpy's NaN handling (relu keeps NaN).
+    /// relu/clip on a float or a float vector, with numpy's NaN handling (relu keeps NaN);
+    /// gelu on a float only (see `GemmActivation.isLaneWise`).
     func apply(_ act: GemmActivation, _ x: LLVMValueRef) -> LLVMValueRef {
         let c = { (v: Double) in constantLike(x, v) }
         switch act {
+        case .gelu(let tanh):
+            return (try? gen.unary(.gelu, x, tanh ? ["approximate": .string("tanh")] : [:], from: .f32, to: .f32)) ?? x
         case .relu:
             return gen.select(gen.fcmp(LLVMRealOGT, x, c(0)), x, gen.select(gen.fcmp(LLVMRealUNO, x, x), x, c(0)))
         case .clip(let lo, let hi):

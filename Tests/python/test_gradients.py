@@ -224,6 +224,13 @@ CASES: list[Case] = [
     Case("batch_norm_inference", [("x", "f64[3, 2, 2, 2]", normal), ("g", "f64[2]", normal), ("b", "f64[2]", normal),
                                   ("m", "f64[2]", normal), ("v", "f64[2]", positive)],
          "%y = batch_norm %x, %g, %b, %m, %v {epsilon = 0.001} : f64[3, 2, 2, 2]", "%y", "f64[3, 2, 2, 2]"),
+    Case("layer_norm", [("x", "f64[3, 5]", normal), ("g", "f64[5]", normal), ("b", "f64[5]", normal)],
+         "%y = layer_norm %x, %g, %b {epsilon = 0.001} : f64[3, 5]", "%y", "f64[3, 5]"),
+    Case("layer_norm_two_axes", [("x", "f64[2, 2, 3]", normal), ("g", "f64[2, 3]", normal)],
+         "%y = layer_norm %x, %g {axis = 1, epsilon = 0.01} : f64[2, 2, 3]", "%y", "f64[2, 2, 3]"),
+    Case("matmul_bias_residual", [("a", "f64[2, 2, 3]", normal), ("b", "f64[3, 4]", normal), ("c", "f64[4]", normal),
+                                  ("r", "f64[2, 2, 4]", normal)],
+         "%y = matmul %a, %b, %c, %r : f64[2, 2, 4]", "%y", "f64[2, 2, 4]"),
 ]
 
 

@@ -62,15 +62,22 @@ public enum Autodiff {
         return out
     }
 
-    /// Expands batch_norm (inference form) into elementwise ops; rejects fused ops.
+    /// Expands batch_norm (inference form) and layer_norm into elementwise ops and reductions;
+    /// rejects fused ops.
     static func prepare(_ f: Function, in module: Module) throws(AutodiffError) {
         if let fused = f.ops.first(where: { $0.kind == .fused }) {
             throw AutodiffError("@\(f.name) contains a 'fused' op: differentiate before the fuse-elementwise pass", at: fused.location)
         }
-        guard f.ops.contains(where: { $0.kind == .batchNorm }) else { return }
+        guard f.ops.contains(where: { $0.kind == .batchNorm || $0.kind == .layerNorm }) else { return }
         let pool = ConstantPool(module: module)
         do {
-            try f.rewriteOps { op throws(PassError) in op.kind == .batchNorm ? try LowerInference.batchNorm(op, in: f, pool: pool) : nil }
+            try f.rewriteOps { op throws(PassError) in
+                switch op.kind {
+                case .batchNorm: return try LowerInference.batchNorm(op, in: f, pool: pool)
+                case .layerNorm: return try FuseNorm.expand(op, in: f, pool: pool)
+                default: return nil
+                }
+            }
         } catch { throw AutodiffError(error.message) }
     }
 }
