@@ -47,8 +47,8 @@ struct GemmTiling: Hashable {
 enum GemmActivation: Hashable {
     case relu
     case clip(min: Double?, max: Double?)
-    /// erf form, or the tanh approximation: scalar math (erf/tanh polynomials) that the tile's
-    /// store applies in a loop the loop vectorizer widens, after the vector store.
+    /// erf form, or the tanh approximation: scalar math (erf/tanh polynomials) that the GEMM
+    /// driver applies to each finished strip of C in a loop the loop vectorizer widens.
     case gelu(tanh: Bool)
 
     init?(_ attributes: Attributes) throws(CodegenError) {
