@@ -100,7 +100,7 @@ struct KernelEmitter {
         case .maxPool2d, .avgPool2d:
             try emitPool(ctx, isMax: op.kind == .maxPool2d, attrs: op.attributes, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .layerNorm:
-            emitLayerNorm(op, ctx, out: out, ins: ins, type: outType)
+            try emitLayerNorm(op, ctx, out: out, ins: ins, type: outType)
         case .softmax, .logSoftmax:
             let axis = (try? normalizeAxis(op.attributes["axis"]?.intValue ?? -1, rank: outType.rank)) ?? (outType.rank - 1)
             emitSoftmax(ctx, axis: axis, log: op.kind == .logSoftmax, out: out, x: ins[0], type: outType)

@@ -6,7 +6,8 @@ extension KernelEmitter {
     /// across the thread pool. Three vectorized sweeps of the row while it sits in L1: the
     /// mean, the variance about it (two passes keep it exact where E[x^2] - E[x]^2 would
     /// cancel), then the normalized, scaled and shifted store.
-    func emitLayerNorm(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, ins: [LLVMValueRef], type: TensorType) {
+    func emitLayerNorm(_ op: Operation, _ ctx: KernelContext, out: LLVMValueRef, ins: [LLVMValueRef], type: TensorType) throws(CodegenError) {
+        guard type.dtype == .f32 || type.dtype == .f64 else { throw .unsupported("'layer_norm' on \(type.dtype) (f32 and f64 only)") }
         let t = elementType(out)
         let raw = op.attributes["axis"]?.intValue ?? -1
         let axis = raw < 0 ? raw + type.rank : raw

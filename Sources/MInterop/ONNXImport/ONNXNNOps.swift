@@ -220,7 +220,7 @@ extension ONNXImporter {
         guard a >= 0, a < rank else { throw NodeError("axis \(n.int("axis", -1)) is out of range") }
         // Only Y used, scale and bias of the normalized dims: one layer_norm op (its own kernel).
         let xt = function.type(of: x), trailing = TensorType(xt.dtype, Array(xt.shape[a...]))
-        if xt.dtype.isFloat, !n.outputs.dropFirst().contains(where: { !$0.isEmpty }) {
+        if xt.dtype == .f32 || xt.dtype == .f64, !n.outputs.dropFirst().contains(where: { !$0.isEmpty }) {
             let scale = try tensorInput(n, 1), bias = try input(n, 2).map { (b) throws(NodeError) in try tensor(b) }
             if function.type(of: scale) == trailing, bias.map({ function.type(of: $0) == trailing }) ?? true {
                 let y = try emit(.layerNorm, [x, scale] + (bias.map { [$0] } ?? []),
