@@ -93,6 +93,20 @@ extension KernelEmitter {
                                 _ = gen.call((target, micro[0][0].1), [kc, aPanel, bPanel, cTile, ldc, mr, nr, accumulate, last,
                                                                     biasTile, resTile, ldr])
                             }
+                            // gelu over the finished MC x NR strip while it is in L1: one vectorized
+                            // loop here rather than a copy in every microkernel (inside them the
+                            // erf code ran ~6x slower than as a separate kernel, measured on BERT's FFN).
+                            if let act = epilogue.activation, !act.isLaneWise {
+                                gen.ifThen(gen.icmp(LLVMIntNE, last, gen.int(0))) {
+                                    let col = gen.add(jc, jr)
+                                    gen.loop(ic, gen.add(ic, mc)) { r in
+                                        let strip = gen.gep(c, gen.add(gen.mul(r, ldc), col))
+                                        gen.loop(gen.int(0), nr, vectorize: true, width: t.width) { j in
+                                            gen.store(apply(act, gen.load(strip, j)), strip, j)
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -174,7 +188,8 @@ extension KernelEmitter {
     /// `void micro(kc, aPanel, bPanel, c, ldc, mr, nr, accumulate, last, bias, residual, ldr)`:
     /// a rows x NR tile of A x B over kc depth steps in rows * NR/W vector accumulators, one
     /// broadcast of A and NR/W loads of B per step. The store adds C's old value (later depth
-    /// blocks), applies the epilogue (last block), and writes only the mr x nr valid part.
+    /// blocks), applies the epilogue (last block), and writes only the mr x nr valid part. A gelu
+    /// activation is left to the driver (after each strip of tiles).
     private func microkernel(_ t: GemmTiling, rows: Int, vectors: Int, _ epilogue: GemmEpilogue) -> (LLVMValueRef, LLVMTypeRef) {
         let i64 = gen.i64, p = gen.f32Ptr
         let name = "mcc_sgemm_\(t.mr)x\(t.nr)_micro\(rows)x\(vectors * t.width)\(epilogue.suffix)"
@@ -221,7 +236,7 @@ extension KernelEmitter {
                             if epilogue.residual != nil {
                                 v = gen.fadd(v, loadVector(gen.gep(residual, gen.mul(gen.int(i), ldr)), offset: j * t.width, t.width, align: 4))
                             }
-                            if let act = epilogue.activation { v = apply(act, v) }
+                            if let act = epilogue.activation, act.isLaneWise { v = apply(act, v) }
                             gen.write(acc[i][j], v)
                         }
                     }
@@ -253,7 +268,7 @@ extension KernelEmitter {
                             case nil: break
                             }
                             if epilogue.residual != nil { x = gen.fadd(x, gen.load(residual, gen.add(gen.mul(i, ldr), j))) }
-                            if let act = epilogue.activation { x = apply(act, x) }
+                            if let act = epilogue.activation, act.isLaneWise { x = apply(act, x) }
                             gen.write(v, x)
                         }
                     }
@@ -267,10 +282,13 @@ extension KernelEmitter {
 
     // MARK: vector helpers
 
-    /// relu/clip on a float or a float vector, with numpy's NaN handling (relu keeps NaN).
+    /// relu/clip on a float or a float vector, with numpy's NaN handling (relu keeps NaN);
+    /// gelu on a float only (see `GemmActivation.isLaneWise`).
     func apply(_ act: GemmActivation, _ x: LLVMValueRef) -> LLVMValueRef {
         let c = { (v: Double) in constantLike(x, v) }
         switch act {
+        case .gelu(let tanh):
+            return (try? gen.unary(.gelu, x, tanh ? ["approximate": .string("tanh")] : [:], from: .f32, to: .f32)) ?? x
         case .relu:
             return gen.select(gen.fcmp(LLVMRealOGT, x, c(0)), x, gen.select(gen.fcmp(LLVMRealUNO, x, x), x, c(0)))
         case .clip(let lo, let hi):

@@ -47,13 +47,18 @@ struct GemmTiling: Hashable {
 enum GemmActivation: Hashable {
     case relu
     case clip(min: Double?, max: Double?)
+    /// erf form, or the tanh approximation: scalar math (erf/tanh polynomials) that the GEMM
+    /// driver applies to each finished strip of C in a loop the loop vectorizer widens.
+    case gelu(tanh: Bool)
 
     init?(_ attributes: Attributes) throws(CodegenError) {
         guard let name = attributes["activation"]?.stringValue else { return nil }
         switch name {
         case "relu": self = .relu
         case "clip": self = .clip(min: attributes["activation_min"]?.floatValue, max: attributes["activation_max"]?.floatValue)
-        default: throw .unsupported("activation '\(name)' (expected relu or clip)")
+        case "gelu": self = .gelu(tanh: false)
+        case "gelu_tanh": self = .gelu(tanh: true)
+        default: throw .unsupported("activation '\(name)' (expected relu, clip, gelu or gelu_tanh)")
         }
     }
 
@@ -61,7 +66,14 @@ enum GemmActivation: Hashable {
         switch self {
         case .relu: return "relu"
         case .clip(let lo, let hi): return "clip\(lo.map { "\($0)" } ?? "")_\(hi.map { "\($0)" } ?? "")"
+        case .gelu(let tanh): return tanh ? "gelutanh" : "gelu"
         }
+    }
+
+    /// Whether `apply` takes vectors (select-based relu/clip); gelu is applied element-wise.
+    var isLaneWise: Bool {
+        if case .gelu = self { return false }
+        return true
     }
 }
 
@@ -163,15 +175,18 @@ extension KernelEmitter {
     }
 
     func matmulGemm(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef, m: LLVMValueRef, n: LLVMValueRef,
-                    k: LLVMValueRef, act: ((LLVMValueRef) -> LLVMValueRef)?, attributes: Attributes,
+                    k: LLVMValueRef, bias: LLVMValueRef? = nil, residual: LLVMValueRef? = nil,
+                    act: ((LLVMValueRef) -> LLVMValueRef)?, attributes: Attributes,
                     prepacked: PrepackedWeight? = nil) throws(CodegenError) {
         let choice = GemmChoice.fromEnvironment
         guard dtype == .f32, choice != .blas, gen.preferWide || choice == .mcc else {
-            try partitionedGemm(dtype, a: a, b: b, c: c, m: m, n: n, k: k, act: act)
+            try partitionedGemm(dtype, a: a, b: b, c: c, m: m, n: n, k: k, bias: bias, residual: residual, act: act)
             return
         }
         var epilogue = GemmEpilogue.none
         epilogue.activation = try GemmActivation(attributes)
+        if let bias { epilogue.bias = (bias, .perColumn) }
+        if let residual { epilogue.residual = (residual, n) }
         let large = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, n, gen.int(GemmTiling.minimumDepthAndColumns)),
                                  gen.icmp(LLVMIntSGE, k, gen.int(GemmTiling.minimumDepthAndColumns)), "")!
         let own = choice == .mcc ? LLVMConstInt(gen.i1, 1, 0)!
@@ -184,7 +199,7 @@ extension KernelEmitter {
         guard choice == .auto else { return }
         var failure: CodegenError?
         gen.ifThen(LLVMBuildNot(gen.builder, own, "")!) {
-            do { try partitionedGemm(dtype, a: a, b: b, c: c, m: m, n: n, k: k, act: act) }
+            do { try partitionedGemm(dtype, a: a, b: b, c: c, m: m, n: n, k: k, bias: bias, residual: residual, act: act) }
             catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
         }
         if let failure { throw failure }

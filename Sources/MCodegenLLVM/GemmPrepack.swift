@@ -53,7 +53,7 @@ extension LLVMCodegen {
         for f in module.functions {
             var paramOf: [Int: String] = [:]
             for op in f.ops where op.kind == .param { paramOf[op.result.raw] = op.attributes["name"]?.stringValue }
-            for op in f.ops where op.kind == .matmul && op.operands.count == 2 {
+            for op in f.ops where op.kind == .matmul {
                 guard let name = paramOf[op.operands[1].raw] else { continue }
                 let t = f.type(of: op.operands[1])
                 guard t.dtype == .f32, t.rank == 2, let k = t.shape[0].constantValue, let n = t.shape[1].constantValue,

@@ -73,6 +73,7 @@ struct KernelEmitter {
             try emitBroadcast(op, ctx, out: out, outType: outType, ins: ins, inTypes: inTypes)
         case .matmul:
             try emitMatmul(ctx, out: out, outType: outType, a: ins[0], aType: inTypes[0], b: ins[1], bType: inTypes[1],
+                           bias: ins.count > 2 ? ins[2] : nil, residual: ins.count > 3 ? ins[3] : nil,
                            act: try activation(op), attributes: op.attributes, prepacked: prepackedWeight(op.operands[1]))
         case .conv2d:
             if gemmConv {
@@ -98,6 +99,8 @@ struct KernelEmitter {
             try emitMaxPoolIndices(ctx, attrs: op.attributes, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .maxPool2d, .avgPool2d:
             try emitPool(ctx, isMax: op.kind == .maxPool2d, attrs: op.attributes, out: out, x: ins[0], xType: inTypes[0], outType: outType)
+        case .layerNorm:
+            try emitLayerNorm(op, ctx, out: out, ins: ins, type: outType)
         case .softmax, .logSoftmax:
             let axis = (try? normalizeAxis(op.attributes["axis"]?.intValue ?? -1, rank: outType.rank)) ?? (outType.rank - 1)
             emitSoftmax(ctx, axis: axis, log: op.kind == .logSoftmax, out: out, x: ins[0], type: outType)
@@ -183,14 +186,17 @@ struct KernelEmitter {
     func activation(_ op: Operation) throws(CodegenError) -> ((LLVMValueRef) -> LLVMValueRef)? {
         guard let name = op.attributes["activation"]?.stringValue else { return nil }
         let kind: OpKind
+        var attrs: Attributes = [:]
         switch name {
         case "relu": kind = .relu
         case "clip": kind = .clip
-        default: throw .unsupported("'\(op.kind.rawValue)' with activation '\(name)' (expected relu or clip)")
+        case "gelu", "gelu_tanh" where op.kind == .matmul:
+            kind = .gelu
+            if name == "gelu_tanh" { attrs["approximate"] = .string("tanh") }
+        default: throw .unsupported("'\(op.kind.rawValue)' with activation '\(name)' (expected relu or clip\(op.kind == .matmul ? ", gelu, gelu_tanh" : ""))")
         }
         let dt = function.type(of: op.result).dtype
         guard dt == .f32 || dt == .f64 else { throw .unsupported("'\(op.kind.rawValue)' with an activation on \(dt)") }
-        var attrs: Attributes = [:]
         if let lo = op.attributes["activation_min"] { attrs["min"] = lo }
         if let hi = op.attributes["activation_max"] { attrs["max"] = hi }
         let g = gen

@@ -21,7 +21,8 @@ extension KernelEmitter {
     /// Batched matmul with numpy broadcasting of the batch dims: one GEMM per batch (a shared
     /// rank-2 B folds the batch into M). See `matmulGemm` for which GEMM runs.
     func emitMatmul(_ ctx: KernelContext, out: LLVMValueRef, outType: TensorType, a: LLVMValueRef, aType: TensorType,
-                    b: LLVMValueRef, bType: TensorType, act: ((LLVMValueRef) -> LLVMValueRef)? = nil,
+                    b: LLVMValueRef, bType: TensorType, bias: LLVMValueRef? = nil, residual: LLVMValueRef? = nil,
+                    act: ((LLVMValueRef) -> LLVMValueRef)? = nil,
                     attributes: Attributes = [:], prepacked: PrepackedWeight? = nil) throws(CodegenError) {
         let m = ctx.dim(aType.shape[aType.rank - 2]), k = ctx.dim(aType.shape[aType.rank - 1])
         let n = ctx.dim(bType.shape[bType.rank - 1])
@@ -30,8 +31,8 @@ extension KernelEmitter {
         // Rank-2 B shared by every batch row: fold the batch into M (one big GEMM).
         if bType.rank == 2 && aType.rank >= 2 {
             let rows = ctx.dim(Array(aType.shape.dropLast()).product)
-            try matmulGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k, act: act, attributes: attributes,
-                           prepacked: prepacked)
+            try matmulGemm(outType.dtype, a: a, b: b, c: out, m: rows, n: n, k: k, bias: bias, residual: residual, act: act,
+                           attributes: attributes, prepacked: prepacked)
             return
         }
         let aBatch = broadcastStrides(TensorType(aType.dtype, Array(aType.shape.dropLast(2))), to: batchType, ctx)
@@ -46,7 +47,8 @@ extension KernelEmitter {
             do {
                 try matmulGemm(outType.dtype, a: gen.gep(a, gen.mul(aOff, aSize), element: LLVMGetElementType(LLVMTypeOf(a))),
                                b: gen.gep(b, gen.mul(bOff, bSize), element: LLVMGetElementType(LLVMTypeOf(b))),
-                               c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k, act: act,
+                               c: gen.gep(out, cOff, element: LLVMGetElementType(LLVMTypeOf(out))), m: m, n: n, k: k, bias: bias,
+                               residual: residual.map { gen.gep($0, cOff, element: LLVMGetElementType(LLVMTypeOf($0))) }, act: act,
                                attributes: attributes)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
         }
@@ -70,15 +72,16 @@ extension KernelEmitter {
         }
     }
 
-    /// C[m, n] = A[m, k] * B[k, n] computed by this kernel part's share: a block of columns
-    /// (16-aligned) when N >= M, else a block of rows. Each part's BLAS call is single-threaded
-    /// (the runtime keeps OpenBLAS at one thread), so the parts never oversubscribe the cores.
+    /// C[m, n] = A[m, k] * B[k, n] (+ bias[n] + residual[m, n], then act) computed by this
+    /// kernel part's share: a block of columns (16-aligned) when N >= M, else a block of rows.
+    /// Each part's BLAS call is single-threaded (the runtime keeps OpenBLAS at one thread), so
+    /// the parts never oversubscribe the cores; each applies the epilogue to its own block.
     func partitionedGemm(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef,
-                         m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef,
+                         m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef, bias: LLVMValueRef? = nil, residual: LLVMValueRef? = nil,
                          act: ((LLVMValueRef) -> LLVMValueRef)? = nil) throws(CodegenError) {
         guard gen.partition != nil else {
             try gemmCall(dtype, a: a, b: b, c: c, m: m, n: n, k: k)
-            applyActivation(act, c, rows: m, columns: n, ldc: n)
+            applyEpilogue(act, c, bias: bias, residual: residual, rows: m, columns: n, ldc: n)
             return
         }
         let t = try gen.storageType(dtype)
@@ -90,7 +93,8 @@ extension KernelEmitter {
                 try gemmCall(dtype, a: a, b: gen.gep(b, lo, element: t), c: gen.gep(c, lo, element: t), m: m, n: gen.sub(hi, lo), k: k,
                              lda: k, ldb: n, ldc: n)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
-            applyActivation(act, gen.gep(c, lo, element: t), rows: m, columns: gen.sub(hi, lo), ldc: n)
+            applyEpilogue(act, gen.gep(c, lo, element: t), bias: bias.map { gen.gep($0, lo, element: t) },
+                          residual: residual.map { gen.gep($0, lo, element: t) }, rows: m, columns: gen.sub(hi, lo), ldc: n)
         }
         gen.ifThen(LLVMBuildNot(gen.builder, byColumns, "")!) {
             let (lo, hi) = gen.partRange(gen.int(0), m)
@@ -98,21 +102,26 @@ extension KernelEmitter {
                 try gemmCall(dtype, a: gen.gep(a, gen.mul(lo, k), element: t), b: b, c: gen.gep(c, gen.mul(lo, n), element: t),
                              m: gen.sub(hi, lo), n: n, k: k, lda: k, ldb: n, ldc: n)
             } catch { failure = error as? CodegenError ?? .unsupported("\(error)") }
-            applyActivation(act, gen.gep(c, gen.mul(lo, n), element: t), rows: gen.sub(hi, lo), columns: n, ldc: n)
+            applyEpilogue(act, gen.gep(c, gen.mul(lo, n), element: t), bias: bias,
+                          residual: residual.map { gen.gep($0, gen.mul(lo, n), element: t) }, rows: gen.sub(hi, lo), columns: n, ldc: n)
         }
         if let failure { throw failure }
     }
 
-    /// The fused activation over a rows x columns block of C (leading dimension ldc), right
-    /// after the GEMM wrote it.
-    func applyActivation(_ act: ((LLVMValueRef) -> LLVMValueRef)?, _ c: LLVMValueRef, rows: LLVMValueRef, columns: LLVMValueRef,
-                         ldc: LLVMValueRef) {
-        guard let act else { return }
+    /// The fused epilogue over a rows x columns block of C (leading dimension ldc, shared by
+    /// the residual), right after the GEMM wrote it: + bias[j] + residual, then the activation.
+    func applyEpilogue(_ act: ((LLVMValueRef) -> LLVMValueRef)?, _ c: LLVMValueRef, bias: LLVMValueRef?, residual: LLVMValueRef?,
+                       rows: LLVMValueRef, columns: LLVMValueRef, ldc: LLVMValueRef) {
+        guard act != nil || bias != nil || residual != nil else { return }
         gen.loop(gen.int(0), rows) { i in
             let row = gen.mul(i, ldc)
-            gen.loop(gen.int(0), columns) { j in
+            gen.loop(gen.int(0), columns, vectorize: true) { j in
                 let o = gen.add(row, j)
-                gen.store(act(gen.load(c, o)), c, o)
+                var v = gen.load(c, o)
+                if let bias { v = gen.fadd(v, gen.load(bias, j)) }
+                if let residual { v = gen.fadd(v, gen.load(residual, o)) }
+                if let act { v = act(v) }
+                gen.store(v, c, o)
             }
         }
     }

@@ -21,14 +21,15 @@ public struct PassError: Error, Sendable, CustomStringConvertible {
 public enum PassRegistry {
     public static let all: [any ModulePass.Type] = [FoldBatchNorm.self, LowerInference.self, FoldConstants.self, SimplifyAlgebra.self,
                                                     CommonSubexpressionElimination.self, DeadCodeElimination.self,
-                                                    SimplifyMovement.self, FuseAttention.self, FuseEpilogue.self, FuseElementwise.self,
+                                                    SimplifyMovement.self, FuseAttention.self, FuseNorm.self, FuseGelu.self,
+                                                    FuseEpilogue.self, FuseElementwise.self,
                                                     AutodiffPass.self,
                                                     QuantizeWeightOnly.self, QuantizeDynamic.self, QuantizeStatic.self,
                                                     PruneMagnitude.self, PruneStructured.self, Sparsify.self,
                                                     SelectLayout.self]
     public static let defaultPipeline: [String] = [FoldBatchNorm.name, LowerInference.name, SimplifyMovement.name,
                                                    FoldConstants.name, SimplifyAlgebra.name, CommonSubexpressionElimination.name,
-                                                   DeadCodeElimination.name, FuseAttention.name, DeadCodeElimination.name,
+                                                   DeadCodeElimination.name, FuseAttention.name, FuseNorm.name, FuseGelu.name, DeadCodeElimination.name,
                                                    FuseEpilogue.name, DeadCodeElimination.name,
                                                    FuseElementwise.name, DeadCodeElimination.name]
 
@@ -45,6 +46,10 @@ public enum PassRegistry {
         (CommonSubexpressionElimination.name, FuseElementwise.name, "fusion needs single-use values; CSE first removes duplicates"),
         (FuseEpilogue.name, FuseElementwise.name, "fuse-elementwise would merge the activation into its user first"),
         (CommonSubexpressionElimination.name, FuseEpilogue.name, "epilogue fusion needs single-use values; CSE first removes duplicates"),
+        (CommonSubexpressionElimination.name, FuseNorm.name, "pattern matching needs single-use intermediates; CSE first merges duplicate reads"),
+        (FuseNorm.name, FuseElementwise.name, "fuse-elementwise would merge the normalization's elementwise steps into fused ops"),
+        (FuseGelu.name, FuseEpilogue.name, "fuse-epilogue folds the gelu ops fuse-gelu makes into the matmul before them (dce between drops the erf chain's reads)"),
+        (FuseGelu.name, FuseElementwise.name, "fuse-elementwise would merge GELU's elementwise steps into a fused op"),
         (FuseEpilogue.name, SelectLayout.name, "select-layout keeps a conv's folded activation; its own folding covers only blocked ops"),
         (SelectLayout.name, FuseElementwise.name, "elementwise ops between convs move into the blocked layout before they fuse"),
         (CommonSubexpressionElimination.name, FuseAttention.name, "attention fusion needs single-use scores; CSE first removes duplicates"),
@@ -57,7 +62,8 @@ public enum PassRegistry {
     /// before fusion hides the bias adds and relus they fold.
     public static func pipeline(inserting optimizations: [String]) -> [String] {
         [SimplifyMovement.name, CommonSubexpressionElimination.name, DeadCodeElimination.name] + optimizations
-            + [DeadCodeElimination.name, FuseAttention.name, DeadCodeElimination.name, FuseEpilogue.name, DeadCodeElimination.name,
+            + [DeadCodeElimination.name, FuseAttention.name, FuseNorm.name, FuseGelu.name, DeadCodeElimination.name,
+               FuseEpilogue.name, DeadCodeElimination.name,
                FuseElementwise.name, DeadCodeElimination.name]
     }
 

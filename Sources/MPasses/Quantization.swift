@@ -32,7 +32,7 @@ enum Layers {
         var out: [Layer] = []
         for (i, op) in f.ops.enumerated() {
             // A conv2d with a residual operand (fuse-epilogue's) has no int8 or pruned form.
-            guard op.kind == .matmul || op.kind == .conv2d && op.operands.count <= 3, let w = paramName(op.operands[1]),
+            guard op.kind == .matmul && op.operands.count == 2 || op.kind == .conv2d && op.operands.count <= 3, let w = paramName(op.operands[1]),
                   let p = module.parameter(named: w), p.type.dtype == .f32, let shape = p.type.staticShape,
                   f.type(of: op.operands[0]).dtype == .f32 else { continue }
             var layer = Layer(anchor: i, last: i, weight: w, bias: nil, relu: false, op: op)

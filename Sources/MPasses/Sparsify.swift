@@ -25,7 +25,7 @@ public struct Sparsify: WeightPass {
             // Last first: the parameters inserted before op i leave earlier indices valid.
             for i in f.ops.indices.reversed() {
                 let op = f.ops[i]
-                guard op.kind == .matmul, op.attributes.isEmpty, let j = producer[op.operands[1]], f.ops[j].kind == .param,
+                guard op.kind == .matmul, op.operands.count == 2, op.attributes.isEmpty, let j = producer[op.operands[1]], f.ops[j].kind == .param,
                       let name = f.ops[j].attributes["name"]?.stringValue, let p = module.parameter(named: name),
                       p.type.dtype == .f32, let shape = p.type.staticShape, shape.count == 2,
                       f.type(of: op.operands[0]).shape.last?.constantValue == shape[0] else { continue }

@@ -82,6 +82,17 @@ import Testing
         case .pooling, .normalization, .reduction:
             if kind == .topkValues || kind == .topkIndices { attrs = ["k": .int(2)] }
             if kind == .batchNorm { operands += [TensorType](repeating: TensorType(.f32, static: [3]), count: 4) }
+            if kind == .layerNorm {
+                // Scale and bias have the normalized dims (axis..<rank) exactly.
+                operands += [TensorType(.f32, static: [8, 8]), TensorType(.f32, static: [8, 8])]
+                attrs = ["axis": .int(-2), "epsilon": .float(1e-5)]
+                #expect(throws: ShapeError.self) {
+                    try kind.inferResultType(operands: [x, TensorType(.f32, static: [8])], attributes: attrs, explicit: nil)
+                }
+                #expect(throws: ShapeError.self) {
+                    try kind.inferResultType(operands: [x, TensorType(.f32, static: [8, 8])], attributes: ["axis": .int(4)], explicit: nil)
+                }
+            }
             if kind == .maxPool2dBackward || kind == .avgPool2dBackward { operands.append(x) }
             if kind == .nonMaxSuppression {
                 operands = [TensorType(.f32, [.symbol("b"), .constant(6), .constant(4)]), TensorType(.f32, [.symbol("b"), .constant(2), .constant(6)]),
@@ -119,7 +130,17 @@ import Testing
             case .shiftLeft, .shiftRight: operands = [TensorType(.u32, x.shape), TensorType(.u32, static: [8])]
             default: operands = [x, TensorType(.f32, static: [8])]
             }
-        case .contraction: operands = [x, TensorType(.f32, static: [8, 5])]
+        case .contraction:
+            operands = [x, TensorType(.f32, static: [8, 5])]
+            // fuse-epilogue's operands: a bias over the last dim, then a residual of the result's type.
+            let result = TensorType(.f32, [.symbol("n"), .constant(3), .constant(8), .constant(5)])
+            #expect(try kind.inferResultType(operands: operands + [TensorType(.f32, static: [5]), result], attributes: [:], explicit: nil) == result)
+            #expect(throws: ShapeError.self) {
+                try kind.inferResultType(operands: operands + [TensorType(.f32, static: [8])], attributes: [:], explicit: nil)
+            }
+            #expect(throws: ShapeError.self) {
+                try kind.inferResultType(operands: operands + [TensorType(.f32, static: [5]), x], attributes: [:], explicit: nil)
+            }
         case .convolution:
             operands = [x, TensorType(.f32, static: kind == .conv2d ? [4, 3, 3, 3] : [3, 4, 3, 3])]
             if kind == .conv2dBackwardFilter {

@@ -229,6 +229,13 @@ CASES: list[Case] = [
                        ("m", "f64[3, 5]", normal)],
          "%y = attention %q, %k, %v, %m {k_perm = [0, 2, 1, 3], out_perm = [0, 2, 1, 3], q_perm = [0, 2, 1, 3], scale = 0.7} : f64[1, 3, 2, 3]",
          "%y", "f64[1, 3, 2, 3]"),
+    Case("layer_norm", [("x", "f64[3, 5]", normal), ("g", "f64[5]", normal), ("b", "f64[5]", normal)],
+         "%y = layer_norm %x, %g, %b {epsilon = 0.001} : f64[3, 5]", "%y", "f64[3, 5]"),
+    Case("layer_norm_two_axes", [("x", "f64[2, 2, 3]", normal), ("g", "f64[2, 3]", normal)],
+         "%y = layer_norm %x, %g {axis = 1, epsilon = 0.01} : f64[2, 2, 3]", "%y", "f64[2, 2, 3]"),
+    Case("matmul_bias_residual", [("a", "f64[2, 2, 3]", normal), ("b", "f64[3, 4]", normal), ("c", "f64[4]", normal),
+                                  ("r", "f64[2, 2, 4]", normal)],
+         "%y = matmul %a, %b, %c, %r : f64[2, 2, 4]", "%y", "f64[2, 2, 4]"),
 ]
 
 

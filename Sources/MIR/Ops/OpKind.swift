@@ -42,7 +42,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case nonzero                           // x -> i64 [rank, count]: coordinates of the nonzero elements, row-major; count is a value symbol (count_nonzero)
     case cumsum                            // x[, axis: int scalar] {axis, exclusive, reverse}: the operand form reads the axis at run time
     // Contractions.
-    case matmul                            // [..., m, k] x [..., k, n] -> [..., m, n], batch dims broadcast
+    case matmul                            // [..., m, k] x [..., k, n][, bias [n][, residual]] -> [..., m, n], batch dims broadcast;
+                                           // fuse-epilogue's bias, residual (result-typed) and {activation} apply in that order
     // Convolution and pooling (NCHW).
     case conv2d                            // x, w[, bias[, residual]] {strides, pads, dilations, groups}; residual: added before the activation
     case convTranspose2d = "conv_transpose2d"  // x, w[, bias] {strides, pads, dilations, groups, output_padding}
@@ -51,6 +52,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     case maxPool2dIndices = "max_pool2d_indices"  // max_pool2d's attributes + {storage_order}: i64 flat input index of each max
     // Normalizations.
     case softmax, logSoftmax = "log_softmax"   // {axis}
+    case layerNorm = "layer_norm"          // x, scale[, bias] {axis, epsilon}: normalizes over dims axis..<rank; scale and bias have those dims
     // Data movement.
     case reshape                           // result type is the target shape
     case flatten                           // {axis}: [d0..da-1] x [da..] -> 2-D
@@ -131,7 +133,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .tfidfVectorizer:
             return OpInfo(arity: 1...1, category: .reduction, attributes: ["mode", "min_gram_length", "max_gram_length", "max_skip_count",
                                                                            "pool", "ngram_counts", "ngram_indexes", "weights"])
-        case .matmul: return OpInfo(arity: 2...2, category: .contraction, attributes: ["activation", "activation_min", "activation_max"])
+        case .matmul: return OpInfo(arity: 2...4, category: .contraction, attributes: ["activation", "activation_min", "activation_max"])
         case .conv2d:
             return OpInfo(arity: 2...4, category: .convolution,
                           attributes: ["strides", "pads", "dilations", "groups", "activation", "activation_min", "activation_max"])
@@ -146,6 +148,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .avgPool2d:
             return OpInfo(arity: 1...1, category: .pooling, attributes: ["kernel", "strides", "pads", "ceil_mode", "count_include_pad"])
         case .softmax, .logSoftmax: return OpInfo(arity: 1...1, category: .normalization, attributes: ["axis"])
+        case .layerNorm: return OpInfo(arity: 2...3, category: .normalization, attributes: ["axis", "epsilon"])
         case .reshape, .expand: return OpInfo(arity: 1...1, category: .movement, resultTypeIsExplicit: true)
         case .flatten: return OpInfo(arity: 1...1, category: .movement, attributes: ["axis"])
         case .transpose: return OpInfo(arity: 1...1, category: .movement, attributes: ["perm"])
@@ -201,7 +204,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
         case .relu, .sigmoid, .tanh, .exp, .log, .sqrt, .erf, .floor, .ceil, .round, .reciprocal, .sin, .cos, .tan,
              .asin, .acos, .atan, .sinh, .cosh, .asinh, .acosh, .atanh, .softplus, .softsign, .leakyRelu, .elu, .celu,
              .selu, .hardSigmoid, .hardSwish, .thresholdedRelu, .gelu, .isNaN, .isInf, .softmax, .logSoftmax,
-             .reduceMean, .reduceL2, .reduceLogSum, .reduceLogSumExp, .dropout, .batchNorm, .maxPool2dBackward,
+             .reduceMean, .reduceL2, .reduceLogSum, .reduceLogSumExp, .dropout, .batchNorm, .layerNorm, .maxPool2dBackward,
              .avgPool2dBackward, .attention:
             return true
         default:

@@ -94,7 +94,7 @@ extension OpKind {
                 return explicit
             }
             return try inferReduction(operands[0], attrs)
-        case .contraction: return try inferMatmul(operands[0], operands[1])
+        case .contraction: return try inferMatmul(operands)
         case .convolution: return try inferConvolution(operands, attrs)
         case .pooling:
             let x = operands[0]
@@ -110,6 +110,7 @@ extension OpKind {
         case .normalization:
             let x = operands[0]
             if self == .batchNorm { return try inferBatchNorm(operands, attrs) }
+            if self == .layerNorm { return try inferLayerNorm(operands, attrs) }
             guard x.rank >= 1 else { throw ShapeError("'\(rawValue)' expects rank >= 1") }
             _ = try normalizeAxis(attrs["axis"]?.intValue ?? -1, rank: x.rank)
             return x
@@ -228,14 +229,25 @@ extension OpKind {
         }
     }
 
-    private func inferMatmul(_ a: TensorType, _ b: TensorType) throws(ShapeError) -> TensorType {
+    private func inferMatmul(_ ops: [TensorType]) throws(ShapeError) -> TensorType {
+        let (a, b) = (ops[0], ops[1])
         guard a.dtype == b.dtype else { throw ShapeError("'matmul' operands differ in dtype: \(a) and \(b)") }
         guard a.rank >= 2, b.rank >= 2 else { throw ShapeError("'matmul' expects operands of rank >= 2, got \(a) and \(b)") }
         guard a.shape[a.rank - 1] == b.shape[b.rank - 2] else {
             throw ShapeError("'matmul' contraction dims differ: \(a.shape[a.rank - 1]) (from \(a)) vs \(b.shape[b.rank - 2]) (from \(b))")
         }
         let batch = try broadcastShapes(Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2)))
-        return TensorType(a.dtype, batch + [a.shape[a.rank - 2], b.shape[b.rank - 1]])
+        let result = TensorType(a.dtype, batch + [a.shape[a.rank - 2], b.shape[b.rank - 1]])
+        // fuse-epilogue's operands: a bias per output column, then a residual added elementwise.
+        if ops.count >= 3 {
+            guard a.dtype.isFloat, ops[2] == TensorType(a.dtype, [b.shape[b.rank - 1]]) else {
+                throw ShapeError("'matmul' bias must be \(a.dtype)[\(b.shape[b.rank - 1])] (float), got \(ops[2])")
+            }
+        }
+        if ops.count == 4, ops[3] != result {
+            throw ShapeError("'matmul' residual must have the result's type \(result), got \(ops[3])")
+        }
+        return result
     }
 
     private func inferConvolution(_ ops: [TensorType], _ attrs: Attributes) throws(ShapeError) -> TensorType {

@@ -19,6 +19,21 @@ extension OpKind {
     }
 
     /// `batch_norm x, scale, bias, mean, var`: x is [N, C, ...]; the other four are [C] of x's dtype.
+    /// layer_norm x, scale[, bias] {axis, epsilon}: scale and bias have x's dims axis..<rank
+    /// exactly (the kernel reads them per row element, no broadcast).
+    func inferLayerNorm(_ ops: [TensorType], _ attrs: Attributes) throws(ShapeError) -> TensorType {
+        let x = ops[0]
+        guard x.rank >= 1, x.dtype.isFloat else { throw ShapeError("'layer_norm' expects a float tensor of rank >= 1, got \(x)") }
+        let axis = attrs["axis"]?.intValue ?? -1
+        guard axis >= -x.rank, axis < x.rank else { throw ShapeError("'layer_norm' axis \(axis) is out of range for \(x)") }
+        let normalized = TensorType(x.dtype, Array(x.shape[(axis < 0 ? axis + x.rank : axis)...]))
+        for (name, t) in zip(["scale", "bias"], ops.dropFirst()) where t != normalized {
+            throw ShapeError("'layer_norm' \(name) must be \(normalized), got \(t)")
+        }
+        guard (attrs["epsilon"]?.floatValue ?? 1e-5) >= 0 else { throw ShapeError("'layer_norm' epsilon must be >= 0") }
+        return x
+    }
+
     func inferBatchNorm(_ ops: [TensorType], _ attrs: Attributes) throws(ShapeError) -> TensorType {
         let x = ops[0]
         guard x.rank >= 2 else { throw ShapeError("'batch_norm' expects an input [N, C, ...], got \(x)") }

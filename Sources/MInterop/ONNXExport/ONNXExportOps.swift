@@ -98,8 +98,15 @@ extension ONNXExportContext {
         case .cumsum:
             let axis = xs.count > 1 ? xs[1] : int64s([a["axis"]?.intValue ?? 0], dims: [], hint: "cumsum_axis")
             node("CumSum", [xs[0], axis], output: out, [("exclusive", i("exclusive", 0)), ("reverse", i("reverse", 0))])
-        case .matmul where op.attributes["activation"] != nil:
-            try activation(op, node("MatMul", xs), out)
+        case .matmul where op.attributes["activation"] != nil || op.operands.count > 2:
+            // fuse-epilogue's forms: MatMul, then Add of the bias and of the residual, then the activation.
+            let hasActivation = op.attributes["activation"] != nil
+            var pre = node("MatMul", Array(xs.prefix(2)), output: hasActivation || xs.count > 2 ? nil : out)
+            for (k, extra) in xs.dropFirst(2).enumerated() {
+                pre = node("Add", [pre, extra], output: !hasActivation && k == xs.count - 3 ? out : nil)
+            }
+            if hasActivation { try activation(op, pre, out) }
+        case .layerNorm: layerNorm(op, xs, out)
         case .conv2d where op.attributes["activation"] != nil || op.operands.count == 4:
             // fuse-epilogue's forms: Conv, then Add of the residual, then the activation.
             let hasActivation = op.attributes["activation"] != nil
@@ -257,6 +264,18 @@ extension ONNXExportContext {
     }
 
     /// Gelu is opset 20; before it, its definition: x/2 (1 + erf(x/√2)), or the tanh form.
+    /// layer_norm as opset 13 spells it (LayerNormalization arrived in opset 17).
+    private mutating func layerNorm(_ op: Operation, _ xs: [String], _ out: String) {
+        let t = function.type(of: op.result)
+        let axis = op.attributes["axis"]?.intValue ?? -1
+        let axes: [(name: String, value: ExportAttribute)] = [("axes", .ints(Array((axis < 0 ? axis + t.rank : axis)..<t.rank))), ("keepdims", .int(1))]
+        let centered = node("Sub", [xs[0], node("ReduceMean", [xs[0]], axes)])
+        let variance = node("ReduceMean", [node("Mul", [centered, centered])], axes)
+        let root = node("Sqrt", [node("Add", [variance, scalar(op.attributes["epsilon"]?.floatValue ?? 1e-5, t.dtype, hint: "epsilon")])])
+        let scaled = node("Mul", [node("Div", [centered, root]), xs[1]], output: xs.count > 2 ? nil : out)
+        if xs.count > 2 { node("Add", [scaled, xs[2]], output: out) }
+    }
+
     private mutating func gelu(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
         let dtype = function.type(of: op.operands[0]).dtype
         switch op.attributes["approximate"]?.stringValue ?? "none" {
@@ -308,6 +327,9 @@ extension ONNXExportContext {
     private mutating func activation(_ op: Operation, _ x: String, _ out: String) throws(ONNXExportError) {
         switch op.attributes["activation"]?.stringValue {
         case "relu": node("Relu", [x], output: out)
+        case "gelu", "gelu_tanh":
+            try gelu(Operation(kind: .gelu, operands: op.operands, attributes: op.attributes["activation"]?.stringValue == "gelu_tanh"
+                               ? ["approximate": .string("tanh")] : [:], result: op.result, location: op.location), x, out)
         case "clip":
             let dtype = function.type(of: op.result).dtype
             var inputs = [x, op.attributes["activation_min"]?.floatValue.map { scalar($0, dtype, hint: "clip_min") } ?? "",

@@ -181,6 +181,16 @@ extension ONNXImporter {
         let rank = function.type(of: x).rank
         let a = n.int("axis", -1) < 0 ? n.int("axis", -1) + rank : n.int("axis", -1)
         guard a >= 0, a < rank else { throw NodeError("axis \(n.int("axis", -1)) is out of range") }
+        // Only Y used, scale and bias of the normalized dims: one layer_norm op (its own kernel).
+        let xt = function.type(of: x), trailing = TensorType(xt.dtype, Array(xt.shape[a...]))
+        if xt.dtype == .f32 || xt.dtype == .f64, !n.outputs.dropFirst().contains(where: { !$0.isEmpty }) {
+            let scale = try tensorInput(n, 1), bias = try input(n, 2).map { (b) throws(NodeError) in try tensor(b) }
+            if function.type(of: scale) == trailing, bias.map({ function.type(of: $0) == trailing }) ?? true {
+                let y = try emit(.layerNorm, [x, scale] + (bias.map { [$0] } ?? []),
+                                 attributes: ["axis": .int(a), "epsilon": .float(Double(String(Float(n.float("epsilon", 1e-5)))) ?? 1e-5)])
+                return [.tensor(y)]
+            }
+        }
         let (normalized, mean, invStd) = try normalize(x, axes: Array(a..<rank), eps: n.float("epsilon", 1e-5))
         var y = try emit(.mul, [normalized, try tensorInput(n, 1)])
         if let b = try input(n, 2) { y = try emit(.add, [y, try tensor(b)]) }

@@ -62,18 +62,20 @@ public enum Autodiff {
         return out
     }
 
-    /// Expands batch_norm (inference form) and attention into differentiable ops; rejects fused ops.
+    /// Expands batch_norm (inference form), layer_norm and attention into differentiable ops;
+    /// rejects fused ops.
     static func prepare(_ f: Function, in module: Module) throws(AutodiffError) {
         if let fused = f.ops.first(where: { $0.kind == .fused }) {
             throw AutodiffError("@\(f.name) contains a 'fused' op: differentiate before the fuse-elementwise pass", at: fused.location)
         }
-        guard f.ops.contains(where: { $0.kind == .batchNorm || $0.kind == .attention }) else { return }
+        guard f.ops.contains(where: { $0.kind == .batchNorm || $0.kind == .layerNorm || $0.kind == .attention }) else { return }
         let pool = ConstantPool(module: module)
         do {
             try f.rewriteOps { op throws(PassError) in
                 switch op.kind {
                 case .batchNorm: return try LowerInference.batchNorm(op, in: f, pool: pool)
                 case .attention: return try f.decomposeAttention(op, pool: pool, pass: "autodiff")
+                case .layerNorm: return try FuseNorm.expand(op, in: f, pool: pool)
                 default: return nil
                 }
             }

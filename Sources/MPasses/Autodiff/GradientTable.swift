@@ -47,7 +47,7 @@ extension OpKind {
         case .convTranspose2d: return .convTranspose2d
         case .maxPool2d, .avgPool2d: return .pool
         case .reshape, .flatten, .transpose, .concat, .slice, .gather, .gatherElements, .expand, .tile, .pad: return .movement
-        case .batchNorm, .attention: return .expandedFirst
+        case .batchNorm, .layerNorm, .attention: return .expandedFirst
         case .sign, .floor, .ceil, .round, .isNaN, .isInf, .logicalNot, .equal, .less, .lessEqual, .greater, .greaterEqual,
              .logicalAnd, .logicalOr, .logicalXor, .argmax, .argmin, .topkIndices, .shiftLeft, .shiftRight,
              .tfidfVectorizer, .maxPool2dIndices, .nonzero, .nonMaxSuppression, .unique:

@@ -2,12 +2,22 @@ import MIR
 
 /// Gradient rules of matmul, convolutions and pooling.
 extension GradientBuilder {
-    /// dA = g @ B^T, dB = A^T @ g, each summed over the batch dims it was broadcast along.
+    /// dA = g @ B^T, dB = A^T @ g, each summed over the batch dims it was broadcast along;
+    /// fuse-epilogue's bias gets g summed over every dim but the last, its residual g.
     func matmulGradient(_ op: Operation, g: ValueID, need: [Bool]) throws(AutodiffError) -> [ValueID?] {
+        if let act = op.attributes["activation"]?.stringValue {
+            throw AutodiffError("'matmul' with a folded activation '\(act)' (made by fuse-epilogue): differentiate before the pass pipeline runs",
+                                at: location)
+        }
         let (a, b) = (op.operands[0], op.operands[1])
         let da = need[0] ? try unbroadcast(emit(.matmul, [g, transposeLast2(b)]), to: type(a)) : nil
         let db = need[1] ? try unbroadcast(emit(.matmul, [transposeLast2(a), g]), to: type(b)) : nil
-        return [da, db]
+        var out = [da, db]
+        if op.operands.count >= 3 {
+            out.append(need[2] ? try reduceSum(g, axes: Array(0..<(type(g).rank - 1)), keepdims: false) : nil)
+        }
+        if op.operands.count == 4 { out.append(need[3] ? g : nil) }
+        return out
     }
 
     /// conv2d: dx is a transposed convolution of g with the same weight (its layout
