@@ -92,6 +92,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     // [n, ceil(c/16), h, w, 16] holds channel c = 16 * cb + ci at [n, cb, h, w, ci], zero padded.
     case toNCHWc = "to_nchwc"              // x NCHW {block} -> NCHW16c
     case fromNCHWc = "from_nchwc"          // x NCHW16c {channels} -> NCHW
+    // A whole LSTM layer direction in one kernel (RecurrentShapes.swift): gate order i, o, f, c (ONNX's).
+    case lstmSequence = "lstm_sequence"    // xw[seq, b, 4h], r[h, 4h], h0[b, h], c0[b, h][, p[3h]][, lens int[b]] {direction, clip, peepholes} -> [seq + 2, b, h]
     case conv2dNCHWc = "conv2d_nchwc"      // x NCHW16c, w packed, bias f32[ocb*16][, residual NCHW16c] {strides, pads, dilations, groups, activation...}
 
     public var info: OpInfo {
@@ -177,6 +179,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
             return OpInfo(arity: 3...5, category: .quantized,
                           attributes: ["kernel", "strides", "pads", "dilations", "act_scale", "act_zero_point", "activation"])
         case .sparseMatmul: return OpInfo(arity: 4...4, category: .sparse, resultTypeIsExplicit: true)
+        case .lstmSequence: return OpInfo(arity: 4...6, category: .recurrent, attributes: ["direction", "clip", "peepholes"])
         case .toNCHWc: return OpInfo(arity: 1...1, category: .blocked, attributes: ["block"])
         case .fromNCHWc: return OpInfo(arity: 1...1, category: .blocked, attributes: ["channels"])
         case .conv2dNCHWc:
@@ -210,6 +213,9 @@ public enum OpCategory: Sendable {
     /// Ops on the blocked NCHWc layout (to_nchwc, from_nchwc, conv2d_nchwc): their operands are
     /// not NCHW, so no NCHW rule (pooling, fusion, the conv cost model) may apply to them.
     case blocked
+    /// A recurrence over time steps in one kernel (lstm_sequence): its result packs the
+    /// per-step outputs with the final states, so no elementwise or contraction rule applies.
+    case recurrent
 }
 
 /// The static description of an op.

@@ -117,6 +117,7 @@ extension OpKind {
         case .quantized: return try inferQuantized(operands, attrs)
         case .sparse: return try inferSparseMatmul(operands, explicit: explicit)
         case .blocked: return try inferBlocked(operands, attrs)
+        case .recurrent: return try inferLSTMSequence(operands, attrs)
         }
     }
 
