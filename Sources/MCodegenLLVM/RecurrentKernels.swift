@@ -76,6 +76,56 @@ extension KernelEmitter {
         return gen.bitcast(array, LLVMPointerType(type, 0))
     }
 
+    /// gates[b, k*h + u] = xw_t[b, k*h + u] + sum_p h_prev[b, p] r[p, k*h + u] for this part's
+    /// units u and the 4 gates k, row by row. The GEMM's 1-row microkernel keeps only NR/W
+    /// accumulators, one FMA latency chain each (measured: most of a batch-1 step); here a
+    /// chunk of 32 units keeps 4 gates x 2 vectors = 8 chains in flight, reading r's rows in place.
+    private func recurrentGemv(batch: LLVMValueRef, hPrev: LLVMValueRef, r: LLVMValueRef, xw: LLVMValueRef, gates: LLVMValueRef,
+                               hidden: Int, units: (LLVMValueRef, LLVMValueRef)) {
+        let w = 16, h = gen.int(hidden), width = gen.int(4 * hidden)
+        gen.loop(gen.int(0), batch) { b in
+            let hRow = gen.gep(hPrev, gen.mul(b, h)), xwRow = gen.gep(xw, gen.mul(b, width)), gRow = gen.gep(gates, gen.mul(b, width))
+            var start = units.0
+            for vectors in [2, 1] {
+                let span = vectors * w, from = start
+                let chunks = gen.sdiv(gen.sub(units.1, from), gen.int(span))
+                gen.loop(gen.int(0), chunks) { chunk in
+                    let u = gen.add(from, gen.mul(chunk, gen.int(span)))
+                    let acc = (0..<4 * vectors).map { _ in gen.slot(zeroVector(w)) }
+                    gen.loop(gen.int(0), h) { p in
+                        let a = splat(gen.load(hRow, p), w)
+                        let rRow = gen.gep(r, gen.add(gen.mul(p, width), u))
+                        for k in 0..<4 {
+                            for v in 0..<vectors {
+                                let x = loadVector(rRow, offset: k * hidden + v * w, w, align: 4)
+                                gen.write(acc[k * vectors + v], gen.intrinsic("llvm.fma", [a, x, gen.read(acc[k * vectors + v])]))
+                            }
+                        }
+                    }
+                    for k in 0..<4 {
+                        let column = gen.add(u, gen.int(k * hidden))
+                        for v in 0..<vectors {
+                            let sum = gen.fadd(gen.read(acc[k * vectors + v]), loadVector(gen.gep(xwRow, column), offset: v * w, w, align: 4))
+                            storeVector(sum, gen.gep(gRow, column), offset: v * w, align: 4)
+                        }
+                    }
+                }
+                start = gen.add(from, gen.mul(chunks, gen.int(span)))
+            }
+            // The last units of a hidden size that is not a multiple of 16.
+            gen.loop(start, units.1) { u in
+                for k in 0..<4 {
+                    let column = gen.add(u, gen.int(k * hidden))
+                    let acc = gen.slot(gen.load(xwRow, column))
+                    gen.loop(gen.int(0), h) { p in
+                        gen.write(acc, gen.intrinsic("llvm.fma", [gen.load(hRow, p), gen.load(r, gen.add(gen.mul(p, width), column)), gen.read(acc)]))
+                    }
+                    gen.store(gen.read(acc), gRow, column)
+                }
+            }
+        }
+    }
+
     /// One time step: `entry(args, syms, part, parts)` unpacks the arguments and calls the typed
     /// step `(y_t, c, h_prev, h_next, gates, xw_t, r, p, lens, t, batch, part, parts)`, whose
     /// noalias pointers let LLVM vectorize the cell update.
@@ -107,7 +157,11 @@ extension KernelEmitter {
         let gemm = gemmFunction(tiling, epilogue)
         let null = LLVMConstNull(f)!
         gen.ifThen(gen.icmp(LLVMIntSLT, u0, u1)) {
-            // gates[:, k*h + u0 ..< k*h + u1] = h_prev x r[:, same] + xw_t[:, same], per gate k.
+            // gates[:, k*h + u0 ..< k*h + u1] = h_prev x r[:, same] + xw_t[:, same], per gate k:
+            // a few rows run the register-blocked GEMV, more the GEMM (its tiles reuse r's panels).
+            let few = gen.icmp(LLVMIntSLT, batch, gen.int(GemmTiling.minimumRows))
+            gen.ifThen(few) { recurrentGemv(batch: batch, hPrev: hPrev, r: r, xw: xw, gates: gates, hidden: hidden, units: (u0, u1)) }
+            gen.ifThen(LLVMBuildNot(gen.builder, few, "")!) {
             for k in 0..<4 {
                 let col = gen.add(gen.int(k * hidden), u0)
                 var packed = null, npad = gen.int(0)
@@ -117,6 +171,7 @@ extension KernelEmitter {
                 }
                 _ = gen.call(gemm, [batch, gen.sub(u1, u0), h, hPrev, h, gen.int(1), gen.gep(r, col), width, gen.int(1),
                                     gen.gep(gates, col), width, null, gen.gep(xw, col), width, packed, npad, col])
+            }
             }
             let clip = op.attributes["clip"]?.floatValue
             func bounded(_ x: LLVMValueRef) -> LLVMValueRef {

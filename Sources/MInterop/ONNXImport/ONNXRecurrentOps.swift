@@ -85,7 +85,12 @@ extension ONNXImporter {
         let defaults = kind == "RNN" ? ["Tanh"] : kind == "GRU" ? ["Sigmoid", "Tanh"] : ["Sigmoid", "Tanh", "Tanh"]
         let stateType = TensorType(dt, [batch, .constant(hidden)])
         let fused = fusesLSTM(n, dt)
-        if n.has("clip") && !fused { throw .unsupported("cell clipping (outside lstm_sequence: non-f32 or non-default activations)") }
+        /// ONNX's clip bounds every gate's pre-activation (after the peepholes) to [-clip, clip].
+        func clipped(_ x: ValueID) throws(NodeError) -> ValueID {
+            guard n.has("clip") else { return x }
+            let c = n.float("clip", 0)
+            return try emit(.clip, [x], attributes: ["min": .float(-c), "max": .float(c)])
+        }
         // sequence_lens (constant or run-time): step t updates batch column b only while t < lens[b];
         // later steps keep the state and output zeros. Lengths that all equal seq need no masks.
         var lens: ValueID?, lensVector: ValueID?
@@ -188,12 +193,12 @@ extension ONNXImporter {
                         i = try emit(.add, [i, try emit(.mul, [peep[0], c])]); f = try emit(.add, [f, try emit(.mul, [peep[2], c])])
                     }
                     let (fa, ga, ha) = (act(0), act(1), act(2))
-                    i = try activation(fa.0, i, alpha: fa.1, beta: fa.2)
-                    f = try activation(fa.0, f, alpha: fa.1, beta: fa.2)
+                    i = try activation(fa.0, try clipped(i), alpha: fa.1, beta: fa.2)
+                    f = try activation(fa.0, try clipped(f), alpha: fa.1, beta: fa.2)
                     if n.int("input_forget", 0) != 0 { f = try emit(.sub, [try scalar(1, dt), i]) }
-                    c = try emit(.add, [try emit(.mul, [f, c]), try emit(.mul, [i, try activation(ga.0, g, alpha: ga.1, beta: ga.2)])])
+                    c = try emit(.add, [try emit(.mul, [f, c]), try emit(.mul, [i, try activation(ga.0, try clipped(g), alpha: ga.1, beta: ga.2)])])
                     if peep.count == 3 { o = try emit(.add, [o, try emit(.mul, [peep[1], c])]) }
-                    o = try activation(fa.0, o, alpha: fa.1, beta: fa.2)
+                    o = try activation(fa.0, try clipped(o), alpha: fa.1, beta: fa.2)
                     h = try emit(.mul, [o, try activation(ha.0, c, alpha: ha.1, beta: ha.2)])
                 case "GRU":
                     let (fa, ga) = (act(0), act(1))
@@ -202,8 +207,8 @@ extension ONNXImporter {
                         let v = try gate(hr, k, hidden)
                         return try rb.map { b throws(NodeError) in try emit(.add, [v, try gate(b, k, hidden)]) } ?? v
                     }
-                    let z = try activation(fa.0, try emit(.add, [try gate(xwt, 0, hidden), try recurrentGate(0)]), alpha: fa.1, beta: fa.2)
-                    let rg = try activation(fa.0, try emit(.add, [try gate(xwt, 1, hidden), try recurrentGate(1)]), alpha: fa.1, beta: fa.2)
+                    let z = try activation(fa.0, try clipped(try emit(.add, [try gate(xwt, 0, hidden), try recurrentGate(0)])), alpha: fa.1, beta: fa.2)
+                    let rg = try activation(fa.0, try clipped(try emit(.add, [try gate(xwt, 1, hidden), try recurrentGate(1)])), alpha: fa.1, beta: fa.2)
                     var candidate: ValueID
                     if linearBeforeReset {
                         candidate = try emit(.add, [try gate(xwt, 2, hidden), try emit(.mul, [rg, try recurrentGate(2)])])
@@ -212,12 +217,12 @@ extension ONNXImporter {
                         if let rb { proj = try emit(.add, [proj, try gate(rb, 2, hidden)]) }
                         candidate = try emit(.add, [try gate(xwt, 2, hidden), proj])
                     }
-                    candidate = try activation(ga.0, candidate, alpha: ga.1, beta: ga.2)
+                    candidate = try activation(ga.0, try clipped(candidate), alpha: ga.1, beta: ga.2)
                     // h = (1 - z) * candidate + z * h
                     h = try emit(.add, [try emit(.mul, [try emit(.sub, [try scalar(1, dt), z]), candidate]), try emit(.mul, [z, h])])
                 default:
                     let fa = act(0)
-                    h = try activation(fa.0, try emit(.add, [xwt, hr]), alpha: fa.1, beta: fa.2)
+                    h = try activation(fa.0, try clipped(try emit(.add, [xwt, hr])), alpha: fa.1, beta: fa.2)
                 }
                 if let lens {
                     let live = try emit(.less, [try scalar(Double(t), function.type(of: lens).dtype), lens])
