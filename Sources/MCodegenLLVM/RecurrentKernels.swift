@@ -162,16 +162,22 @@ extension KernelEmitter {
             let few = gen.icmp(LLVMIntSLT, batch, gen.int(GemmTiling.minimumRows))
             gen.ifThen(few) { recurrentGemv(batch: batch, hPrev: hPrev, r: r, xw: xw, gates: gates, hidden: hidden, units: (u0, u1)) }
             gen.ifThen(LLVMBuildNot(gen.builder, few, "")!) {
-            for k in 0..<4 {
-                let col = gen.add(gen.int(k * hidden), u0)
-                var packed = null, npad = gen.int(0)
-                if let prepacked {
-                    packed = gen.select(gen.icmp(LLVMIntEQ, r, prepacked.pristine), prepacked.packed, null)
-                    npad = gen.int(prepacked.paddedColumns)
+                /// GEMM over `count` columns from `col` (NR-aligned when r is prepacked).
+                func gemmColumns(_ col: LLVMValueRef, _ count: LLVMValueRef) {
+                    var packed = null, npad = gen.int(0)
+                    if let prepacked {
+                        packed = gen.select(gen.icmp(LLVMIntEQ, r, prepacked.pristine), prepacked.packed, null)
+                        npad = gen.int(prepacked.paddedColumns)
+                    }
+                    _ = gen.call(gemm, [batch, count, h, hPrev, h, gen.int(1), gen.gep(r, col), width, gen.int(1),
+                                        gen.gep(gates, col), width, null, gen.gep(xw, col), width, packed, npad, col])
                 }
-                _ = gen.call(gemm, [batch, gen.sub(u1, u0), h, hPrev, h, gen.int(1), gen.gep(r, col), width, gen.int(1),
-                                    gen.gep(gates, col), width, null, gen.gep(xw, col), width, packed, npad, col])
-            }
+                // A part with every unit (one thread) makes one call over all 4h columns: A is packed once.
+                let whole = gen.icmp(LLVMIntEQ, gen.sub(u1, u0), h)
+                gen.ifThen(whole) { gemmColumns(gen.int(0), width) }
+                gen.ifThen(LLVMBuildNot(gen.builder, whole, "")!) {
+                    for k in 0..<4 { gemmColumns(gen.add(gen.int(k * hidden), u0), gen.sub(u1, u0)) }
+                }
             }
             let clip = op.attributes["clip"]?.floatValue
             func bounded(_ x: LLVMValueRef) -> LLVMValueRef {

@@ -151,3 +151,14 @@ def test_non_default_activations_unroll(mcc: Path, tmp_path: Path) -> None:
     m, inputs = lstm_model(4, 2, 3, 6, "forward", activations=["HardSigmoid", "Tanh", "Softsign"])
     assert "lstm_sequence" not in mir(mcc, m, tmp_path)
     check(mcc, tmp_path, m, inputs, threads=(1,))
+
+
+def test_export_round_trip(mcc: Path, tmp_path: Path) -> None:
+    # mcc's ONNX export writes lstm_sequence as one LSTM node over the projection (W = I); onnxruntime
+    # runs the exported model to the original's outputs.
+    m, inputs = lstm_model(5, 3, 4, 16, "bidirectional", lens=[5, 2, 4], clip=1.5)
+    compile_model(mcc, m, tmp_path, extra=("--emit=onnx", "-o", str(tmp_path / "exported.onnx")))
+    exported = onnx.load(str(tmp_path / "exported.onnx"))
+    assert [n.op_type for n in exported.graph.node].count("LSTM") == 2
+    for got, want in zip(reference(exported, inputs), reference(m, inputs)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

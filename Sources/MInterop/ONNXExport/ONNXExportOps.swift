@@ -181,9 +181,7 @@ extension ONNXExportContext {
             // The CSR operands are run-time-format constants; the dense pruned model is the ONNX form.
             throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,
                                reason: "sparse ops are not exported; export before --prune (the pruned dense weights export as MatMul)")
-        case .lstmSequence:
-            throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,
-                               reason: "lstm_sequence is not exported yet (import with MCC_UNROLL_RECURRENT=1 for the unrolled form)")
+        case .lstmSequence: try exportLSTMSequence(op, xs, out)
         case .toNCHWc, .fromNCHWc, .conv2dNCHWc:
             // The packed weight and blocked activations have no ONNX equivalent.
             throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,
