@@ -1,9 +1,11 @@
 internal import CLLVM
 import MIR
 
-/// lstm_sequence (RecurrentShapes.swift): the whole recurrence in one kernel. The time loop runs
-/// on the calling thread; each step is one task of the instance's pool (its join is the step's
-/// only barrier) whose parts own disjoint hidden units. A part computes the 4 gate blocks of its
+/// lstm_sequence (RecurrentShapes.swift): the whole recurrence in one kernel, threaded two ways.
+/// From `KernelCost.recurrentRowSplitBatch` rows, one pool task whose parts each run every step
+/// of their own batch rows (rows never read each other's state). Below it, the time loop runs
+/// on the calling thread and each step is one pool task (its join is the step's only barrier)
+/// whose parts own disjoint hidden units. A part computes the 4 gate blocks of its
 /// units with mcc's GEMM (h_{t-1} x r's columns, from the compile-time packed r, with xw[t] as
 /// the epilogue's residual), then the cell update of those units while the gate block is in
 /// cache. A hidden unit's gates and state live in one part, so no other barrier is needed; h
@@ -24,7 +26,7 @@ extension KernelEmitter {
         let peepholes = op.attributes["peepholes"]?.intValue == 1
         let lensType: TensorType? = op.operands.count == 4 + (peepholes ? 1 : 0) + 1 ? inTypes.last : nil
         let reverse = op.attributes["direction"]?.stringValue == "reverse"
-        let step = try lstmStep(op, name: name, hidden: hidden, lensType: lensType)
+        let step = try lstmStep(op, name: name, hidden: hidden, lensType: lensType, reverse: reverse)
 
         let seq = ctx.dim(inTypes[0].shape[0]), batch = ctx.dim(inTypes[0].shape[1])
         let h = gen.int(hidden), stateSize = gen.mul(batch, h)
@@ -35,14 +37,11 @@ extension KernelEmitter {
             gen.store(gen.load(ins[2], i), hBuffers[0], i)
             gen.store(gen.load(ins[3], i), cState, i)
         }
-        // The step task's arguments: 9 pointers, then a pointer to [t, batch].
+        // The task's arguments: 9 pointers, then a pointer to [t, batch] (per step) or [seq, batch] (rows).
         let args = try stackArray(gen.i8Ptr, count: 10)
         let scalars = try stackArray(gen.i64, count: 2)
         gen.store(batch, scalars, gen.int(1))
         func setArg(_ i: Int, _ v: LLVMValueRef) { gen.store(gen.bitcast(v, gen.i8Ptr), args, gen.int(i)) }
-        setArg(1, cState); setArg(4, gates); setArg(6, ins[1])
-        setArg(7, peepholes ? ins[4] : LLVMConstNull(gen.f32Ptr)!)
-        setArg(8, lensType != nil ? ins[op.operands.count - 1] : LLVMConstNull(gen.i8Ptr)!)
         setArg(9, scalars)
         // Split a step only when a pool exists and its GEMM is worth waking it (KernelCost).
         let work = gen.mul(gen.mul(batch, gen.int(4 * hidden)), h)
@@ -50,6 +49,21 @@ extension KernelEmitter {
                                  gen.icmp(LLVMIntSGE, work, gen.int(KernelCost.recurrentStepGrain)), "")!
         let runParallel = gen.declareExternal("mcc_rt_parallel", returns: gen.void,
                                               params: [gen.i8Ptr, LLVMTypeOf(step.entry)!, LLVMPointerType(gen.i8Ptr, 0), gen.i64Ptr])
+        // Enough rows: batch rows are independent recurrences, so each part runs every step of
+        // its own rows (one pool task for the whole sequence, no per-step barrier).
+        let byRows = LLVMBuildAnd(gen.builder, LLVMBuildIsNotNull(gen.builder, pool, "")!,
+                                  gen.icmp(LLVMIntSGE, batch, gen.int(KernelCost.recurrentRowSplitBatch)), "")!
+        gen.ifThen(byRows) {
+            let rowArgs = [out, cState, hBuffers[0], hBuffers[1], gates, ins[0], ins[1], peepholes ? ins[4] : LLVMConstNull(gen.f32Ptr)!,
+                           lensType != nil ? ins[op.operands.count - 1] : LLVMConstNull(gen.i8Ptr)!]
+            for (i, v) in rowArgs.enumerated() { setArg(i, v) }
+            gen.store(seq, scalars, gen.int(0))
+            _ = gen.call(runParallel, [pool, step.rowsEntry, args, ctx.syms])
+        }
+        gen.ifThen(LLVMBuildNot(gen.builder, byRows, "")!) {
+        setArg(1, cState); setArg(4, gates); setArg(6, ins[1])
+        setArg(7, peepholes ? ins[4] : LLVMConstNull(gen.f32Ptr)!)
+        setArg(8, lensType != nil ? ins[op.operands.count - 1] : LLVMConstNull(gen.i8Ptr)!)
         gen.loop(gen.int(0), seq) { s in
             let t = reverse ? gen.sub(gen.sub(seq, gen.int(1)), s) : s
             gen.store(t, scalars, gen.int(0))
@@ -60,6 +74,7 @@ extension KernelEmitter {
             setArg(5, gen.gep(ins[0], gen.mul(t, gen.mul(stateSize, gen.int(4)))))
             gen.ifThen(split) { _ = gen.call(runParallel, [pool, step.entry, args, ctx.syms]) }
             gen.ifThen(LLVMBuildNot(gen.builder, split, "")!) { _ = gen.call((step.entry, step.entryType), [args, ctx.syms, gen.int(0), gen.int(1)]) }
+        }
         }
         let last = gen.select(gen.icmp(LLVMIntNE, LLVMBuildAnd(gen.builder, seq, gen.int(1), "")!, gen.int(0)), hBuffers[1], hBuffers[0])
         gen.loop(gen.int(0), stateSize) { i in gen.store(gen.load(last, i), hFinal, i) }
@@ -129,8 +144,8 @@ extension KernelEmitter {
     /// One time step: `entry(args, syms, part, parts)` unpacks the arguments and calls the typed
     /// step `(y_t, c, h_prev, h_next, gates, xw_t, r, p, lens, t, batch, part, parts)`, whose
     /// noalias pointers let LLVM vectorize the cell update.
-    private func lstmStep(_ op: Operation, name: String, hidden: Int, lensType: TensorType?)
-        throws(CodegenError) -> (entry: LLVMValueRef, entryType: LLVMTypeRef) {
+    private func lstmStep(_ op: Operation, name: String, hidden: Int, lensType: TensorType?, reverse: Bool)
+        throws(CodegenError) -> (entry: LLVMValueRef, entryType: LLVMTypeRef, rowsEntry: LLVMValueRef) {
         let saved = LLVMGetInsertBlock(gen.builder)
         let savedPartition = gen.partition
         defer {
@@ -228,6 +243,38 @@ extension KernelEmitter {
         _ = gen.call(typed, (0..<8).map { arg($0, f) } + [arg(8, lensPtr), gen.load(scalars, gen.int(0)), gen.load(scalars, gen.int(1)),
                                                          gen.param(entry.0, 2), gen.param(entry.0, 3)])
         gen.retVoid()
-        return (entry.0, entry.1)
+
+        // `rows_entry(args, syms, part, parts)`: args [y, c, h buffer 0, h buffer 1, gates, xw, r,
+        // p, lens, &[seq, batch]]; this part runs every step of its block of batch rows.
+        let rows = gen.function(name + "_rows_entry", returns: gen.void, params: [argsType, gen.i64Ptr, i64, i64], isInternal: true)
+        gen.entry(rows.0)
+        do {
+            func rowArg(_ i: Int, _ type: LLVMTypeRef) -> LLVMValueRef {
+                gen.bitcast(LLVMBuildLoad2(gen.builder, gen.i8Ptr, gen.gep(gen.param(rows.0, 0), gen.int(i), element: gen.i8Ptr), "")!, type)
+            }
+            let pair = rowArg(9, gen.i64Ptr)
+            let (seq, batch) = (gen.load(pair, gen.int(0)), gen.load(pair, gen.int(1)))
+            let (y, c, gates, xw, r, peep, lens) = (rowArg(0, f), rowArg(1, f), rowArg(4, f), rowArg(5, f), rowArg(6, f), rowArg(7, f), rowArg(8, lensPtr))
+            let hBuffers = [rowArg(2, f), rowArg(3, f)]
+            gen.partition = (gen.param(rows.0, 2), gen.param(rows.0, 3))
+            let (r0, r1) = gen.partRange(gen.int(0), batch)
+            gen.partition = nil
+            let h = gen.int(hidden), width = gen.int(4 * hidden), stateSize = gen.mul(batch, h)
+            gen.ifThen(gen.icmp(LLVMIntSLT, r0, r1)) {
+                let lensRows = lensType == nil ? lens : gen.gep(lens, r0, element: LLVMGetElementType(lensPtr)!)
+                gen.loop(gen.int(0), seq) { s in
+                    let t = reverse ? gen.sub(gen.sub(seq, gen.int(1)), s) : s
+                    let odd = gen.icmp(LLVMIntNE, LLVMBuildAnd(gen.builder, s, gen.int(1), "")!, gen.int(0))
+                    let (hPrev, hNext) = (gen.select(odd, hBuffers[1], hBuffers[0]), gen.select(odd, hBuffers[0], hBuffers[1]))
+                    let stateRow = gen.mul(r0, h), gateRow = gen.mul(r0, width)
+                    _ = gen.call(typed, [gen.gep(y, gen.add(gen.mul(t, stateSize), stateRow)), gen.gep(c, stateRow),
+                                         gen.gep(hPrev, stateRow), gen.gep(hNext, stateRow), gen.gep(gates, gateRow),
+                                         gen.gep(xw, gen.add(gen.mul(t, gen.mul(stateSize, gen.int(4))), gateRow)), r, peep, lensRows,
+                                         t, gen.sub(r1, r0), gen.int(0), gen.int(1)])
+                }
+            }
+            gen.retVoid()
+        }
+        return (entry.0, entry.1, rows.0)
     }
 }

@@ -91,7 +91,8 @@ def check(mcc: Path, tmp: Path, m: onnx.ModelProto, inputs: dict[str, np.ndarray
 
 # hidden 64 and 128: whole 32-column panels (the compile-time packed r); 5 and 48: partial panels
 # (r packed per call; 48 splits 32 + 16 units). Batch < 4 runs the GEMV (20: a 16-unit chunk and
-# a scalar tail), batch >= 4 the GEMM. Batch and hidden are large enough in most cases that
+# a scalar tail), batch >= 4 the GEMM; from batch 8 the parts split batch rows for the whole
+# sequence (9 rows: 5 + 4), below it the hidden units of each step. Batch and hidden are large enough in most cases that
 # 2 threads split every step (batch x 4h x h >= 32K MACs).
 @pytest.mark.parametrize("seq,batch,size,hidden,direction,lens", [
     (5, 1, 3, 64, "forward", None),
@@ -101,6 +102,8 @@ def check(mcc: Path, tmp: Path, m: onnx.ModelProto, inputs: dict[str, np.ndarray
     (5, 8, 6, 48, "bidirectional", None),
     (7, 5, 4, 64, "bidirectional", [7, 3, 1, 6, 5]),
     (6, 3, 4, 32, "reverse", [2, 6, 4]),
+    (5, 9, 3, 20, "reverse", [5, 1, 2, 3, 4, 5, 4, 3, 2]),
+    (4, 16, 5, 64, "forward", None),
 ])
 def test_matches_onnxruntime(mcc: Path, tmp_path: Path, seq, batch, size, hidden, direction, lens) -> None:
     m, inputs = lstm_model(seq, batch, size, hidden, direction, lens)

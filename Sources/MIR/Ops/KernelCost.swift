@@ -30,6 +30,10 @@ public struct KernelCost: Sendable, Equatable {
     /// step is its own pool task whose parts run the GEMM from compile-time packed weights
     /// (no per-part packing), so it pays from a batch-1 step ([1,128]x[128,512], 64K MACs).
     public static let recurrentStepGrain = 1 << 15
+    /// From this batch on, a recurrent kernel splits batch rows instead: rows are independent
+    /// recurrences, so each part runs all steps of its rows (one task, no per-step barrier) with
+    /// GEMMs of at least 4 rows on 2 threads.
+    public static let recurrentRowSplitBatch = 8
 
     public init(work: Dim, grain: Int?, batchedGrain: Int? = nil) {
         self.work = work; self.grain = grain; self.batchedGrain = batchedGrain
