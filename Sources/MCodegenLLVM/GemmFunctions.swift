@@ -306,15 +306,15 @@ extension KernelEmitter {
         return lanes.withUnsafeMutableBufferPointer { LLVMConstVector($0.baseAddress, UInt32($0.count))! }
     }
 
-    private func zeroVector(_ width: Int) -> LLVMValueRef { LLVMConstNull(LLVMVectorType(gen.f32, UInt32(width)))! }
+    func zeroVector(_ width: Int) -> LLVMValueRef { LLVMConstNull(LLVMVectorType(gen.f32, UInt32(width)))! }
 
-    private func splat(_ x: LLVMValueRef, _ width: Int) -> LLVMValueRef {
+    func splat(_ x: LLVMValueRef, _ width: Int) -> LLVMValueRef {
         let type = LLVMVectorType(gen.f32, UInt32(width))!
         let one = LLVMBuildInsertElement(gen.builder, LLVMGetUndef(type), x, gen.int32(0), "")!
         return LLVMBuildShuffleVector(gen.builder, one, LLVMGetUndef(type), LLVMConstNull(LLVMVectorType(gen.i32, UInt32(width))), "")!
     }
 
-    private func loadVector(_ base: LLVMValueRef, offset: Int, _ width: Int, align: UInt32) -> LLVMValueRef {
+    func loadVector(_ base: LLVMValueRef, offset: Int, _ width: Int, align: UInt32) -> LLVMValueRef {
         let type = LLVMVectorType(gen.f32, UInt32(width))!
         let ptr = gen.bitcast(gen.gep(base, gen.int(offset)), LLVMPointerType(type, 0))
         let load = LLVMBuildLoad2(gen.builder, type, ptr, "")!
@@ -322,7 +322,7 @@ extension KernelEmitter {
         return load
     }
 
-    private func storeVector(_ v: LLVMValueRef, _ base: LLVMValueRef, offset: Int, align: UInt32) {
+    func storeVector(_ v: LLVMValueRef, _ base: LLVMValueRef, offset: Int, align: UInt32) {
         let ptr = gen.bitcast(gen.gep(base, gen.int(offset)), LLVMPointerType(LLVMTypeOf(v), 0))
         LLVMSetAlignment(LLVMBuildStore(gen.builder, v, ptr), align)
     }

@@ -2,7 +2,8 @@ internal import CLLVM
 import MIR
 
 /// Weights packed at compile time. A rank-2 f32 parameter that is the B operand of a matmul
-/// mcc's GEMM may run (N, K >= 64 on an AVX-512 target, or `MCC_GEMM=mcc`) also gets a copy in
+/// mcc's GEMM may run (N, K >= 64 on an AVX-512 target, or `MCC_GEMM=mcc`) or the recurrent
+/// weight of an lstm_sequence also gets a copy in
 /// the driver's packed-panel layout, a read-only global next to the parameter blob; the original
 /// stays in the blob for set_param, training, checkpoints and ONNX export.
 ///
@@ -53,6 +54,11 @@ extension LLVMCodegen {
         for f in module.functions {
             var paramOf: [Int: String] = [:]
             for op in f.ops where op.kind == .param { paramOf[op.result.raw] = op.attributes["name"]?.stringValue }
+            // lstm_sequence's r [h, 4h] is the B of every step's recurrent GEMM (RecurrentKernels.swift).
+            for op in f.ops where op.kind == .lstmSequence {
+                guard let name = paramOf[op.operands[1].raw], f.type(of: op.operands[1]).dtype == .f32 else { continue }
+                names.insert(name)
+            }
             for op in f.ops where op.kind == .matmul {
                 guard let name = paramOf[op.operands[1].raw] else { continue }
                 let t = f.type(of: op.operands[1])

@@ -35,6 +35,8 @@ struct KernelEmitter {
         var params: [LLVMTypeRef] = []
         for v in values { params.append(LLVMPointerType(try gen.storageType(function.type(of: v).dtype), 0)) }
         if scratch { params.append(LLVMPointerType(try gen.storageType(function.type(of: op.result).dtype), 0)) }
+        let pool = KernelEmitter.takesPool(op)
+        if pool { params.append(gen.i8Ptr) }
         params.append(gen.i64Ptr)
         params += [gen.i64, gen.i64]
         let fn = gen.function(name, returns: gen.void, params: params, isInternal: true, noAliasParams: !aliasesAllowed(op),
@@ -42,7 +44,7 @@ struct KernelEmitter {
         gen.entry(fn.0)
         let out = gen.param(fn.0, 0)
         let ins = (0..<op.operands.count).map { gen.param(fn.0, $0 + 1) }
-        let extra = scratch ? 1 : 0
+        let extra = (scratch ? 1 : 0) + (pool ? 1 : 0)
         let ctx = KernelContext(gen: gen, symbols: symbols, syms: gen.param(fn.0, op.operands.count + 1 + extra))
         let gemmConv = op.kind == .conv2d && KernelEmitter.usesGEMM(op, function)
         // GEMM-based kernels (matmul, im2col conv, the conv gradients) split rows, columns or
@@ -156,15 +158,20 @@ struct KernelEmitter {
             try emitPoolNCHWc(ctx, isMax: op.kind == .maxPool2dNCHWc, attrs: op.attributes, out: out, x: ins[0], xType: inTypes[0], outType: outType)
         case .attention:
             try emitAttention(ctx, op: op, out: out, ins: ins, inTypes: inTypes, outType: outType)
+        case .lstmSequence:
+            guard scratch else { throw .unsupported("'lstm_sequence' needs its scratch buffer") }
+            try emitLSTMSequence(ctx, op: op, name: name, out: out, ins: ins, inTypes: inTypes,
+                                 scratch: gen.param(fn.0, op.operands.count + 1), pool: gen.param(fn.0, op.operands.count + 2))
         }
         gen.retVoid()
         gen.partition = nil
-        return .kernel(entry: try entryPoint(fn, name: name, values: values, scratch: scratch), parallel: parallel)
+        return .kernel(entry: try entryPoint(fn, name: name, values: values, scratch: scratch, pool: pool), parallel: parallel)
     }
 
     /// `void entry(void **args, const int64_t *syms, int64_t part, int64_t parts)`: unpacks
     /// the argument array and calls the typed kernel, whose noalias parameters keep it vectorizable.
-    func entryPoint(_ kernel: (LLVMValueRef, LLVMTypeRef), name: String, values: [ValueID], scratch: Bool) throws(CodegenError) -> LLVMValueRef {
+    func entryPoint(_ kernel: (LLVMValueRef, LLVMTypeRef), name: String, values: [ValueID], scratch: Bool,
+                    pool: Bool = false) throws(CodegenError) -> LLVMValueRef {
         let argsType = LLVMPointerType(gen.i8Ptr, 0)!
         let fn = gen.function("mcc_entry_" + name.dropFirst("mcc_kernel_".count), returns: gen.void, params: [argsType, gen.i64Ptr, gen.i64, gen.i64], isInternal: true)
         gen.entry(fn.0)
@@ -176,6 +183,9 @@ struct KernelEmitter {
         if scratch, let first = values.first {
             let raw = LLVMBuildLoad2(gen.builder, gen.i8Ptr, gen.gep(gen.param(fn.0, 0), gen.int(values.count), element: gen.i8Ptr), "")!
             args.append(gen.bitcast(raw, LLVMPointerType(try gen.storageType(function.type(of: first).dtype), 0)))
+        }
+        if pool {
+            args.append(LLVMBuildLoad2(gen.builder, gen.i8Ptr, gen.gep(gen.param(fn.0, 0), gen.int(values.count + (scratch ? 1 : 0)), element: gen.i8Ptr), "")!)
         }
         _ = gen.call(kernel, args + [gen.param(fn.0, 1), gen.param(fn.0, 2), gen.param(fn.0, 3)])
         gen.retVoid()
@@ -209,6 +219,10 @@ struct KernelEmitter {
               let name = op.attributes["name"]?.stringValue else { return nil }
         return gen.prepacked[name]
     }
+
+    /// Kernels that take the instance's thread pool (the argument after the scratch) and
+    /// dispatch their own tasks: lstm_sequence runs one pool task per time step.
+    static func takesPool(_ op: Operation) -> Bool { op.kind == .lstmSequence }
 
     /// Ops whose operands may share one buffer (the same value passed twice).
     func aliasesAllowed(_ op: Operation) -> Bool { Set(op.operands).count != op.operands.count }

@@ -180,6 +180,7 @@ extension KernelEmitter {
     static func scratchBytes(_ op: Operation, _ f: Function) -> Dim? {
         if op.kind.info.category == .quantized { return quantizedScratchBytes(op, f) }
         if op.kind == .sparseMatmul { return sparseScratchBytes(op, f) }
+        if op.kind == .lstmSequence { return lstmScratchBytes(op, f) }
         if op.kind == .conv2dBackwardFilter || op.kind == .convTranspose2d { return gradientScratchBytes(op, f) }
         guard let one = im2colBytes(op, f) else { return nil }
         return one * .constant(im2colCopies(op, f))

@@ -274,7 +274,8 @@ struct ModelEmitter {
         let entryType = LLVMPointerType(entryParams.withUnsafeMutableBufferPointer { LLVMFunctionType(gen.void, $0.baseAddress, 4, 0)! }, 0)!
         let runParallel = gen.declareExternal("mcc_rt_parallel", returns: gen.void,
                                               params: [gen.i8Ptr, entryType, LLVMPointerType(gen.i8Ptr, 0), gen.i64Ptr])
-        let maxArgs = (function.ops.map { $0.operands.count + 1 }.max() ?? 1) + 1
+        // Result, operands, then the scratch and the pool pointers.
+        let maxArgs = (function.ops.map { $0.operands.count + 1 }.max() ?? 1) + 2
         let argsSlot = try argumentArray(count: maxArgs, in: fwd.0)
         let profileBegin = gen.declareExternal("mcc_rt_profile_begin", returns: gen.i64, params: [gen.i8Ptr])
         let profileEnd = gen.declareExternal("mcc_rt_profile_end", returns: gen.void, params: [gen.i8Ptr, gen.i64, gen.i64, gen.i64Ptr])
@@ -291,6 +292,10 @@ struct ModelEmitter {
             if let slot = scratch[index] {
                 let p = gen.gep(gen.param(fwd.0, 4), slotOffsets[slot], element: gen.i8)
                 LLVMBuildStore(gen.builder, p, gen.gep(argsSlot, gen.int(op.operands.count + 1), element: gen.i8Ptr))
+            }
+            if KernelEmitter.takesPool(op) {
+                let at = op.operands.count + 1 + (scratch[index] != nil ? 1 : 0)
+                LLVMBuildStore(gen.builder, gen.param(fwd.0, 5), gen.gep(argsSlot, gen.int(at), element: gen.i8Ptr))
             }
             let entryFn = (entry, LLVMGetElementType(LLVMTypeOf(entry))!)
             if parallel {

@@ -57,9 +57,10 @@ import Testing
         #expect(c.map(\.batchedGrain) == [KernelCost.loopGrain, nil, nil, nil, nil, nil, nil])
     }
 
-    @Test func scatterAddNeverSplits() {
+    /// scatter_add never splits; lstm_sequence splits each time step itself (one pool task per step).
+    @Test func onlyScatterAddAndRecurrencesNeverSplitWhole() {
         #expect(!OpKind.scatterAdd.splits)
-        #expect(OpKind.allCases.filter { !$0.splits } == [.scatterAdd])
+        #expect(OpKind.allCases.filter { !$0.splits } == [.scatterAdd, .lstmSequence])
     }
 }
 

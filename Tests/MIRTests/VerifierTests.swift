@@ -201,6 +201,19 @@ import Testing
             default:
                 Issue.record("blocked op '\(kind.rawValue)' has no well-formed use in this test yet")
             }
+        case .recurrent:
+            // lstm_sequence: seq 5, batch n, hidden 8, peepholes and lengths; result [seq + 2, n, 8].
+            let state = TensorType(.f32, [.symbol("n"), .constant(8)])
+            operands = [TensorType(.f32, [.constant(5), .symbol("n"), .constant(32)]), TensorType(.f32, static: [8, 32]), state, state,
+                        TensorType(.f32, static: [24]), TensorType(.i32, [.symbol("n")])]
+            attrs = ["peepholes": .int(1), "direction": .string("reverse"), "clip": .float(3)]
+            #expect(try kind.inferResultType(operands: operands, attributes: attrs) == TensorType(.f32, [.constant(7), .symbol("n"), .constant(8)]))
+            for bad: [TensorType] in [Array(operands.prefix(5)) + [TensorType(.f32, [.symbol("n")])],         // float lengths
+                                      [operands[0], TensorType(.f32, static: [8, 24])] + operands[2...],     // r not [h, 4h]
+                                      Array(operands.prefix(4)) + [TensorType(.f32, static: [16])]] {      // peepholes not [3h]
+                #expect(throws: ShapeError.self) { try kind.inferResultType(operands: bad, attributes: attrs) }
+            }
+            #expect(throws: ShapeError.self) { try kind.inferResultType(operands: operands, attributes: attrs.merging(["direction": .string("both")]) { $1 }) }
         case .movement:
             switch kind {
             case .reshape: explicit = TensorType(.f32, [.symbol("n"), .constant(192)])

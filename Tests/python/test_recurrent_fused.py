@@ -1,6 +1,6 @@
 """ONNX LSTM/GRU/RNN with constant weights (as exported models have them) against onnxruntime,
-and the shape of the compiled recurrence: one hoisted input-projection matmul, then per step one
-recurrent matmul and the fused cell, with the time steps of the projection as views (no copies)."""
+and the shape of the compiled recurrence: one hoisted input-projection matmul, then one
+lstm_sequence kernel (LSTM) or per step one recurrent matmul and the fused cell (GRU, RNN)."""
 from __future__ import annotations
 
 import ctypes
@@ -84,7 +84,7 @@ def test_batch_major_lstm(mcc: Path, tmp_path: Path) -> None:
     check(mcc, tmp_path, m, inputs, expected=expected, rtol=1e-4, atol=1e-5)
 
 
-def test_lstm_step_is_one_matmul_and_fused_cell(mcc: Path, tmp_path: Path) -> None:
+def test_lstm_is_one_projection_and_one_sequence_kernel(mcc: Path, tmp_path: Path) -> None:
     seq = 6
     m, inputs = recurrent_model("LSTM", seq=seq, batch=3, size=4, hidden=8)
     run_mcc(mcc, m, inputs, tmp_path, dynamic=True)
@@ -100,9 +100,16 @@ def test_lstm_step_is_one_matmul_and_fused_cell(mcc: Path, tmp_path: Path) -> No
     assert lib.mcc_model_write_profile(raw, str(out).encode()) == 0
     model.close()
     names = [e["name"].split(" #")[0] for e in json.loads(out.read_text())["traceEvents"]]
-    # The hoisted input projection plus one recurrent matmul per step; its time steps are views, so
-    # the only slices left are the gate splits of the two [batch, 4h] terms (4 + 4 per step).
-    assert names.count("matmul") == seq + 1, names
-    assert names.count("slice") == 8 * seq, names
-    # Per step: the c and h updates (each a fused kernel); around them a bounded number of set-up and output kernels.
-    assert names.count("fused") <= 2 * seq + 2, names
+    # The hoisted input projection, then the whole recurrence in one lstm_sequence kernel (its
+    # outputs are views of that kernel's result): no per-step matmul, slice or cell kernel.
+    assert names.count("matmul") == 1 and names.count("lstm_sequence") == 1, names
+    assert "slice" not in names and "fused" not in names, names
+    assert len(names) <= 4, names
+
+
+@pytest.mark.parametrize("kind", ["GRU", "RNN"])
+def test_clip_unrolled(mcc: Path, tmp_path: Path, kind: str) -> None:
+    # GRU and RNN stay unrolled: clip bounds each gate's pre-activation there too.
+    m, inputs = recurrent_model(kind, seq=4, batch=2, size=3, hidden=5, direction="bidirectional", clip=0.4)
+    inputs["x"] *= 3
+    check(mcc, tmp_path, m, inputs, rtol=1e-4, atol=1e-5)

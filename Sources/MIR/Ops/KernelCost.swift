@@ -26,6 +26,14 @@ public struct KernelCost: Sendable, Equatable {
     /// Kernels whose parts each make a GEMM call (matmul, im2col and pointwise convolutions,
     /// the convolution gradients' GEMMs).
     public static let gemmGrain = 1 << 22
+    /// One time step of a recurrent kernel (lstm_sequence): its recurrent GEMM's MACs. Each
+    /// step is its own pool task whose parts run the GEMM from compile-time packed weights
+    /// (no per-part packing), so it pays from a batch-1 step ([1,128]x[128,512], 64K MACs).
+    public static let recurrentStepGrain = 1 << 15
+    /// From this batch on, a recurrent kernel splits batch rows instead: rows are independent
+    /// recurrences, so each part runs all steps of its rows (one task, no per-step barrier) with
+    /// GEMMs of at least 4 rows on 2 threads.
+    public static let recurrentRowSplitBatch = 8
 
     public init(work: Dim, grain: Int?, batchedGrain: Int? = nil) {
         self.work = work; self.grain = grain; self.batchedGrain = batchedGrain
@@ -38,6 +46,9 @@ extension OpKind {
         switch self {
         // Updates may hit the same index from any part: one thread keeps the sums exact.
         case .scatterAdd: return false
+        // Splits each time step itself (one pool task per step, `recurrentStepGrain`): the
+        // steps are sequential, so the whole op is never one partitioned task.
+        case .lstmSequence: return false
         default: return true
         }
     }
@@ -113,6 +124,9 @@ extension Operation {
             if kind == .maxPool2dNCHWc || kind == .avgPool2dNCHWc, let k = attributes["kernel"]?.intsValue {
                 work = out.elementCount * .constant(k.reduce(1, *))
             }
+        case .recurrent:
+            // Every step's recurrent GEMM: xw [seq, b, 4h] x h.
+            work = f.type(of: operands[0]).elementCount * f.type(of: operands[1]).shape[0]
         }
         return KernelCost(work: work, grain: grain, batchedGrain: batchedGrain)
     }

@@ -94,6 +94,8 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
     // [n, ceil(c/16), h, w, 16] holds channel c = 16 * cb + ci at [n, cb, h, w, ci], zero padded.
     case toNCHWc = "to_nchwc"              // x NCHW {block} -> NCHW16c
     case fromNCHWc = "from_nchwc"          // x NCHW16c {channels} -> NCHW
+    // A whole LSTM layer direction in one kernel (RecurrentShapes.swift): gate order i, o, f, c (ONNX's).
+    case lstmSequence = "lstm_sequence"    // xw[seq, b, 4h], r[h, 4h], h0[b, h], c0[b, h][, p[3h]][, lens int[b]] {direction, clip, peepholes} -> [seq + 2, b, h]
     case conv2dNCHWc = "conv2d_nchwc"      // x NCHW16c (or NCHW with few channels), w packed, bias f32[ocb*16][, residual NCHW16c] {strides, pads, dilations, groups, activation...}
     case maxPool2dNCHWc = "max_pool2d_nchwc" // x NCHW16c {kernel, strides, pads, dilations, ceil_mode} -> NCHW16c
     case avgPool2dNCHWc = "avg_pool2d_nchwc" // x NCHW16c {kernel, strides, pads, ceil_mode, count_include_pad} -> NCHW16c
@@ -184,6 +186,7 @@ public enum OpKind: String, CaseIterable, Hashable, Sendable {
             return OpInfo(arity: 3...5, category: .quantized,
                           attributes: ["kernel", "strides", "pads", "dilations", "act_scale", "act_zero_point", "activation"])
         case .sparseMatmul: return OpInfo(arity: 4...4, category: .sparse, resultTypeIsExplicit: true)
+        case .lstmSequence: return OpInfo(arity: 4...6, category: .recurrent, attributes: ["direction", "clip", "peepholes"])
         case .toNCHWc: return OpInfo(arity: 1...1, category: .blocked, attributes: ["block"])
         case .fromNCHWc: return OpInfo(arity: 1...1, category: .blocked, attributes: ["channels"])
         case .conv2dNCHWc:
@@ -226,6 +229,9 @@ public enum OpCategory: Sendable {
     /// Fused attention: softmax(Q K^T * scale + mask) V in one kernel, its operands read
     /// through layout permutations (no elementwise, movement or contraction rule applies).
     case attention
+    /// A recurrence over time steps in one kernel (lstm_sequence): its result packs the
+    /// per-step outputs with the final states, so no elementwise or contraction rule applies.
+    case recurrent
 }
 
 /// The static description of an op.

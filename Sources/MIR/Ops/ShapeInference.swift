@@ -119,6 +119,7 @@ extension OpKind {
         case .sparse: return try inferSparseMatmul(operands, explicit: explicit)
         case .blocked: return try inferBlocked(operands, attrs)
         case .attention: return try AttentionLayout(attrs).resultType(operands)
+        case .recurrent: return try inferLSTMSequence(operands, attrs)
         }
     }
 

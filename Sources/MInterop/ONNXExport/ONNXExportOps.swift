@@ -189,6 +189,7 @@ extension ONNXExportContext {
             throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,
                                reason: "sparse ops are not exported; export before --prune (the pruned dense weights export as MatMul)")
         case .attention: try attention(op, xs, out)
+        case .lstmSequence: try exportLSTMSequence(op, xs, out)
         case .toNCHWc, .fromNCHWc, .conv2dNCHWc, .maxPool2dNCHWc, .avgPool2dNCHWc:
             // The packed weight and blocked activations have no ONNX equivalent.
             throw .unsupported(op: op.kind.rawValue, value: op.result.raw, location: op.location,

@@ -1,3 +1,4 @@
+import Foundation
 import MIR
 
 /// LSTM, GRU and RNN, unrolled over a static sequence length into matmuls and
@@ -56,7 +57,6 @@ extension ONNXImporter {
         let gates = kind == "LSTM" ? 4 : kind == "GRU" ? 3 : 1
         // layout = 1 is batch-major ([batch, seq, ...] and [batch, dirs, ...]).
         let batchMajor = n.int("layout", 0) != 0
-        if n.has("clip") { throw .unsupported("cell clipping") }
         let xIn = try tensorInput(n, 0), rIn = try tensorInput(n, 2)
         let wValue = try required(n, 1), rValue = try required(n, 2)
         let xt = function.type(of: xIn)
@@ -84,15 +84,23 @@ extension ONNXImporter {
         let perDir = kind == "LSTM" ? 3 : kind == "GRU" ? 2 : 1
         let defaults = kind == "RNN" ? ["Tanh"] : kind == "GRU" ? ["Sigmoid", "Tanh"] : ["Sigmoid", "Tanh", "Tanh"]
         let stateType = TensorType(dt, [batch, .constant(hidden)])
+        let fused = fusesLSTM(n, dt)
+        /// ONNX's clip bounds every gate's pre-activation (after the peepholes) to [-clip, clip].
+        func clipped(_ x: ValueID) throws(NodeError) -> ValueID {
+            guard n.has("clip") else { return x }
+            let c = n.float("clip", 0)
+            return try emit(.clip, [x], attributes: ["min": .float(-c), "max": .float(c)])
+        }
         // sequence_lens (constant or run-time): step t updates batch column b only while t < lens[b];
         // later steps keep the state and output zeros. Lengths that all equal seq need no masks.
-        var lens: ValueID?
+        var lens: ValueID?, lensVector: ValueID?
         if let v = try input(n, 4) {
             if case .constant(let c) = v, c.values.allSatisfy({ Int($0) == seq }) {} else {
                 let l = try tensor(v)
                 let lt = function.type(of: l)
                 guard lt.dtype.isInteger, lt.rank == 1 else { throw NodeError("sequence_lens must be an integer [batch] tensor, got \(lt)") }
                 lens = try emit(.reshape, [l], explicit: TensorType(lt.dtype, [lt.shape[0], .constant(1)]))
+                lensVector = l
             }
         }
         /// Initial state input i ([dirs, batch, h], or [batch, dirs, h] batch-major) of direction d, as [batch, h].
@@ -102,7 +110,8 @@ extension ONNXImporter {
             if batchMajor { s = try emit(.transpose, [s], attributes: ["perm": .ints([1, 0, 2])]) }
             return try take(s, d)
         }
-        var ys: [[ValueID]] = [], lastH: [ValueID] = [], lastC: [ValueID] = []
+        var ys: [ValueID] = [], lastH: [ValueID] = [], lastC: [ValueID] = []   // ys[d]: [seq, 1, batch, h]
+        let directionYType = TensorType(dt, [.constant(seq), .constant(1), batch, .constant(hidden)])
         var xOnes: ValueID?   // x with a row of ones: [seq, input + 1, batch]
         for d in 0..<directions {
             let reverse = direction == "reverse" || d == 1
@@ -149,6 +158,22 @@ extension ONNXImporter {
                 let pd = try perDirection(p, d)
                 for k in 0..<3 { peep.append(try column(try emit(.slice, [pd], attributes: ["starts": .ints([k * hidden]), "ends": .ints([(k + 1) * hidden]), "axes": .ints([0])]))) }
             }
+            if fused {
+                // The whole direction in one kernel; its result packs Y, Y_h and Y_c (views).
+                var operands = [xw, r, h, c]
+                if kind == "LSTM", let p = try input(n, 7) { operands.append(try perDirection(p, d)) }
+                if let lensVector { operands.append(lensVector) }
+                var attributes: Attributes = ["direction": .string(reverse ? "reverse" : "forward")]
+                if operands.count > 4 + (lensVector == nil ? 0 : 1) { attributes["peepholes"] = .int(1) }
+                if n.has("clip") { attributes["clip"] = .float(n.float("clip", 0)) }
+                let all = try emit(.lstmSequence, operands, attributes: attributes)
+                func rows(_ lo: Int, _ hi: Int) throws(NodeError) -> ValueID {
+                    try emit(.slice, [all], attributes: ["starts": .ints([lo]), "ends": .ints([hi]), "axes": .ints([0])])
+                }
+                ys.append(try emit(.reshape, [try rows(0, seq)], explicit: directionYType))
+                lastH.append(try rows(seq, seq + 1)); lastC.append(try rows(seq + 1, seq + 2))
+                continue
+            }
             let linearBeforeReset = n.int("linear_before_reset", 0) != 0
             // GRU without linear_before_reset multiplies the reset gate into h before R's last block.
             let rStep = kind == "GRU" && !linearBeforeReset
@@ -168,12 +193,12 @@ extension ONNXImporter {
                         i = try emit(.add, [i, try emit(.mul, [peep[0], c])]); f = try emit(.add, [f, try emit(.mul, [peep[2], c])])
                     }
                     let (fa, ga, ha) = (act(0), act(1), act(2))
-                    i = try activation(fa.0, i, alpha: fa.1, beta: fa.2)
-                    f = try activation(fa.0, f, alpha: fa.1, beta: fa.2)
+                    i = try activation(fa.0, try clipped(i), alpha: fa.1, beta: fa.2)
+                    f = try activation(fa.0, try clipped(f), alpha: fa.1, beta: fa.2)
                     if n.int("input_forget", 0) != 0 { f = try emit(.sub, [try scalar(1, dt), i]) }
-                    c = try emit(.add, [try emit(.mul, [f, c]), try emit(.mul, [i, try activation(ga.0, g, alpha: ga.1, beta: ga.2)])])
+                    c = try emit(.add, [try emit(.mul, [f, c]), try emit(.mul, [i, try activation(ga.0, try clipped(g), alpha: ga.1, beta: ga.2)])])
                     if peep.count == 3 { o = try emit(.add, [o, try emit(.mul, [peep[1], c])]) }
-                    o = try activation(fa.0, o, alpha: fa.1, beta: fa.2)
+                    o = try activation(fa.0, try clipped(o), alpha: fa.1, beta: fa.2)
                     h = try emit(.mul, [o, try activation(ha.0, c, alpha: ha.1, beta: ha.2)])
                 case "GRU":
                     let (fa, ga) = (act(0), act(1))
@@ -182,8 +207,8 @@ extension ONNXImporter {
                         let v = try gate(hr, k, hidden)
                         return try rb.map { b throws(NodeError) in try emit(.add, [v, try gate(b, k, hidden)]) } ?? v
                     }
-                    let z = try activation(fa.0, try emit(.add, [try gate(xwt, 0, hidden), try recurrentGate(0)]), alpha: fa.1, beta: fa.2)
-                    let rg = try activation(fa.0, try emit(.add, [try gate(xwt, 1, hidden), try recurrentGate(1)]), alpha: fa.1, beta: fa.2)
+                    let z = try activation(fa.0, try clipped(try emit(.add, [try gate(xwt, 0, hidden), try recurrentGate(0)])), alpha: fa.1, beta: fa.2)
+                    let rg = try activation(fa.0, try clipped(try emit(.add, [try gate(xwt, 1, hidden), try recurrentGate(1)])), alpha: fa.1, beta: fa.2)
                     var candidate: ValueID
                     if linearBeforeReset {
                         candidate = try emit(.add, [try gate(xwt, 2, hidden), try emit(.mul, [rg, try recurrentGate(2)])])
@@ -192,12 +217,12 @@ extension ONNXImporter {
                         if let rb { proj = try emit(.add, [proj, try gate(rb, 2, hidden)]) }
                         candidate = try emit(.add, [try gate(xwt, 2, hidden), proj])
                     }
-                    candidate = try activation(ga.0, candidate, alpha: ga.1, beta: ga.2)
+                    candidate = try activation(ga.0, try clipped(candidate), alpha: ga.1, beta: ga.2)
                     // h = (1 - z) * candidate + z * h
                     h = try emit(.add, [try emit(.mul, [try emit(.sub, [try scalar(1, dt), z]), candidate]), try emit(.mul, [z, h])])
                 default:
                     let fa = act(0)
-                    h = try activation(fa.0, try emit(.add, [xwt, hr]), alpha: fa.1, beta: fa.2)
+                    h = try activation(fa.0, try clipped(try emit(.add, [xwt, hr])), alpha: fa.1, beta: fa.2)
                 }
                 if let lens {
                     let live = try emit(.less, [try scalar(Double(t), function.type(of: lens).dtype), lens])
@@ -209,18 +234,15 @@ extension ONNXImporter {
                 }
             }
             if reverse { outputs.reverse() }
-            ys.append(outputs); lastH.append(h); lastC.append(c)
+            let steps = try outputs.map { o throws(NodeError) in
+                try emit(.reshape, [o], explicit: TensorType(dt, [.constant(1), .constant(1), batch, .constant(hidden)]))
+            }
+            ys.append(steps.count == 1 ? steps[0] : try emit(.concat, steps, attributes: ["axis": .int(0)]))
+            lastH.append(h); lastC.append(c)
         }
         // Y: [seq, dirs, batch, h] (batch-major [batch, seq, dirs, h]); Y_h, Y_c: [dirs, batch, h]
         // (batch-major [batch, dirs, h]).
-        let stepType = TensorType(dt, [.constant(1), .constant(1), batch, .constant(hidden)])
-        var perStep: [ValueID] = []
-        for t in 0..<seq {
-            var parts: [ValueID] = []
-            for d in 0..<directions { parts.append(try emit(.reshape, [ys[d][t]], explicit: stepType)) }
-            perStep.append(parts.count == 1 ? parts[0] : try emit(.concat, parts, attributes: ["axis": .int(1)]))
-        }
-        let stacked = perStep.count == 1 ? perStep[0] : try emit(.concat, perStep, attributes: ["axis": .int(0)])
+        let stacked = ys.count == 1 ? ys[0] : try emit(.concat, ys, attributes: ["axis": .int(1)])
         let y = batchMajor ? try emit(.transpose, [stacked], attributes: ["perm": .ints([2, 0, 1, 3])]) : stacked
         func stack(_ states: [ValueID]) throws(NodeError) -> ValueID {
             let reshaped = try states.map { s throws(NodeError) in try emit(.reshape, [s], explicit: TensorType(dt, [.constant(1), batch, .constant(hidden)])) }
@@ -228,5 +250,19 @@ extension ONNXImporter {
             return batchMajor ? try emit(.transpose, [s], attributes: ["perm": .ints([1, 0, 2])]) : s
         }
         return [.tensor(y), .tensor(try stack(lastH)), .tensor(try stack(lastC))]
+    }
+}
+
+extension ONNXImporter {
+    /// Whether an LSTM node imports as lstm_sequence ops (one per direction): f32 with ONNX's
+    /// default activations and no input_forget. Other combinations, and every LSTM when
+    /// `MCC_UNROLL_RECURRENT=1` (read at import), unroll into matmuls and elementwise ops: the
+    /// differentiable and exportable form.
+    func fusesLSTM(_ n: ONNXNode, _ dt: DType) -> Bool {
+        guard n.opType == "LSTM", dt == .f32, n.int("input_forget", 0) == 0,
+              ProcessInfo.processInfo.environment["MCC_UNROLL_RECURRENT"] != "1" else { return false }
+        guard let names = n.attributes["activations"]?.stringsValue else { return true }
+        let defaults = ["sigmoid", "tanh", "tanh"]
+        return names.enumerated().allSatisfy { $0.element.lowercased() == defaults[$0.offset % 3] }
     }
 }

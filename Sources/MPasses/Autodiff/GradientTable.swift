@@ -63,6 +63,9 @@ extension OpKind {
             return .unsupported("'\(rawValue)' is an int8 inference kernel; train the float model, then quantize it")
         case .sparseMatmul:
             return .unsupported("'sparse_matmul' is an inference kernel over a constant CSR weight; train the dense model, then prune it")
+        case .lstmSequence:
+            // The ONNX importer's unrolled LSTM (matmul + elementwise per step) is the differentiable form.
+            return .unsupported("'lstm_sequence' is an inference kernel; differentiate the unrolled recurrence (matmuls and elementwise ops per step)")
         case .toNCHWc, .fromNCHWc, .conv2dNCHWc, .maxPool2dNCHWc, .avgPool2dNCHWc:
             return .unsupported("'\(rawValue)' is a blocked-layout inference op made by select-layout; differentiate before the pass pipeline runs")
         }
