@@ -174,8 +174,12 @@ extension KernelEmitter {
         epilogue.activation = try GemmActivation(attributes)
         let large = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, n, gen.int(GemmTiling.minimumDepthAndColumns)),
                                  gen.icmp(LLVMIntSGE, k, gen.int(GemmTiling.minimumDepthAndColumns)), "")!
-        let own = choice == .mcc ? LLVMConstInt(gen.i1, 1, 0)!
+        var own = choice == .mcc ? LLVMConstInt(gen.i1, 1, 0)!
             : LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, m, gen.int(GemmTiling.minimumRows)), large, "")!
+        // A packed-only B has no original to hand OpenBLAS while it is the library's own.
+        if let prepacked, prepacked.packedOnly {
+            own = LLVMBuildOr(gen.builder, own, gen.icmp(LLVMIntEQ, b, prepacked.pristine), "")!
+        }
         gen.ifThen(own) {
             packedGemm(m: m, n: n, k: k, a: GemmOperand(pointer: a, rowStride: k, columnStride: gen.int(1)),
                        b: GemmOperand(pointer: b, rowStride: n, columnStride: gen.int(1)), c: c, ldc: n, epilogue: epilogue,
