@@ -33,6 +33,8 @@ struct PrepackedWeight {
 struct PrepackPlan {
     var packed: Set<String> = []
     var packedOnly: Set<String> = []
+    /// From this size on a weight that may meet a short M is stored packed only (see above).
+    static let packedOnlyShortRowBytes = 4 << 20
 
     init(_ module: Module, avx512: Bool) {
         let choice = GemmChoice.fromEnvironment
@@ -50,6 +52,15 @@ struct PrepackPlan {
                           choice == .mcc || (k >= GemmTiling.minimumDepthAndColumns && n >= GemmTiling.minimumDepthAndColumns)
                     else { rawReaders.insert(name); continue }
                     packed.insert(name)
+                    // Short M (below minimumRows) calls OpenBLAS on the original unless it is
+                    // gone: keep it unless M is at least minimumRows for every value of the
+                    // symbols (batch * 128), or the weight is so large that mcc's GEMM on the
+                    // packed copy beats OpenBLAS at M = 1 too (1280 x 1000, 5 MB: 0.21 vs 0.55
+                    // ms; 784 x 512, 1.6 MB: 0.024 vs 0.021 ms).
+                    let (rows, _) = splitCoefficient(Array(f.type(of: op.operands[0]).shape.dropLast()).product)
+                    if choice != .mcc, rows < GemmTiling.minimumRows, k * n * 4 < PrepackPlan.packedOnlyShortRowBytes {
+                        rawReaders.insert(name)
+                    }
                 }
             }
             // A parameter returned as a result is read raw by the caller.

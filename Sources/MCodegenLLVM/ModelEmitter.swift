@@ -126,12 +126,14 @@ struct ModelEmitter {
         }
         for (i, op) in function.ops.enumerated() {
             let v = op.result
-            // Elementwise ops may write over an operand of their own shape that dies here
-            // (each element is read before it is written).
+            // Elementwise ops may write over an operand of their own shape and element size
+            // that dies here (each element is read before it is written; a cast bool -> f32
+            // would overwrite elements it has not read yet).
             let elementwise = op.kind.info.category == .elementwiseUnary || op.kind.info.category == .elementwiseBinary
             var released = Set<Int>()
             if elementwise {
-                for operand in op.operands where function.type(of: operand).shape == function.type(of: v).shape {
+                for operand in op.operands where function.type(of: operand).shape == function.type(of: v).shape
+                    && function.type(of: operand).dtype.byteSize == function.type(of: v).dtype.byteSize {
                     let r = root(operand)
                     guard lastUse[r.raw] == i, case .workspace(let s) = storage[r.raw], !released.contains(s) else { continue }
                     released.insert(s)

@@ -19,7 +19,8 @@ from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 import mlang  # noqa: E402
 from conftest import run_mcc  # noqa: E402
 
-K, N = 300, 130
+# 4.2 MB: large enough to be packed only even where M may be short (below 4 rows).
+K, N = 1024, 1030
 
 
 def blob_bytes(mcc: Path, source: Path, env: dict[str, str]) -> int:
@@ -31,15 +32,17 @@ def blob_bytes(mcc: Path, source: Path, env: dict[str, str]) -> int:
     return int(match.group(1))
 
 
-def matmul_model(mcc: Path, tmp_path: Path, w: np.ndarray, *, raw_reader: bool, env: dict[str, str]) -> tuple[Path, Path]:
+def matmul_model(mcc: Path, tmp_path: Path, w: np.ndarray, *, raw_reader: bool, env: dict[str, str],
+                 rows: tuple = ("m",)) -> tuple[Path, Path]:
+    k, n = w.shape
     nodes = [helper.make_node("MatMul", ["a", "w"], ["y"])]
-    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["m", N])]
+    outputs = [helper.make_tensor_value_info("y", TensorProto.FLOAT, [*rows, n])]
     if raw_reader:  # a second reader that needs the original: w + 1
         nodes.append(helper.make_node("Add", ["w", "one"], ["w1"]))
-        outputs.append(helper.make_tensor_value_info("w1", TensorProto.FLOAT, [K, N]))
+        outputs.append(helper.make_tensor_value_info("w1", TensorProto.FLOAT, [k, n]))
     inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(np.array(1, np.float32), "one")]
-    g = helper.make_graph(nodes, "pw", [helper.make_tensor_value_info("a", TensorProto.FLOAT, ["m", K])], outputs, inits)
-    name = "raw" if raw_reader else "packed"
+    g = helper.make_graph(nodes, "pw", [helper.make_tensor_value_info("a", TensorProto.FLOAT, [*rows, k])], outputs, inits)
+    name = ("raw" if raw_reader else "packed") + f"_{k}x{n}_{len(rows)}"
     path = tmp_path / f"{name}.onnx"
     onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], ir_version=8), str(path))
     lib = tmp_path / f"{name}.so"
@@ -76,6 +79,17 @@ def test_packed_only_weight(mcc: Path, tmp_path: Path, gemm: str) -> None:
         changed.set_param(name, w2)
         np.testing.assert_allclose(changed(a=a)["y"], a.astype(np.float64) @ w2, rtol=1e-4, atol=1e-3)
         np.testing.assert_allclose(pristine(a=a)["y"], a.astype(np.float64) @ w, rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("rows, packed_only", [(("m",), False), (("m", 4), True)])
+def test_small_weight_is_packed_only_where_rows_are_never_short(mcc: Path, tmp_path: Path, rows, packed_only) -> None:
+    # A 300 x 130 weight: M = m may be 1 (OpenBLAS reads the original), M = m * 4 may not.
+    w = np.random.default_rng(9).standard_normal((300, 130)).astype(np.float32)
+    src, lib = matmul_model(mcc, tmp_path, w, raw_reader=False, env={"MCC_GEMM": "auto"}, rows=rows)
+    assert (blob_bytes(mcc, src, {"MCC_GEMM": "auto"}) < w.nbytes) == packed_only
+    a = np.random.default_rng(2).standard_normal((1, *rows[1:], 300)).astype(np.float32)
+    with mlang.load(lib) as model:
+        np.testing.assert_allclose(model(a=a)["y"], a.astype(np.float64) @ w, rtol=1e-4, atol=1e-3)
 
 
 FIXTURE = Path(__file__).parent / "training" / "packed.mir"
