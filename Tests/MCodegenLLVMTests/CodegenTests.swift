@@ -114,4 +114,25 @@ import MIR
         #expect(plan.plannedBytes.evaluate(["n": 3]) == 1536 * 3)
         #expect(plan.unplannedBytes.evaluate(["n": 3]) == 2048 * 3)
     }
+
+    @Test func memoryPlanNeverCastsInPlaceAcrossElementSizes() throws {
+        // %2 = cast %1 (bool -> f32) must not take %1's buffer grown to 40 n bytes: writing
+        // element i would overwrite bool elements 4i..4i+3 before they are read.
+        let module = try parseModule(text: """
+        module @cast
+
+        func @C(%x: f32[n, 10], %y: f32[n, 10]) -> (z: f32[n, 10]) {
+          %0 = relu %x : f32[n, 10]
+          %1 = equal %0, %y : bool[n, 10]
+          %2 = cast %1 {to = "f32"} : f32[n, 10]
+          %3 = add %2, %0 : f32[n, 10]
+          return %3
+        }
+
+        """)
+        try module.verify()
+        let cg = try LLVMCodegen(module: module, options: CodegenOptions()) { _ throws(CodegenError) in [] }
+        let plan = try #require(cg.memoryPlans.first)
+        #expect(plan.slots == 3)
+    }
 }
