@@ -29,10 +29,13 @@ public final class LLVMCodegen {
         features = tm.features
         guard !module.functions.isEmpty else { throw .unsupported("the module has no models to compile") }
 
-        // Parameters: one 64-byte aligned blob, each tensor at a 64-byte aligned offset.
+        // Parameters: one 64-byte aligned blob, each tensor at a 64-byte aligned offset; the
+        // packed-only ones (GemmPrepack.swift) get offsets past the stored bytes.
+        let plan = PrepackPlan(module, avx512: options.target.hasAVX512)
         var offsets: [String: Int] = [:]
         var bytes: [UInt8] = []
         var tensors: [String: [UInt8]] = [:]
+        var unstored: [(Parameter, Int)] = []
         for p in module.parameters {
             guard let shape = p.type.staticShape else {
                 throw .unsupported("parameter '\(p.name)' of type \(p.type): parameters need a static shape")
@@ -43,13 +46,22 @@ public final class LLVMCodegen {
             guard data.count == count else {
                 throw .parameterData("parameter '\(p.name)' needs \(count) bytes, got \(data.count)")
             }
+            if plan.packed.contains(p.name) { tensors[p.name] = data }
+            if plan.packedOnly.contains(p.name) { unstored.append((p, count)); continue }
             while bytes.count % 64 != 0 { bytes.append(0) }
             offsets[p.name] = bytes.count
             bytes.append(contentsOf: data)
-            if p.type.dtype == .f32 && shape.count == 2 { tensors[p.name] = data }
         }
-        let blob = bytes.isEmpty ? nil : gen.blob(bytes, name: "mcc_param_data")
-        gen.prepacked = Self.prepackWeights(module, gen: gen, offsets: offsets, blob: blob, data: tensors)
+        var end = bytes.count
+        for (p, count) in unstored {
+            end = (end + 63) / 64 * 64
+            offsets[p.name] = end
+            end += count
+        }
+        // A blob even when every parameter is packed-only: the pristine pointers point into it.
+        let blob = bytes.isEmpty && unstored.isEmpty ? nil : gen.blob(bytes.isEmpty ? [0] : bytes, name: "mcc_param_data")
+        gen.prepacked = Self.prepackWeights(module, plan: plan, gen: gen, offsets: offsets, blob: blob, data: tensors)
+        Self.emitPackedTable(module, gen: gen, prepacked: gen.prepacked, offsets: offsets, storedBytes: bytes.count)
 
         let blas = BLAS(gen)
         var descriptors: [LLVMValueRef] = []

@@ -201,14 +201,31 @@ extension KernelEmitter {
         let arg = { (i: Int) in gen.param(fn.0, i) }
         let (kc, aPanel, bPanel, c, ldc, mr, nr) = (arg(0), arg(1), arg(2), arg(3), arg(4), arg(5), arg(6))
         let (accumulate, last, bias, residual, ldr) = (arg(7), arg(8), arg(9), arg(10), arg(11))
-        let acc = (0..<rows).map { _ in (0..<vectors).map { _ in gen.slot(zeroVector(t.width)) } }
-        gen.loop(gen.int(0), kc) { step in
+        // Short tiles (1-2 rows, e.g. a batch-1 dense layer on a packed weight) would leave
+        // only rows x vectors FMA chains, each waiting out the FMA latency: they spread the
+        // depth over `sets` independent accumulator sets (8 chains in all), summed at the end.
+        let sets = max(1, 4 / rows)
+        let accSets = (0..<sets).map { _ in (0..<rows).map { _ in (0..<vectors).map { _ in gen.slot(zeroVector(t.width)) } } }
+        let acc = accSets[0]
+        func depthStep(_ step: LLVMValueRef, _ acc: [[LLVMValueRef]]) {
             let bRow = gen.gep(bPanel, gen.mul(step, gen.int(t.nr)))
             let bv = (0..<vectors).map { loadVector(bRow, offset: $0 * t.width, t.width, align: 64) }
             let aCol = gen.gep(aPanel, gen.mul(step, gen.int(t.mr)))
             for i in 0..<rows {
                 let av = splat(gen.load(aCol, gen.int(i)), t.width)
                 for j in 0..<vectors { gen.write(acc[i][j], gen.intrinsic("llvm.fma", [av, bv[j], gen.read(acc[i][j])])) }
+            }
+        }
+        if sets == 1 {
+            gen.loop(gen.int(0), kc) { depthStep($0, acc) }
+        } else {
+            let groups = gen.sdiv(kc, gen.int(sets))
+            gen.loop(gen.int(0), groups) { g in
+                for (s, set) in accSets.enumerated() { depthStep(gen.add(gen.mul(g, gen.int(sets)), gen.int(s)), set) }
+            }
+            gen.loop(gen.mul(groups, gen.int(sets)), kc) { depthStep($0, acc) }
+            for set in accSets.dropFirst() {
+                for i in 0..<rows { for j in 0..<vectors { gen.write(acc[i][j], gen.fadd(gen.read(acc[i][j]), gen.read(set[i][j]))) } }
             }
         }
         let isAccumulating = gen.icmp(LLVMIntNE, accumulate, gen.int(0)), isLast = gen.icmp(LLVMIntNE, last, gen.int(0))

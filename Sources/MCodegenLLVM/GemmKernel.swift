@@ -17,7 +17,7 @@ struct GemmTiling: Hashable {
     /// Floats per vector register: 16 on AVX-512, else 8 (AVX2; LLVM splits it on narrower targets).
     var width: Int
 
-    /// Below this many rows of A a matmul calls OpenBLAS (see `matmulGemm`).
+    /// Below this many rows of A a GEMM calls OpenBLAS (see `ownGemm`, the one rule).
     static let minimumRows = 4
     /// Below this N or K a matmul calls OpenBLAS: BERT's per-head attention products
     /// (128x128 by 128x32, 128x32 by 32x128) ran at 35-51 GFLOP/s against OpenBLAS's 60-65.
@@ -160,26 +160,55 @@ enum GemmChoice: String {
     }
 }
 
+/// The shape class that, with M, N and K, picks mcc's GEMM or OpenBLAS (`ownGemm`).
+enum GemmShapeClass {
+    /// A matmul: B (K x N) is a weight (possibly packed at compile time) or an input; M, the
+    /// batch rows, is often known only at run time.
+    case matmul
+    /// An im2col convolution: A (output channels x channels * kh * kw) is the weight, packed
+    /// on every call, so it needs enough output-pixel columns N to pay for that.
+    case convolution
+}
+
 extension KernelEmitter {
-    /// C[m, n] = act(A[m, k] x B[k, n]), all row-major and contiguous.
-    ///
-    /// Dispatch rule (measured on Zen 4, docs/mir.md): f32 on an AVX-512 target runs mcc's
-    /// packed GEMM when M >= `GemmTiling.minimumRows` and N, K >= `minimumDepthAndColumns`;
-    /// f64, narrower targets, short M (where OpenBLAS's GEMV-like kernels win) and small N or K
-    /// call OpenBLAS.
-    /// Whether a GEMM with a compile-time M and K runs mcc's kernel (the rule of `matmulGemm`).
-    func usesOwnGemm(_ dtype: DType, rows: Int, depth: Int) -> Bool {
+    /// Whether mcc's GEMM runs C[m, n] = A[m, k] x B[k, n], the one rule for every caller: nil
+    /// when it never does (f64, a target without AVX-512, `MCC_GEMM=blas`), else an i1 (a
+    /// constant where the shape is static). Measured on Zen 4 (docs/mir.md): f32 with
+    /// M >= `GemmTiling.minimumRows` (short M: OpenBLAS's GEMV-like kernels win), K >=
+    /// `minimumDepthAndColumns`, and N >= `minimumDepthAndColumns` for a matmul or
+    /// `minimumConvColumns` for a convolution; `MCC_GEMM=mcc` forces it.
+    func ownGemm(_ dtype: DType, _ shape: GemmShapeClass, m: LLVMValueRef, n: LLVMValueRef, k: LLVMValueRef) -> LLVMValueRef? {
         let choice = GemmChoice.fromEnvironment
-        guard dtype == .f32, choice != .blas else { return false }
-        return choice == .mcc || (gen.preferWide && rows >= GemmTiling.minimumRows && depth >= GemmTiling.minimumDepthAndColumns)
+        guard dtype == .f32, choice != .blas, gen.preferWide || choice == .mcc else { return nil }
+        let yes = LLVMConstInt(gen.i1, 1, 0)!
+        if choice == .mcc { return yes }
+        let columns = shape == .matmul ? GemmTiling.minimumDepthAndColumns : GemmTiling.minimumConvColumns
+        var own = yes
+        for (value, minimum) in [(m, GemmTiling.minimumRows), (k, GemmTiling.minimumDepthAndColumns), (n, columns)] {
+            if LLVMIsAConstantInt(value) != nil {
+                // Static dims decide at compile time (no OpenBLAS-only shape emits mcc's kernel).
+                if LLVMConstIntGetSExtValue(value) < minimum { return nil }
+                continue
+            }
+            own = LLVMBuildAnd(gen.builder, own, gen.icmp(LLVMIntSGE, value, gen.int(minimum)), "")!
+        }
+        return own
     }
 
+    /// C[m, n] = act(A[m, k] x B[k, n] + bias + residual), all row-major and contiguous, on mcc's GEMM or OpenBLAS
+    /// (`ownGemm`). A packed-only B (GemmPrepack.swift) always takes mcc's GEMM while it is the
+    /// library's own.
     func matmulGemm(_ dtype: DType, a: LLVMValueRef, b: LLVMValueRef, c: LLVMValueRef, m: LLVMValueRef, n: LLVMValueRef,
                     k: LLVMValueRef, bias: LLVMValueRef? = nil, residual: LLVMValueRef? = nil,
                     act: ((LLVMValueRef) -> LLVMValueRef)?, attributes: Attributes,
                     prepacked: PrepackedWeight? = nil) throws(CodegenError) {
-        let choice = GemmChoice.fromEnvironment
-        guard dtype == .f32, choice != .blas, gen.preferWide || choice == .mcc else {
+        var own = ownGemm(dtype, .matmul, m: m, n: n, k: k)
+        // A packed-only B has no original to hand OpenBLAS while it is the library's own.
+        if let prepacked, prepacked.packedOnly {
+            let pristine = gen.icmp(LLVMIntEQ, b, prepacked.pristine)
+            own = own.map { LLVMBuildOr(gen.builder, $0, pristine, "")! } ?? pristine
+        }
+        guard let own else {
             try partitionedGemm(dtype, a: a, b: b, c: c, m: m, n: n, k: k, bias: bias, residual: residual, act: act)
             return
         }
@@ -187,16 +216,12 @@ extension KernelEmitter {
         epilogue.activation = try GemmActivation(attributes)
         if let bias { epilogue.bias = (bias, .perColumn) }
         if let residual { epilogue.residual = (residual, n) }
-        let large = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, n, gen.int(GemmTiling.minimumDepthAndColumns)),
-                                 gen.icmp(LLVMIntSGE, k, gen.int(GemmTiling.minimumDepthAndColumns)), "")!
-        let own = choice == .mcc ? LLVMConstInt(gen.i1, 1, 0)!
-            : LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, m, gen.int(GemmTiling.minimumRows)), large, "")!
         gen.ifThen(own) {
             packedGemm(m: m, n: n, k: k, a: GemmOperand(pointer: a, rowStride: k, columnStride: gen.int(1)),
                        b: GemmOperand(pointer: b, rowStride: n, columnStride: gen.int(1)), c: c, ldc: n, epilogue: epilogue,
                        prepacked: prepacked)
         }
-        guard choice == .auto else { return }
+        if LLVMIsAConstantInt(own) != nil && LLVMConstIntGetZExtValue(own) == 1 { return }
         var failure: CodegenError?
         gen.ifThen(LLVMBuildNot(gen.builder, own, "")!) {
             do { try partitionedGemm(dtype, a: a, b: b, c: c, m: m, n: n, k: k, bias: bias, residual: residual, act: act) }

@@ -214,7 +214,7 @@ extension KernelEmitter {
         }
         let (height, width, oh, ow) = (xs[2], xs[3], os[2], os[3])
         let plane = gen.mul(oh, ow), rows = gen.int(cin * kh * kw)
-        let ownGemm = usesOwnGemm(outType.dtype, rows: cout, depth: cin * kh * kw), gemmActivation = try GemmActivation(op.attributes)
+        let gemmActivation = try GemmActivation(op.attributes)
         // A part owns output rows [y0, y1): those columns of the im2col buffer and of the result.
         let (y0, y1) = partRange(oh)
         let (c0, c1) = (gen.mul(y0, ow), gen.mul(y1, ow))
@@ -250,44 +250,17 @@ extension KernelEmitter {
             var columns = input
             if let scratch = columnsBase {
                 columns = scratch
-                // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
-                // 512-channel layers.
-                let kk = gen.int(kh * kw)
-                let yLo = wholePlane ? gen.int(0) : gen.sdiv(lo, ow), yHi = wholePlane ? oh : gen.sdiv(gen.add(hi, gen.sub(ow, gen.int(1))), ow)
-                gen.loop(gen.int(0), rows) { r in
-                    let c = gen.sdiv(r, kk), rem = LLVMBuildSRem(gen.builder, r, kk, "")!
-                    let ky = gen.sdiv(rem, gen.int(kw)), kx = LLVMBuildSRem(gen.builder, rem, gen.int(kw), "")!
-                    let row = gen.mul(r, plane)
-                    let offY = gen.sub(gen.mul(ky, gen.int(p.dilations[0])), gen.int(p.pads[0]))
-                    let offX = gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1]))
-                    let (loX, hiX) = validRange(offset: offX, stride: p.strides[1], input: width, output: ow)
-                    gen.loop(yLo, yHi) { y in
-                        let base = gen.mul(y, ow)
-                        let xStart = wholePlane ? gen.int(0) : gen.imax(gen.sub(lo, base), gen.int(0))
-                        let xEnd = wholePlane ? ow : gen.imin(gen.sub(hi, base), ow)
-                        let rowStart = gen.add(row, base)
-                        let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), offY)
-                        let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
-                        gen.loop(xStart, xEnd) { xo in gen.store(gen.constant(0, t), scratch, gen.add(rowStart, xo)) }
-                        gen.ifThen(inside) {
-                            let inRow = gen.add(gen.mul(c, gen.mul(height, width)), gen.mul(iy, width))
-                            gen.loop(gen.imax(loX, xStart), gen.imin(hiX, xEnd)) { xo in
-                                let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), offX)
-                                gen.store(gen.load(input, gen.add(inRow, ix)), scratch, gen.add(rowStart, xo))
-                            }
-                        }
-                    }
-                }
+                im2col(input: input, columns: scratch, channels: cin, kh: kh, kw: kw, p, height: height, width: width, oh: oh, ow: ow, t,
+                       pixels: wholePlane ? nil : (lo, hi))
             }
-            // mcc's GEMM, with bias (per output channel = row), the residual (skip connection) and
-            // the activation in its store, when this call has at least
-            // `GemmTiling.minimumConvColumns` columns; OpenBLAS otherwise.
+            // mcc's GEMM (`ownGemm`: enough output-pixel columns in this call), with bias (per
+            // output channel = row), the residual (skip connection) and the activation in its
+            // store; OpenBLAS otherwise.
             let columnCount = gen.sub(hi, lo)
             let residual = ins.count == 4 ? gen.gep(ins[3], gen.mul(n, gen.mul(gen.int(cout), plane)), element: t) : nil
-            let forced = GemmChoice.fromEnvironment == .mcc
-            let own = !ownGemm ? LLVMConstInt(gen.i1, 0, 0)! : forced ? LLVMConstInt(gen.i1, 1, 0)!
-                : gen.icmp(LLVMIntSGE, columnCount, gen.int(GemmTiling.minimumConvColumns))
-            if ownGemm {
+            let ownGemm = self.ownGemm(outType.dtype, .convolution, m: gen.int(cout), n: columnCount, k: rows)
+            let own = ownGemm ?? LLVMConstInt(gen.i1, 0, 0)!
+            if ownGemm != nil {
                 gen.ifThen(own) {
                     var epilogue = GemmEpilogue(activation: gemmActivation)
                     if ins.count >= 3 { epilogue.bias = (ins[2], .perRow) }
@@ -331,12 +304,15 @@ extension KernelEmitter {
 
     /// col[(c, ky, kx), (y, x)] = input[c, y * sh + ky * dh - top, x * sw + kx * dw - left], 0 outside:
     /// the image's patches as the columns of one GEMM operand ([channels * kh * kw, oh * ow]).
-    /// `rows` limits it to a range of rows (one part's share of a row-split gradient kernel).
+    /// `rows` limits it to a range of rows (one part's share of a row-split gradient kernel),
+    /// `pixels` to a range of columns (one part's share of the forward's output pixels); without
+    /// it the loops have the plane's own bounds, which LLVM unrolls and vectorizes for small planes.
     func im2col(input: LLVMValueRef, columns scratch: LLVMValueRef, channels cin: Int, kh: Int, kw: Int, _ p: WindowParams,
                 height: LLVMValueRef, width: LLVMValueRef, oh: LLVMValueRef, ow: LLVMValueRef, _ t: LLVMTypeRef,
-                rows range: (LLVMValueRef, LLVMValueRef)? = nil, outputRows: (LLVMValueRef, LLVMValueRef)? = nil) {
+                rows range: (LLVMValueRef, LLVMValueRef)? = nil, pixels: (LLVMValueRef, LLVMValueRef)? = nil) {
         let plane = gen.mul(oh, ow), rows = range ?? (gen.int(0), gen.int(cin * kh * kw))
-        let ys = outputRows ?? (gen.int(0), oh)
+        // Output rows that hold a pixel of the range; each row's columns are clipped to it.
+        let ys = pixels.map { (lo, hi) in (gen.sdiv(lo, ow), gen.sdiv(gen.add(hi, gen.sub(ow, gen.int(1))), ow)) } ?? (gen.int(0), oh)
         // One runtime loop over the rows (c, ky, kx): unrolling them would explode for
         // 512-channel layers.
         let kk = gen.int(kh * kw)
@@ -348,13 +324,16 @@ extension KernelEmitter {
             let offX = gen.sub(gen.mul(kx, gen.int(p.dilations[1])), gen.int(p.pads[1]))
             let (loX, hiX) = validRange(offset: offX, stride: p.strides[1], input: width, output: ow)
             gen.loop(ys.0, ys.1) { y in
-                let rowStart = gen.add(row, gen.mul(y, ow))
+                let base = gen.mul(y, ow)
+                let xStart = pixels.map { gen.imax(gen.sub($0.0, base), gen.int(0)) } ?? gen.int(0)
+                let xEnd = pixels.map { gen.imin(gen.sub($0.1, base), ow) } ?? ow
+                let rowStart = gen.add(row, base)
                 let iy = gen.add(gen.mul(y, gen.int(p.strides[0])), offY)
                 let inside = LLVMBuildAnd(gen.builder, gen.icmp(LLVMIntSGE, iy, gen.int(0)), gen.icmp(LLVMIntSLT, iy, height), "")!
-                gen.loop(gen.int(0), ow) { xo in gen.store(gen.constant(0, t), scratch, gen.add(rowStart, xo)) }
+                gen.loop(xStart, xEnd) { xo in gen.store(gen.constant(0, t), scratch, gen.add(rowStart, xo)) }
                 gen.ifThen(inside) {
                     let inRow = gen.add(gen.mul(c, gen.mul(height, width)), gen.mul(iy, width))
-                    gen.loop(loX, hiX) { xo in
+                    gen.loop(gen.imax(loX, xStart), gen.imin(hiX, xEnd)) { xo in
                         let ix = gen.add(gen.mul(xo, gen.int(p.strides[1])), offX)
                         gen.store(gen.load(input, gen.add(inRow, ix)), scratch, gen.add(rowStart, xo))
                     }

@@ -15,13 +15,20 @@ enum Storage {
 /// Emits, for one MIR function (one model): its kernels, the forward entry point, the
 /// workspace-size and dims functions the runtime calls, and its descriptor constant.
 /// A sum with like terms combined (`c1 * batch + c2 * batch` -> `(c1 + c2) * batch`).
+/// `d` as coefficient x factor (`batch * 64` -> (64, batch); a constant's factor is 1).
+func splitCoefficient(_ d: Dim) -> (Int, Dim) {
+    switch d {
+    case .constant(let k): return (k, .constant(1))
+    case .mul(.constant(let k), let rest), .mul(let rest, .constant(let k)): return (k, rest)
+    default: return (1, d)
+    }
+}
+
 func sumOfTerms(_ terms: [Dim]) -> Dim {
     var order: [String] = []
     var coefficient: [String: Int] = [:], factor: [String: Dim] = [:]
     for t in terms {
-        var c = 1, f = t
-        if case .mul(.constant(let k), let rest) = t { c = k; f = rest }
-        if case .constant(let k) = t { c = k; f = .constant(1) }
+        let (c, f) = splitCoefficient(t)
         let key = f.description
         if coefficient[key] == nil { order.append(key); factor[key] = f }
         coefficient[key, default: 0] += c
@@ -86,56 +93,89 @@ struct ModelEmitter {
             if !viewed(r.value), case .workspace = storage[producer.raw] { storage[producer.raw] = .output(i) }
             else { copies.append((i, r.value)) }
         }
-        // Static memory plan: a buffer whose last reader has run is reused by the next value
-        // of exactly the same byte size (symbolic sizes compare structurally, so the plan is
-        // valid for every batch size). Outputs live in the caller-visible output buffers.
+        // Static memory plan: a buffer whose last reader has run is reused by a later value
+        // whose byte size is a multiple of the same symbolic factor (e.g. batch * c), so the
+        // plan is valid for every batch size. Three greedy rules, and the plan with the smaller
+        // workspace wins (first with every symbol = 64, then = 1): `exact` reuses a buffer of
+        // exactly the size, `fit` the smallest that holds the value, `grow` that or else the
+        // largest free one, grown (a free buffer has no contents, and offsets come from the
+        // final sizes). Growing wins on MobileNetV2 (18.9 -> 8.4 MB per image) but loses on
+        // BERT, where one grown buffer per layer replaced a shared one. Outputs live in the
+        // caller-visible output buffers.
         var lastUse = [Int](repeating: -1, count: function.valueCount)
         for (i, op) in function.ops.enumerated() { for v in op.operands { lastUse[root(v).raw] = i } }
         for r in function.results { lastUse[root(r.value).raw] = Int.max }
-        var slots: [Dim] = []
-        var scratch: [Int: Int] = [:]
-        var free: [(slot: Int, bytes: Dim)] = []
         func bytes(_ v: ValueID) -> Dim { function.type(of: v).elementCount * .constant(function.type(of: v).dtype.byteSize) }
-        for (i, op) in function.ops.enumerated() {
-            let v = op.result
-            // Elementwise ops may write over an operand of their own shape that dies here
-            // (each element is read before it is written).
-            let elementwise = op.kind.info.category == .elementwiseUnary || op.kind.info.category == .elementwiseBinary
-            var released = Set<Int>()
-            if elementwise {
-                for operand in op.operands where function.type(of: operand).shape == function.type(of: v).shape {
+        enum Reuse: CaseIterable { case exact, fit, grow }
+        let unassigned = storage
+        func assign(_ reuse: Reuse) -> (storage: [Storage], slots: [Dim], scratch: [Int: Int]) {
+            var storage = unassigned
+            var slots: [Dim] = []
+            var scratch: [Int: Int] = [:]
+            var free: [Int] = []
+            func take(_ size: Dim) -> Int {
+                let (c, factor) = splitCoefficient(size)
+                let key = factor.description
+                var fits: (index: Int, c: Int)?, grows: (index: Int, c: Int)?
+                for (k, s) in free.enumerated() {
+                    let (sc, sf) = splitCoefficient(slots[s])
+                    guard sf.description == key, reuse != .exact || sc == c else { continue }
+                    if sc >= c { if fits == nil || sc < fits!.c { fits = (k, sc) } }
+                    else if grows == nil || sc > grows!.c { grows = (k, sc) }
+                }
+                guard let k = (fits ?? (reuse == .grow ? grows : nil))?.index else {
+                    slots.append(size)
+                    return slots.count - 1
+                }
+                let s = free.remove(at: k)
+                if fits == nil { slots[s] = size }
+                return s
+            }
+            for (i, op) in function.ops.enumerated() {
+                let v = op.result
+                // Elementwise ops may write over an operand of their own shape and element size
+                // that dies here (each element is read before it is written; a cast bool -> f32
+                // would overwrite elements it has not read yet).
+                let elementwise = op.kind.info.category == .elementwiseUnary || op.kind.info.category == .elementwiseBinary
+                var released = Set<Int>()
+                if elementwise {
+                    for operand in op.operands where function.type(of: operand).shape == function.type(of: v).shape
+                        && function.type(of: operand).dtype.byteSize == function.type(of: v).dtype.byteSize {
+                        let r = root(operand)
+                        guard lastUse[r.raw] == i, case .workspace(let s) = storage[r.raw], !released.contains(s) else { continue }
+                        released.insert(s)
+                        free.append(s)
+                    }
+                }
+                if case .workspace = storage[v.raw] {
+                    let s = take(bytes(v))
+                    storage[v.raw] = .workspace(slot: s)
+                    if lastUse[v.raw] < 0 { free.append(s) }
+                }
+                // Kernel scratch (im2col) lives only during its op.
+                var scratchSlot: Int?
+                if let need = KernelEmitter.scratchBytes(op, function) {
+                    scratchSlot = take(need)
+                    scratch[i] = scratchSlot
+                }
+                for operand in op.operands {
                     let r = root(operand)
                     guard lastUse[r.raw] == i, case .workspace(let s) = storage[r.raw], !released.contains(s) else { continue }
                     released.insert(s)
-                    free.append((s, bytes(r)))
+                    free.append(s)
                 }
+                if let scratchSlot { free.append(scratchSlot) }
             }
-            if case .workspace = storage[v.raw] {
-                let size = bytes(v)
-                if let k = free.firstIndex(where: { $0.bytes == size }) {
-                    storage[v.raw] = .workspace(slot: free[k].slot)
-                    free.remove(at: k)
-                } else {
-                    storage[v.raw] = .workspace(slot: slots.count)
-                    slots.append(size)
-                }
-                if lastUse[v.raw] < 0, case .workspace(let s) = storage[v.raw] { free.append((s, size)) }
-            }
-            // Kernel scratch (im2col) lives only during its op.
-            var scratchSlot: (Int, Dim)?
-            if let need = KernelEmitter.scratchBytes(op, function) {
-                if let k = free.firstIndex(where: { $0.bytes == need }) { scratchSlot = free[k]; free.remove(at: k) }
-                else { scratchSlot = (slots.count, need); slots.append(need) }
-                scratch[i] = scratchSlot?.0
-            }
-            for operand in op.operands {
-                let r = root(operand)
-                guard lastUse[r.raw] == i, case .workspace(let s) = storage[r.raw], !released.contains(s) else { continue }
-                released.insert(s)
-                free.append((s, bytes(r)))
-            }
-            if let scratchSlot { free.append(scratchSlot) }
+            return (storage, slots, scratch)
         }
+        func cost(_ slots: [Dim]) -> [Int] {
+            let total = sumOfTerms(slots)
+            return [64, 1].map { n in total.evaluate(Dictionary(symbols.map { ($0, n) }, uniquingKeysWith: { a, _ in a })) ?? Int.max }
+        }
+        let plans = Reuse.allCases.map(assign)
+        let best = plans.min { cost($0.slots).lexicographicallyPrecedes(cost($1.slots)) }!
+        storage = best.storage
+        let (slots, scratch) = (best.slots, best.scratch)
         planStats.buffers = function.ops.filter { if case .workspace = storage[$0.result.raw] { return true }; return false }.count
         planStats.slots = slots.count
         planStats.plannedBytes = sumOfTerms(slots)

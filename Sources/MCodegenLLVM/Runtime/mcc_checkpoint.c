@@ -105,6 +105,8 @@ mcc_status mcc_model_save_checkpoint(const mcc_model *m, const char *path) {
   for (int32_t p = 0; p < d->n_params; p++)
     if (!st_dtype(d->params[p].dtype_code, d->params[p].dtype_bits) || d->params[p].ndim > MCC_CKPT_RANK)
       return fail(MCC_ERR_UNSUPPORTED, "parameter '%s': safetensors cannot store its type", d->params[p].name);
+  mcc_status readable = mcc_rt_readable_param((mcc_model *)m, -1);
+  if (readable != MCC_OK) return readable;
   ckpt_entry *e = calloc((size_t)d->n_params * 3 + 1, sizeof *e);
   if (!e) return fail(MCC_ERR_OUT_OF_MEMORY, "mcc_model_save_checkpoint: out of memory");
   int32_t n = collect(m, e);

@@ -211,6 +211,10 @@ mcc_status mcc_model_param(const mcc_model *m, int32_t index, DLTensor *view) {
     return fail(MCC_ERR_INVALID_ARGUMENT, "param index %d is out of range: model '%s' has %d params", index,
                 m->desc->name, m->desc->n_params);
   const mcc_desc_tensor *t = &m->desc->params[index];
+  /* A packed-only parameter is rebuilt into the instance's own copy (the view stays valid
+   * as long as the instance, like every view of it). */
+  mcc_status st = mcc_rt_readable_param((mcc_model *)m, index);
+  if (st != MCC_OK) return st;
   memset(view, 0, sizeof *view);
   view->data = (void *)((const char *)m->params + m->desc->param_offsets[index]);
   view->device.device_type = kDLCPU;

@@ -56,7 +56,20 @@ typedef struct mcc_desc_model {
   int32_t n_value_symbols, n_checks;
 } mcc_desc_model;
 
+/* A parameter the blob does not store (packed-only, GemmPrepack.swift): its bytes would lie
+ * at `offset` of the blob; `packed` holds it in the GEMM's panel layout (depth blocks of kc
+ * rows at pc * npad, npad = columns rounded up to nr; NR-column panels of kc x nr floats). */
+typedef struct mcc_desc_packed {
+  const float *packed;
+  uint64_t offset;
+  int64_t rows, columns, kc, nr;
+} mcc_desc_packed;
+
 extern const mcc_desc_model mcc_desc_models[];
+extern const mcc_desc_packed *const mcc_desc_packed_params;
+extern const int32_t mcc_desc_packed_count;
+/* Bytes of the blob that hold data; packed-only parameters' offsets are at or past it. */
+extern const int64_t mcc_desc_param_stored_bytes;
 extern const int32_t mcc_desc_model_count;
 extern const int32_t mcc_desc_default_model;
 extern const char *const mcc_desc_compiler_version;

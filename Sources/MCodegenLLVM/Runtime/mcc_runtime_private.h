@@ -60,8 +60,12 @@ void mcc_rt_pool_destroy(mcc_pool *p);
 mcc_pool *mcc_rt_pool(mcc_model *m);
 /* Bytes of one parameter of a descriptor; the extent of all its parameters in the blob. */
 int64_t mcc_rt_param_bytes(const mcc_desc_tensor *t);
-/* Gives `m` its own parameter copy (copy-on-write); MCC_OK when it has one. */
+/* Gives `m` its own parameter copy (copy-on-write, packed-only parameters unpacked into it);
+ * MCC_OK when it has one. */
 mcc_status mcc_rt_own_params(mcc_model *m);
+/* Makes parameter `index` (-1: every parameter) readable at m->params: takes the copy when
+ * it is packed-only and `m` has none. Later runs then pack it at run time. */
+mcc_status mcc_rt_readable_param(mcc_model *m, int32_t index);
 
 /* Training state of one forward parameter. */
 typedef struct mcc_train_param {

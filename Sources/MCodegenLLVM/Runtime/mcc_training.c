@@ -30,6 +30,25 @@ static int64_t blob_extent(const mcc_desc_model *d) {
   return end;
 }
 
+/* The original rows x columns of a packed-only parameter (the inverse of GemmTiling.packB). */
+static void unpack(const mcc_desc_packed *w, float *out) {
+  int64_t npad = (w->columns + w->nr - 1) / w->nr * w->nr;
+  for (int64_t pc = 0; pc < w->rows; pc += w->kc) {
+    int64_t depth = w->rows - pc < w->kc ? w->rows - pc : w->kc;
+    for (int64_t jp = 0; jp * w->nr < w->columns; jp++) {
+      const float *panel = w->packed + pc * npad + jp * depth * w->nr;
+      int64_t width = w->columns - jp * w->nr < w->nr ? w->columns - jp * w->nr : w->nr;
+      for (int64_t p = 0; p < depth; p++) memcpy(out + (pc + p) * w->columns + jp * w->nr, panel + p * w->nr, (size_t)width * 4);
+    }
+  }
+}
+
+mcc_status mcc_rt_readable_param(mcc_model *m, int32_t index) {
+  if (m->param_copy || !m->desc->param_data || mcc_desc_packed_count == 0) return MCC_OK;
+  if (index >= 0 && (int64_t)m->desc->param_offsets[index] < mcc_desc_param_stored_bytes) return MCC_OK;
+  return mcc_rt_own_params(m);
+}
+
 /* The copy keeps the blob's layout, so the offsets compiled into F, F.train and F.loss all
  * stay valid; it spans what those three read. */
 mcc_status mcc_rt_own_params(mcc_model *m) {
@@ -42,7 +61,12 @@ mcc_status mcc_rt_own_params(mcc_model *m) {
   void *p = NULL;
   if (posix_memalign(&p, 64, (size_t)(extent > 0 ? extent : 64)) != 0)
     return fail(MCC_ERR_OUT_OF_MEMORY, "model '%s': cannot allocate %lld bytes for its parameters", m->desc->name, (long long)extent);
-  memcpy(p, m->desc->param_data, (size_t)extent);
+  int64_t stored = extent < mcc_desc_param_stored_bytes ? extent : mcc_desc_param_stored_bytes;
+  memcpy(p, m->desc->param_data, (size_t)stored);
+  for (int32_t i = 0; i < mcc_desc_packed_count; i++) {
+    const mcc_desc_packed *w = &mcc_desc_packed_params[i];
+    if ((int64_t)w->offset + w->rows * w->columns * 4 <= extent) unpack(w, (float *)((char *)p + w->offset));
+  }
   m->param_copy = p;
   m->params = p;
   return MCC_OK;
