@@ -62,7 +62,7 @@ struct Compile: ParsableCommand {
 
     func run() throws {
         var clock = StageClock(enabled: timeStages)
-        let loaded = try loadModule(path: input, forceDynamic: forceDynamic)
+        let loaded = try loadModule(path: input, forceDynamic: forceDynamic, training: trainLoss != nil)
         let module = loaded.module
         if let path = fineTuning.initWeights {
             do { try applyInitialWeights(path, to: module) } catch { printError("\(error)"); throw ExitCode(1) }

@@ -19,7 +19,8 @@ struct LoadedModule {
 }
 
 /// Reads an input file and produces a verified MIR module, printing diagnostics on failure.
-func loadModule(path: String, forceDynamic: Bool = false, mode: FrontendOptions.Mode = .compile) throws -> LoadedModule {
+func loadModule(path: String, forceDynamic: Bool = false, mode: FrontendOptions.Mode = .compile,
+                training: Bool = false) throws -> LoadedModule {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         printError("no such file: '\(path)'"); throw ExitCode(1)
@@ -36,7 +37,7 @@ func loadModule(path: String, forceDynamic: Bool = false, mode: FrontendOptions.
     case "mir":
         do { module = try parseModule(file) } catch { diagnostics.emit(error); module = nil }
     case "onnx":
-        return try loadONNXModule(path: path, forceDynamic: forceDynamic)
+        return try loadONNXModule(path: path, forceDynamic: forceDynamic, training: training)
     default:
         let imports = ONNXImports()
         let options = FrontendOptions(mode: mode, searchPaths: standardLibrarySearchPaths())
@@ -82,7 +83,9 @@ final class ONNXImports {
     }
 }
 
-func loadONNXModule(path: String, forceDynamic: Bool) throws -> LoadedModule {
+/// `training`: the build differentiates the model, so recurrences stay unrolled (lstm_sequence
+/// has no gradient rule).
+func loadONNXModule(path: String, forceDynamic: Bool, training: Bool = false) throws -> LoadedModule {
     let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     let model: ONNXModel
     do { model = try loadONNX(path: path) } catch {
@@ -92,7 +95,7 @@ func loadONNXModule(path: String, forceDynamic: Bool) throws -> LoadedModule {
     }
     do {
         let result = try importONNX(model, modelName: sanitizedModelName(name), forceDynamic: forceDynamic,
-                                    differentiate: differentiateForONNX)
+                                    differentiate: differentiateForONNX, fuseRecurrent: !training)
         return LoadedModule(module: result.module, parameterData: result.parameterData)
     } catch {
         let lines = error.messages.map { "\(path): error: \($0)" }.joined(separator: "\n")

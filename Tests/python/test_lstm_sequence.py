@@ -165,3 +165,12 @@ def test_export_round_trip(mcc: Path, tmp_path: Path) -> None:
     assert [n.op_type for n in exported.graph.node].count("LSTM") == 2
     for got, want in zip(reference(exported, inputs), reference(m, inputs)):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_training_build_keeps_the_unrolled_form(mcc: Path, tmp_path: Path) -> None:
+    """lstm_sequence has no gradient rule: `--train-loss` imports the differentiable unrolled form."""
+    path = tmp_path / "lstm.onnx"
+    onnx.save(lstm_model(4, 2, 3, 5)[0], str(path))
+    text = subprocess.run([str(mcc), str(path), "--train-loss", "mse", "--emit=mir"], check=True,
+                          capture_output=True, text=True).stdout
+    assert "lstm_sequence" not in text and "@lstm.train" in text, text[:2000]

@@ -28,10 +28,13 @@ struct NodeError: Error {
 ///
 /// - Parameter differentiate: imports `Gradient` nodes (ai.onnx.preview.training) with it;
 ///   without it they are reported as unsupported.
+/// `fuseRecurrent`: LSTMs become `lstm_sequence` kernels (inference); false keeps the unrolled,
+/// differentiable form (training builds).
 public func importONNX(_ model: ONNXModel, modelName: String, forceDynamic: Bool = false,
-                       differentiate: ONNXDifferentiator? = nil) throws(ONNXImportError) -> ONNXImportResult {
+                       differentiate: ONNXDifferentiator? = nil, fuseRecurrent: Bool = true) throws(ONNXImportError) -> ONNXImportResult {
     var importer = ONNXImporter(model: model, modelName: modelName, forceDynamic: forceDynamic)
     importer.differentiate = differentiate
+    importer.fuseRecurrent = fuseRecurrent
     return try importer.run()
 }
 
@@ -39,6 +42,8 @@ struct ONNXImporter {
     let model: ONNXModel
     let modelName: String
     let forceDynamic: Bool
+    /// LSTMs import as lstm_sequence (see fusesLSTM); off for training builds.
+    var fuseRecurrent = true
     let opset: Int
     var module: Module
     var function: Function!

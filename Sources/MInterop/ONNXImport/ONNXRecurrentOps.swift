@@ -255,11 +255,11 @@ extension ONNXImporter {
 
 extension ONNXImporter {
     /// Whether an LSTM node imports as lstm_sequence ops (one per direction): f32 with ONNX's
-    /// default activations and no input_forget. Other combinations, and every LSTM when
-    /// `MCC_UNROLL_RECURRENT=1` (read at import), unroll into matmuls and elementwise ops: the
-    /// differentiable and exportable form.
+    /// default activations and no input_forget. Other combinations, and every LSTM of a training
+    /// build (`fuseRecurrent` false: `mcc --train-loss`) or when `MCC_UNROLL_RECURRENT=1`, unroll
+    /// into matmuls and elementwise ops: the differentiable form.
     func fusesLSTM(_ n: ONNXNode, _ dt: DType) -> Bool {
-        guard n.opType == "LSTM", dt == .f32, n.int("input_forget", 0) == 0,
+        guard fuseRecurrent, n.opType == "LSTM", dt == .f32, n.int("input_forget", 0) == 0,
               ProcessInfo.processInfo.environment["MCC_UNROLL_RECURRENT"] != "1" else { return false }
         guard let names = n.attributes["activations"]?.stringsValue else { return true }
         let defaults = ["sigmoid", "tanh", "tanh"]
