@@ -7,7 +7,7 @@ import MIR
 ///   - `batch_norm(matmul(x, w)[ + b])` on a [N, C] value becomes `matmul(x, w * s) + b'`,
 ///     b' = (b - mean) * s + bias (w's columns scaled; b = 0 when there was no add).
 /// Only with frozen parameters (PassContext.frozenParameters, inference-only builds) that hold
-/// data (trained weights, not an initializer recipe waiting for a checkpoint): the
+/// trained data (ONNX initializers, safetensors; not a recipe or inline values): the
 /// folded weights are new parameters (`<w>.bn`, `<w>.bn_bias`), so a checkpoint written for the
 /// unfolded model is refused by name instead of being loaded into the wrong slot. Requires: a
 /// verified module, before lower-inference (which expands batch_norm). Ensures: each folded

@@ -122,6 +122,7 @@ struct Compile: ParsableCommand {
                 // The same builds may fold parameters into each other (fold-batch-norm) and treat
                 // them as constants: nothing trains or exports them as the model declares them.
                 let frozen = trainLoss == nil && emit != .onnx && saveWeights == nil
+                    && !module.functions.contains { $0.name.hasSuffix(".train") }  // hand-written training functions
                 let blocked = target.hasAVX512 && frozen && !noSelectLayout
                 var manager = try PassManager(pipeline: pipeline ?? (blocked ? PassRegistry.blockedPipeline : PassRegistry.defaultPipeline))
                 manager.context = PassContext(weights: DriverWeights(store), frozenParameters: frozen)

@@ -23,8 +23,12 @@ import MIR
         let module = try parseModule(text: text, path: name)
         try module.verify()
         var manager = try PassManager(pipeline: passes)
-        // `// FROZEN`: an inference-only build whose parameters passes may fold (PassContext.frozenParameters).
-        manager.context.frozenParameters = text.split(separator: "\n").contains { $0.hasPrefix("// FROZEN") }
+        // `// FROZEN`: an inference-only build whose parameters passes may fold (PassContext.frozenParameters);
+        // the inline `values` of model parameters stand for trained data held outside the module.
+        if text.split(separator: "\n").contains(where: { $0.hasPrefix("// FROZEN") }) {
+            manager.context.frozenParameters = true
+            manager.context.weights = GoldenWeights(module)
+        }
         // `// RANGES: 0=-1.0:3.0 4=0.0:2.0`: calibration ranges (value number = [min:max]) for every function.
         if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("// RANGES:") }) {
             var ranges: [Int: ClosedRange<Float>] = [:]
@@ -93,4 +97,27 @@ import MIR
             #expect(b < a, "\(rule.before) must run before \(rule.after): \(rule.why)")
         }
     }
+}
+
+/// Trained weights for `// FROZEN` golden tests: each model parameter written with inline
+/// `values` becomes `external("golden/NAME")` read from here, as an ONNX initializer would be.
+final class GoldenWeights: WeightStore {
+    private var data: [String: [Float]] = [:]
+    private let inline = InlineWeights()
+
+    init(_ module: Module) {
+        for i in module.parameters.indices {
+            let p = module.parameters[i]
+            guard case .values(let v) = p.initializer, !p.name.hasPrefix("const"), !p.name.hasPrefix("mcc.const") else { continue }
+            data["golden/" + p.name] = v.map(Float.init)
+            module.parameters[i].initializer = .external(key: "golden/" + p.name)
+        }
+    }
+
+    func floats(of p: Parameter) throws(PassError) -> [Float] {
+        if case .external(let key) = p.initializer, let v = data[key] { return v }
+        return try inline.floats(of: p)
+    }
+
+    func store(_ values: [Double], name: String, type: TensorType) -> Initializer { inline.store(values, name: name, type: type) }
 }

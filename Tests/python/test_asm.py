@@ -13,7 +13,8 @@ import pytest
 # mcc flags for this build. Empty: relies on mcc targeting the host CPU by default.
 ASM_FLAGS: list[str] = []
 KERNEL_PREFIX = "mcc_kernel_"
-KERNEL_WORDS = ("relu", "add")
+# mlp.m's bias adds and relus run in the matmul kernels' epilogue (fuse-epilogue), or as their own kernels.
+KERNEL_WORDS = ("relu", "add", "matmul")
 
 
 def cpu_has_avx512f() -> bool:

@@ -48,8 +48,7 @@ def param(name: str, value: np.ndarray) -> str:
 
 
 def conv_bn_module(tmp_path: Path, d: dict, groups: int, cin: int, c: int) -> Path:
-    """conv2d (+ bias) -> batch_norm -> relu in MIR text, as the M front end lowers Conv2D + BatchNorm
-    (the ONNX importer folds Conv + BatchNormalization itself, at import)."""
+    """conv2d (+ bias) -> batch_norm -> relu in MIR text, parameters inline."""
     bias = ", %b" if "b" in d else ""
     lines = ["module @convbn", *(param(k, v) for k, v in d.items()), "",
              f"func @convbn(%x: f32[n, {cin}, 9, 9]) -> (out: f32[n, {c}, 9, 9]) {{",
@@ -72,38 +71,64 @@ def f32(d: dict) -> dict:
     return {k: v.astype(np.float32).astype(np.float64) for k, v in d.items()}
 
 
+def onnx_stats(rng: np.random.Generator, c: int) -> dict:
+    return {k: v.astype(np.float32) for k, v in stats(rng, c).items()}
+
+
 @pytest.mark.parametrize("groups,bias,c", [(1, True, 8), (1, False, 20), (4, True, 4)])
 def test_conv_batch_norm_folds(mcc: Path, tmp_path: Path, groups: int, bias: bool, c: int) -> None:
+    """Conv (+ bias) -> BatchNormalization -> Relu from ONNX: trained initializers, folded."""
     rng = np.random.default_rng(3)
     cin = c if groups > 1 else 5
-    d = f32({"w": rng.standard_normal((c, cin // groups, 3, 3)) / 3, **({"b": rng.standard_normal(c)} if bias else {}),
-             **stats(rng, c)})
-    path = conv_bn_module(tmp_path, d, groups, cin, c)
+    d = {"w": (rng.standard_normal((c, cin // groups, 3, 3)) / 3).astype(np.float32), **onnx_stats(rng, c)}
+    if bias:
+        d["b"] = rng.standard_normal(c).astype(np.float32)
+    nodes = [helper.make_node("Conv", ["x", "w"] + (["b"] if bias else []), ["y"], kernel_shape=[3, 3], pads=[1] * 4, group=groups),
+             helper.make_node("BatchNormalization", ["y", "gamma", "beta", "mean", "var"], ["n"], epsilon=1e-3),
+             helper.make_node("Relu", ["n"], ["out"])]
+    path = save(tmp_path, nodes, [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", cin, 9, 9])],
+                [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["batch", c, 9, 9])], d)
     text = mir(mcc, path)
     assert "batch_norm" not in text and "@w.bn" in text and "gamma" not in text and "sqrt" not in text, text
     x = rng.standard_normal((2, cin, 9, 9)).astype(np.float32)
-    y = conv_ref(x.astype(np.float64), d["w"], d.get("b", np.zeros(c)), 1, 1, 1, groups)
-    ref = np.maximum(bn_ref(y, d["gamma"], d["beta"], d["mean"], d["var"], 1e-3), 0)
+    e = f32(d)
+    y = conv_ref(x.astype(np.float64), e["w"], e.get("b", np.zeros(c)), 1, 1, 1, groups)
+    ref = np.maximum(bn_ref(y, e["gamma"], e["beta"], e["mean"], e["var"], 1e-3), 0)
     for threads in (1, 2):
         np.testing.assert_allclose(run(mcc, path, tmp_path, threads, x=x)["out"], ref, rtol=1e-4, atol=1e-4)
 
 
 def test_dense_batch_norm_folds(mcc: Path, tmp_path: Path) -> None:
     rng = np.random.default_rng(5)
-    d = f32({"w": rng.standard_normal((6, 16)), "b": rng.standard_normal(16), **stats(rng, 16)})
-    text = "\n".join(["module @dense", *(param(k, v) for k, v in d.items()), "",
-                      "func @dense(%x: f32[n, 6]) -> (out: f32[n, 16]) {",
-                      "  %0 = param @w : f32[6, 16]", "  %1 = matmul %x, %0 : f32[n, 16]", "  %2 = param @b : f32[16]",
-                      "  %3 = add %1, %2 : f32[n, 16]", "  %4 = param @gamma : f32[16]", "  %5 = param @beta : f32[16]",
-                      "  %6 = param @mean : f32[16]", "  %7 = param @var : f32[16]",
-                      "  %8 = batch_norm %3, %4, %5, %6, %7 {epsilon = 0.001} : f32[n, 16]", "  return %8", "}", ""])
-    path = tmp_path / "dense.mir"
-    path.write_text(text)
+    d = {"w": rng.standard_normal((6, 16)).astype(np.float32), "b": rng.standard_normal(16).astype(np.float32), **onnx_stats(rng, 16)}
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["p"]), helper.make_node("Add", ["p", "b"], ["y"]),
+             helper.make_node("BatchNormalization", ["y", "gamma", "beta", "mean", "var"], ["out"], epsilon=1e-3)]
+    path = save(tmp_path, nodes, [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 6])],
+                [helper.make_tensor_value_info("out", TensorProto.FLOAT, ["batch", 16])], d)
     opt = mir(mcc, path)
-    assert "batch_norm" not in opt and "@w.bn " in opt and "gamma" not in opt, opt
+    assert "batch_norm" not in opt and "@w.bn" in opt and "gamma" not in opt, opt
     x = rng.standard_normal((3, 6)).astype(np.float32)
-    ref = bn_ref(x @ d["w"] + d["b"], d["gamma"], d["beta"], d["mean"], d["var"], 1e-3)
+    e = f32(d)
+    ref = bn_ref(x @ e["w"] + e["b"], e["gamma"], e["beta"], e["mean"], e["var"], 1e-3)
     np.testing.assert_allclose(run(mcc, path, tmp_path, x=x)["out"], ref, rtol=1e-4, atol=1e-4)
+
+
+def test_inline_parameters_stay_settable(mcc: Path, tmp_path: Path) -> None:
+    """Parameters written inline in MIR (or initialized by a recipe in M) are weights a user may
+    set: nothing folds them, and set_param changes the result."""
+    rng = np.random.default_rng(2)
+    d = f32({"w": rng.standard_normal((4, 3, 3, 3)) / 3, **stats(rng, 4)})
+    path = conv_bn_module(tmp_path, d, 1, 3, 4)
+    text = mir(mcc, path)
+    assert "gamma" in text and "@w " in text, text
+    x = rng.standard_normal((1, 3, 9, 9)).astype(np.float32)
+    lib = tmp_path / "inline.so"
+    subprocess.run([str(mcc), str(path), "-o", str(lib)], check=True)
+    with mlang.load(lib) as model:
+        model.set_param("gamma", np.zeros(4, np.float32))
+        got = model(x=x)["out"]
+    beta = d["beta"].reshape(1, -1, 1, 1)
+    np.testing.assert_allclose(got, np.maximum(np.broadcast_to(beta, got.shape), 0), rtol=1e-6, atol=1e-6)
 
 
 def test_batch_norm_kept_when_parameters_are_exported(mcc: Path, tmp_path: Path) -> None:

@@ -1,11 +1,12 @@
 import MIR
 
 /// Which values a pass may treat as known at compile time, and their data. A value is known
-/// when a `param` op reads a compiler constant (`constN`, `mcc.constN`), or a parameter that
-/// holds data (trained weights: ONNX initializers, safetensors, inline values) when the driver
-/// declares the parameters frozen (an inference-only build: no training function, no ONNX
-/// export, no weight saving). A parameter initialized by a recipe (zeros, uniform) is a
-/// placeholder for weights loaded later (`mcc_model_set_param`, a checkpoint), never known.
+/// when a `param` op reads a compiler constant (`constN`, `mcc.constN`), or, in a frozen build
+/// (inference only: no training function, no ONNX export, no weight saving), a one-element
+/// parameter whose data comes from outside the compiler (an ONNX initializer, safetensors): the
+/// epsilons, scales and GELU coefficients exporters write as initializers. Tensors stay
+/// parameters, listed and settable through the C ABI; so do inline `values` and recipe
+/// initializers (zeros, uniform), which hand-written MIR and M models use for weights.
 struct KnownValues {
     let module: Module
     let context: PassContext
@@ -25,7 +26,8 @@ struct KnownValues {
     /// The parameter a value reads, if it is known.
     func parameter(_ v: ValueID) -> Parameter? {
         guard let name = reads[v], let p = module.parameter(named: name) else { return nil }
-        return ConstantPool.isConstant(name) || (context.frozenParameters && p.initializer.holdsData) ? p : nil
+        if ConstantPool.isConstant(name) { return p }
+        return context.frozenParameters && p.initializer.holdsData && p.type.staticShape?.reduce(1, *) == 1 ? p : nil
     }
 
     /// The values of a known value (row-major, as Doubles), or nil when it is not known, has a
@@ -53,11 +55,12 @@ struct KnownValues {
 }
 
 extension Initializer {
-    /// Data from outside the compiler (trained weights), as opposed to a recipe.
+    /// Data from outside the compiler (trained weights: ONNX initializers, safetensors), as
+    /// opposed to a recipe or inline values written in the source.
     var holdsData: Bool {
         switch self {
-        case .values, .external, .safetensors: return true
-        case .zeros, .constant, .uniform: return false
+        case .external, .safetensors: return true
+        case .values, .zeros, .constant, .uniform: return false
         }
     }
 }
