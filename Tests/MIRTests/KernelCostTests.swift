@@ -80,3 +80,32 @@ import Testing
     #expect(cost.work == Dim.symbol("batch") * .constant(2 * 7 * 9 * (16 + 8 + 4)))
     #expect(cost.grain == KernelCost.loopGrain)
 }
+
+/// A matmul reading a large 2-D weight (MLP's 784x512) splits from the streaming grain, so
+/// batch 1 (2.0M) splits; a smaller weight (the LSTM-sized 128x512) and a batched B keep the
+/// GEMM grain.
+@Test func largeWeightMatmulsSplitFromTheStreamingGrain() throws {
+    let f = try parseModule(text: """
+    module @m
+
+    param @big : f32[784, 512] = zeros
+    param @small : f32[128, 512] = zeros
+
+    func @f(%x: f32[batch, 784], %h: f32[batch, 128], %a: f32[4, 64, 784], %b: f32[4, 784, 512]) -> (y: f32[batch, 512], z: f32[batch, 512], w: f32[4, 64, 512]) {
+      %0 = param @big : f32[784, 512]
+      %1 = matmul %x, %0 : f32[batch, 512]
+      %2 = param @small : f32[128, 512]
+      %3 = matmul %h, %2 : f32[batch, 512]
+      %4 = matmul %a, %b : f32[4, 64, 512]
+      return %1, %3, %4
+    }
+
+    """, path: "streaming.mir").functions[0]
+    let costs = f.ops.filter { $0.kind == .matmul }.map { $0.kernelCost(in: f) }
+    #expect(costs.map(\.grain) == [KernelCost.streamingGrain, KernelCost.gemmGrain, KernelCost.gemmGrain])
+    #expect(costs[0].work == Dim.symbol("batch") * .constant(512 * 784) + .constant(4 * 784 * 512))
+    // Batch 1 splits: 2.0M MACs-equivalent >= the streaming grain, < the GEMM grain.
+    #expect(512 * 784 + 4 * 784 * 512 >= KernelCost.streamingGrain)
+    #expect(512 * 784 + 4 * 784 * 512 < KernelCost.gemmGrain)
+    #expect(KernelCost.loopGrain < KernelCost.streamingGrain && KernelCost.streamingGrain < KernelCost.gemmGrain)
+}

@@ -96,7 +96,9 @@ def test_conv_parts(mcc: Path, tmp_path: Path, k, stride, pad, dil, groups, c, o
         np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-4, err_msg=f"threads {threads}")
 
 
-@pytest.mark.parametrize("m,k,n,act", [(1, 1024, 1500, "relu"), (600, 200, 40, "relu6"), (64, 256, 256, "none")])
+# (1, 784, 512): MLP's first layer, split by columns only from the streaming grain (KernelCost).
+@pytest.mark.parametrize("m,k,n,act", [(1, 1024, 1500, "relu"), (1, 784, 512, "relu"), (600, 200, 40, "relu6"),
+                                       (64, 256, 256, "none")])
 def test_matmul_parts(mcc: Path, tmp_path: Path, m, k, n, act) -> None:
     rng = np.random.default_rng(6)
     wt = rng.standard_normal((k, n)).astype(np.float32)

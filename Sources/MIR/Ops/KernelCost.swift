@@ -26,6 +26,15 @@ public struct KernelCost: Sendable, Equatable {
     /// Kernels whose parts each make a GEMM call (matmul, im2col and pointwise convolutions,
     /// the convolution gradients' GEMMs).
     public static let gemmGrain = 1 << 22
+    /// Matmuls whose B is a large 2-D matrix (at least `streamingWeight` elements): with a few
+    /// rows (batch-1 dense layers) they are bound by reading B, and each part reads only its
+    /// columns' share, which on 2 threads then stays in each core's 1 MB L2 between runs, so
+    /// they pay like loop kernels, not like packing GEMMs (MLP b1's [1,784]x[784,512] and
+    /// [1,512]x[512,512], 2.0M and 1.3M).
+    public static let streamingGrain = 1 << 20
+    /// Half a Zen 4 core's L2 in f32s. The LSTM's [128,512] step weights (64K) stay below:
+    /// at 1M MACs their GEMMs ran 2x slower on 2 threads than on 1.
+    public static let streamingWeight = 1 << 17
     /// One time step of a recurrent kernel (lstm_sequence): its recurrent GEMM's MACs. Each
     /// step is its own pool task whose parts run the GEMM from compile-time packed weights
     /// (no per-part packing), so it pays from a batch-1 step ([1,128]x[128,512], 64K MACs).
@@ -83,7 +92,11 @@ extension Operation {
             let k = operands.first.flatMap { f.type(of: $0).shape.last?.constantValue } ?? 64
             work = out.elementCount * .constant(k)
             if operands.count > 1 { work = work + f.type(of: operands[1]).elementCount * .constant(4) }
-            if isFloat { grain = KernelCost.gemmGrain }
+            if isFloat {
+                let b = operands.count > 1 ? f.type(of: operands[1]).staticShape : nil
+                let streams = b.map { $0.count == 2 && $0.reduce(1, *) >= KernelCost.streamingWeight } ?? false
+                grain = streams ? KernelCost.streamingGrain : KernelCost.gemmGrain
+            }
         case .convolution:
             switch kind {
             case .conv2dBackwardFilter:
