@@ -53,12 +53,19 @@ extension IRGen {
         fdiv(float(1, like: x), fadd(float(1, like: x), exp(fneg(x))))
     }
 
+    /// x clamped to [lo, hi] with one ordered compare per bound (a NaN fails both and passes
+    /// through): half the selects of fmin(fmax(...)), which must pick the NaN operand explicitly.
+    private func clamp(_ x: LLVMValueRef, _ lo: Double, _ hi: Double) -> LLVMValueRef {
+        let low = select(fcmp(LLVMRealOLT, x, float(lo)), float(lo), x)
+        return select(fcmp(LLVMRealOGT, low, float(hi)), float(hi), low)
+    }
+
     /// f32 sigmoid for a clamped-range hot loop (the LSTM cell): exp's range reduction and
     /// polynomial without its under/overflow selects, which the clamp makes unnecessary
     /// (e^88.7 is finite, so 1 / (1 + e^-x) is exact to ~2 ulp everywhere and 0 or 1 at the ends).
     func cellSigmoid(_ x0: LLVMValueRef) -> LLVMValueRef {
         guard isF32(x0) else { return sigmoid(x0) }
-        let x = fmin(fmax(fneg(x0), float(-87.33654)), float(88.72283))
+        let x = clamp(fneg(x0), -87.33654, 88.72283)
         let n = intrinsic("llvm.floor", [fadd(fmul(x, float(1.44269504088896341)), float(0.5))])
         var r = fsub(x, fmul(n, float(0.693359375)))
         r = fsub(r, fmul(n, float(-2.12194440e-4)))
@@ -76,7 +83,7 @@ extension IRGen {
     /// were a quarter of a batch-32 step (measured with perf on bench/models/lstm.onnx).
     func rationalTanh(_ x0: LLVMValueRef) -> LLVMValueRef {
         guard isF32(x0) else { return tanh(x0) }
-        let x = fmin(fmax(x0, float(-7.90531110763549805)), float(7.90531110763549805))
+        let x = clamp(x0, -7.90531110763549805, 7.90531110763549805)
         let z = fmul(x, x)
         let p = fmul(x, polynomial(z, [-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08,
                                        1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03]))
