@@ -78,6 +78,7 @@ extension IRGen {
     }
 
     /// f32 tanh as one rational minimax approximation x P(x^2) / Q(x^2) on [-7.9053, 7.9053]
+    /// (the published coefficients of Eigen's fast float tanh)
     /// (tanh rounds to +-1 beyond): no exp and no branch-both-ways select, a few ulp of
     /// error, relative accuracy kept near 0. Used by the LSTM cell, where 2 tanh per unit per step
     /// were a quarter of a batch-32 step (measured with perf on bench/models/lstm.onnx).
