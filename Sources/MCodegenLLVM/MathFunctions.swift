@@ -53,6 +53,45 @@ extension IRGen {
         fdiv(float(1, like: x), fadd(float(1, like: x), exp(fneg(x))))
     }
 
+    /// x clamped to [lo, hi] with one ordered compare per bound (a NaN fails both and passes
+    /// through): half the selects of fmin(fmax(...)), which must pick the NaN operand explicitly.
+    private func clamp(_ x: LLVMValueRef, _ lo: Double, _ hi: Double) -> LLVMValueRef {
+        let low = select(fcmp(LLVMRealOLT, x, float(lo)), float(lo), x)
+        return select(fcmp(LLVMRealOGT, low, float(hi)), float(hi), low)
+    }
+
+    /// f32 sigmoid for a clamped-range hot loop (the LSTM cell): exp's range reduction and
+    /// polynomial without its under/overflow selects, which the clamp makes unnecessary
+    /// (e^88.7 is finite, so 1 / (1 + e^-x) is exact to ~2 ulp everywhere and 0 or 1 at the ends).
+    func cellSigmoid(_ x0: LLVMValueRef) -> LLVMValueRef {
+        guard isF32(x0) else { return sigmoid(x0) }
+        let x = clamp(fneg(x0), -87.33654, 88.72283)
+        let n = intrinsic("llvm.floor", [fadd(fmul(x, float(1.44269504088896341)), float(0.5))])
+        var r = fsub(x, fmul(n, float(0.693359375)))
+        r = fsub(r, fmul(n, float(-2.12194440e-4)))
+        let p = polynomial(r, [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
+                               1.6666665459e-1, 5.0000001201e-1])
+        let er = fadd(fadd(fmul(p, fmul(r, r)), r), float(1))
+        // n is in [-126, 128] after the clamp: 2^n straight from the exponent bits (2^128 -> inf, 1/inf = 0).
+        let bits = LLVMBuildShl(builder, LLVMBuildAdd(builder, LLVMBuildFPToSI(builder, n, i32, "")!, int32(127), "")!, int32(23), "")!
+        return fdiv(float(1), fadd(float(1), fmul(er, bitcast(bits, f32))))
+    }
+
+    /// f32 tanh as one rational minimax approximation x P(x^2) / Q(x^2) on [-7.9053, 7.9053]
+    /// (the published coefficients of Eigen's fast float tanh)
+    /// (tanh rounds to +-1 beyond): no exp and no branch-both-ways select, a few ulp of
+    /// error, relative accuracy kept near 0. Used by the LSTM cell, where 2 tanh per unit per step
+    /// were a quarter of a batch-32 step (measured with perf on bench/models/lstm.onnx).
+    func rationalTanh(_ x0: LLVMValueRef) -> LLVMValueRef {
+        guard isF32(x0) else { return tanh(x0) }
+        let x = clamp(x0, -7.90531110763549805, 7.90531110763549805)
+        let z = fmul(x, x)
+        let p = fmul(x, polynomial(z, [-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08,
+                                       1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03]))
+        let q = polynomial(z, [1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03])
+        return fdiv(p, q)
+    }
+
     func tanh(_ x: LLVMValueRef) -> LLVMValueRef {
         guard isF32(x) else { return libm("tanh", [x]) }
         // Small |x|: odd polynomial (no cancellation). Large |x|: (1 - e^-2|x|) / (1 + e^-2|x|).

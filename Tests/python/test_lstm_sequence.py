@@ -132,6 +132,21 @@ def test_unrolled_form_agrees(mcc: Path, tmp_path: Path) -> None:
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+def test_cell_math_matches_the_general_functions(mcc: Path, tmp_path: Path) -> None:
+    # The fused cell's lean sigmoid and rational tanh (MathFunctions.swift) against the unrolled
+    # form's general ones, from saturated gates (x30: past tanh's +-7.9 clamp and large exp
+    # arguments) to small inputs; batch 9 runs the GEMM and the row split.
+    m, inputs = lstm_model(6, 9, 4, 32, "forward")
+    compile_model(mcc, m, tmp_path, name="fused")
+    compile_model(mcc, m, tmp_path, name="unrolled", unroll=True)
+    # atol: one f32 ulp of the scaled states (c near 30 cancels to small values at that error).
+    for scale, atol in ((30.0, 2e-6), (1e-3, 1e-7)):
+        scaled = {k: (v * scale).astype(np.float32) for k, v in inputs.items()}
+        for a, b in zip(run(tmp_path / "libfused.so", scaled, 1), run(tmp_path / "libunrolled.so", scaled, 1)):
+            assert np.isfinite(a).all()
+            np.testing.assert_allclose(a, b, rtol=2e-5, atol=atol, err_msg=f"scale {scale}")
+
+
 def mir(mcc: Path, m: onnx.ModelProto, tmp: Path, unroll: bool = False) -> str:
     return compile_model(mcc, m, tmp, name="ir", unroll=unroll, extra=("--emit=mir",)).stdout
 
