@@ -77,28 +77,29 @@ extension IRGen {
         return fdiv(float(1), fadd(float(1), fmul(er, bitcast(bits, f32))))
     }
 
-    /// f32 tanh as one rational minimax approximation x P(x^2) / Q(x^2) on [-7.9053, 7.9053]
-    /// (the published coefficients of Eigen's fast float tanh)
-    /// (tanh rounds to +-1 beyond): no exp and no branch-both-ways select, a few ulp of
-    /// error, relative accuracy kept near 0. Used by the LSTM cell, where 2 tanh per unit per step
-    /// were a quarter of a batch-32 step (measured with perf on bench/models/lstm.onnx).
-    func rationalTanh(_ x0: LLVMValueRef) -> LLVMValueRef {
-        guard isF32(x0) else { return tanh(x0) }
-        let x = clamp(x0, -7.90531110763549805, 7.90531110763549805)
+    /// f32 tanh for the LSTM cell: the same small-|x| odd polynomial as `tanh`, and beyond it
+    /// 2 sigmoid(2|x|) - 1 through `cellSigmoid` (no under/overflow selects; sigmoid(2|x|) >= 0.77
+    /// there, so the subtraction loses no relative accuracy). 2 tanh per unit per step were a
+    /// quarter of a batch-32 step (perf on bench/models/lstm.onnx).
+    func cellTanh(_ x: LLVMValueRef) -> LLVMValueRef {
+        guard isF32(x) else { return tanh(x) }
+        let ax = intrinsic("llvm.fabs", [x])
+        let large = intrinsic("llvm.copysign", [fsub(fmul(float(2), cellSigmoid(fmul(ax, float(2)))), float(1)), x])
+        return select(fcmp(LLVMRealOLT, ax, float(0.625)), tanhNearZero(x), large)
+    }
+
+    /// tanh for |x| < 0.625: an odd polynomial (no cancellation near 0).
+    private func tanhNearZero(_ x: LLVMValueRef) -> LLVMValueRef {
         let z = fmul(x, x)
-        let p = fmul(x, polynomial(z, [-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08,
-                                       1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03]))
-        let q = polynomial(z, [1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03])
-        return fdiv(p, q)
+        return fadd(x, fmul(fmul(x, z), polynomial(z, [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2,
+                                                       1.33314422036e-1, -3.33332819422e-1])))
     }
 
     func tanh(_ x: LLVMValueRef) -> LLVMValueRef {
         guard isF32(x) else { return libm("tanh", [x]) }
         // Small |x|: odd polynomial (no cancellation). Large |x|: (1 - e^-2|x|) / (1 + e^-2|x|).
         let ax = intrinsic("llvm.fabs", [x])
-        let z = fmul(x, x)
-        let small = fadd(x, fmul(fmul(x, z), polynomial(z, [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2,
-                                                          1.33314422036e-1, -3.33332819422e-1])))
+        let small = tanhNearZero(x)
         let t = exp(fmul(ax, float(-2)))
         let largeAbs = fdiv(fsub(float(1), t), fadd(float(1), t))
         let large = intrinsic("llvm.copysign", [largeAbs, x])

@@ -201,7 +201,7 @@ extension KernelEmitter {
             }
             // The cell's own lean sigmoid/tanh (MathFunctions.swift): the general ones were ~30% of a batch-32 run.
             func sigmoid(_ x: LLVMValueRef) -> LLVMValueRef { gen.cellSigmoid(x) }
-            func tanh(_ x: LLVMValueRef) -> LLVMValueRef { gen.rationalTanh(x) }
+            func tanh(_ x: LLVMValueRef) -> LLVMValueRef { gen.cellTanh(x) }
             gen.loop(gen.int(0), batch) { b in
                 let row = gen.mul(b, width), stateRow = gen.mul(b, h)
                 let live = lensType.map { _ in
