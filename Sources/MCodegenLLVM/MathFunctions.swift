@@ -15,13 +15,7 @@ extension IRGen {
     func exp(_ x0: LLVMValueRef) -> LLVMValueRef {
         guard isF32(x0) else { return intrinsic("llvm.exp", [x0]) }
         // exp(x) = 2^n * exp(r), n = round(x / ln 2), r = x - n ln 2 (ln 2 split in two for precision).
-        let x = fmin(fmax(x0, float(-87.33654)), float(88.72283))
-        let n = intrinsic("llvm.floor", [fadd(fmul(x, float(1.44269504088896341)), float(0.5))])
-        var r = fsub(x, fmul(n, float(0.693359375)))
-        r = fsub(r, fmul(n, float(-2.12194440e-4)))
-        let p = polynomial(r, [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
-                               1.6666665459e-1, 5.0000001201e-1])
-        let er = fadd(fadd(fmul(p, fmul(r, r)), r), float(1))
+        let (er, n) = expReduced(fmin(fmax(x0, float(-87.33654)), float(88.72283)))
         // 2^n by building the float's exponent bits; n is within [-126, 128] after clamping.
         let ni = LLVMBuildFPToSI(builder, n, i32, "")!
         let clampedN = select(icmp(LLVMIntSLT, ni, int32(-126)), int32(-126), ni)
@@ -31,6 +25,17 @@ extension IRGen {
         // Underflow to 0 like expf, overflow to inf; NaN propagates through fmax/fmin.
         let under = select(fcmp(LLVMRealOLT, x0, float(-87.33654)), float(0), result)
         return select(fcmp(LLVMRealOGT, x0, float(88.72283)), float(Double.infinity), under)
+    }
+
+    /// exp(r) and n for an f32 x already clamped to [-87.34, 88.72], with exp(x) = 2^n exp(r):
+    /// n = round(x / ln 2), r = x - n ln 2 (ln 2 split in two for precision), a degree-6 polynomial.
+    private func expReduced(_ x: LLVMValueRef) -> (er: LLVMValueRef, n: LLVMValueRef) {
+        let n = intrinsic("llvm.floor", [fadd(fmul(x, float(1.44269504088896341)), float(0.5))])
+        var r = fsub(x, fmul(n, float(0.693359375)))
+        r = fsub(r, fmul(n, float(-2.12194440e-4)))
+        let p = polynomial(r, [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
+                               1.6666665459e-1, 5.0000001201e-1])
+        return (fadd(fadd(fmul(p, fmul(r, r)), r), float(1)), n)
     }
 
     func log(_ x: LLVMValueRef) -> LLVMValueRef { intrinsic("llvm.log", [x]) }
@@ -65,13 +70,7 @@ extension IRGen {
     /// (e^88.7 is finite, so 1 / (1 + e^-x) is exact to ~2 ulp everywhere and 0 or 1 at the ends).
     func cellSigmoid(_ x0: LLVMValueRef) -> LLVMValueRef {
         guard isF32(x0) else { return sigmoid(x0) }
-        let x = clamp(fneg(x0), -87.33654, 88.72283)
-        let n = intrinsic("llvm.floor", [fadd(fmul(x, float(1.44269504088896341)), float(0.5))])
-        var r = fsub(x, fmul(n, float(0.693359375)))
-        r = fsub(r, fmul(n, float(-2.12194440e-4)))
-        let p = polynomial(r, [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
-                               1.6666665459e-1, 5.0000001201e-1])
-        let er = fadd(fadd(fmul(p, fmul(r, r)), r), float(1))
+        let (er, n) = expReduced(clamp(fneg(x0), -87.33654, 88.72283))
         // n is in [-126, 128] after the clamp: 2^n straight from the exponent bits (2^128 -> inf, 1/inf = 0).
         let bits = LLVMBuildShl(builder, LLVMBuildAdd(builder, LLVMBuildFPToSI(builder, n, i32, "")!, int32(127), "")!, int32(23), "")!
         return fdiv(float(1), fadd(float(1), fmul(er, bitcast(bits, f32))))
